@@ -1,0 +1,110 @@
+"""Passerelle: the portal of the social insertion clauses of the Vallée du Garon.
+
+``create_app`` reads as a table of contents: configuration, extensions, the permission
+gate, then one blueprint per resource.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(
+        "portal",
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    _configure(app, config)
+    _register_extensions(app)
+    _register_core(app)
+    _register_blueprints(app)
+    return app
+
+
+def _configure(app: Flask, config: type | dict | None) -> None:
+    from portal.config import Config, ProductionConfig
+
+    overrides = config if isinstance(config, dict) else {}
+    base = config if isinstance(config, type) else None
+    if base is None:
+        base = ProductionConfig if os.environ.get("PORTAL_ENV") == "production" else Config
+    app.config.from_object(base)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("PORTAL_SQLALCHEMY_DATABASE_URI est obligatoire en production.")
+        db_path = Path(app.instance_path) / "portal.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("PORTAL_SECRET_KEY est obligatoire en production.")
+        app.config["SECRET_KEY"] = _embedded_secret_key(Path(app.instance_path))
+    if app.config.get("STRICT_TEMPLATES"):
+        from jinja2 import StrictUndefined
+
+        app.jinja_env.undefined = StrictUndefined
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _embedded_secret_key(instance: Path) -> str:
+    """Generated once into ``instance/secret_key`` (embedded default only)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_extensions(app: Flask) -> None:
+    from portal import database
+    from portal.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.register_database(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the session version does this job
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def _register_core(app: Flask) -> None:
+    from portal import cli, demo
+    from portal.access import register_access
+    from portal.errors import register_errors
+    from portal.formatting import register_formatting
+    from portal.htmx import register_htmx
+    from portal.http_headers import register_headers
+
+    register_access(app)
+    register_htmx(app)
+    register_headers(app)
+    register_errors(app)
+    register_formatting(app)
+    demo.register_demo(app)
+    cli.register_cli(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.admin import bp as admin_bp
+    from portal.auth import bp as auth_bp
+    from portal.main import bp as main_bp
+    from portal.organisations import bp as organisations_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(admin_bp)

@@ -1,0 +1,259 @@
+"""THE permission layer (DESIGN.md section 4).
+
+1. Deny by default: a ``before_request`` hook refuses every endpoint whose view is not
+   marked :func:`public` or :func:`allow`.
+2. One request context: ``g.user``, ``g.org``, ``g.role`` (``None`` when anonymous).
+3. Scoped queries: :func:`scoped` returns a ``select()`` already filtered to what
+   ``g.org`` may see; :func:`get_or_404` goes through it, so another organisation's
+   object answers 404 (no existence oracle).
+4. Action predicates: small functions registered with :func:`predicate`, callable from
+   views and templates alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+from sqlalchemy import Select, select
+
+from portal import audit
+from portal.extensions import db, login_manager
+from portal.htmx import is_htmx
+from portal.models import Organisation, OrgKind, Role, User
+
+__all__ = ["Role", "allow", "get_or_404", "predicate", "public", "scoped"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may call a view: ``public`` or a set of roles (optionally admins only)."""
+
+    public: bool = False
+    roles: frozenset[Role] = frozenset()
+    admin_only: bool = False
+
+    def admits(self, user: User) -> bool:
+        if self.public:
+            return True
+        if user.role not in self.roles:
+            return False
+        return user.is_admin or not self.admin_only
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without logging in (login page, health check)."""
+    view._access_policy = Policy(public=True)  # type: ignore[attr-defined]
+    return view
+
+
+def allow(*roles: Role, admin: bool = False) -> Callable[[F], F]:
+    """Declare the roles that may call a view; ``admin=True`` also requires ``is_admin``."""
+    if not roles:
+        raise ValueError("allow() needs at least one role")
+
+    def decorator(view: F) -> F:
+        view._access_policy = Policy(roles=frozenset(roles), admin_only=admin)  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def policy_of(endpoint: str | None) -> Policy | None:
+    """The declared policy of an endpoint (``static`` is public), or ``None``."""
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return Policy(public=True)
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "_access_policy", None)
+
+
+# --- authentication -------------------------------------------------------------------
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> User | None:
+    """Load the user of a session; a stale session version means the session was ended."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.is_active:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Record the session's start and activity times (idle and absolute limits)."""
+    now = int(time.time())
+    session.permanent = True
+    session["auth_at"] = now
+    session["seen_at"] = now
+
+
+def _session_expired() -> bool:
+    now = time.time()
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    auth_at = session.get("auth_at", 0)
+    seen_at = session.get("seen_at", 0)
+    return now - seen_at > idle or now - auth_at > absolute
+
+
+def _login_url() -> str:
+    target = request.full_path if request.method == "GET" else request.path
+    if is_htmx():
+        target = request.headers.get("HX-Current-URL") or target
+    return url_for("auth.login", next=target.rstrip("?"))
+
+
+def _enforce():
+    """The single gate every request passes through (registered first)."""
+    g.user = g.org = g.role = None
+    policy = policy_of(request.endpoint)
+    if request.endpoint is None:
+        return None  # unknown URL: Flask answers 404 / 405
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if user is not None and _session_expired():
+        logout_user()
+        session.clear()
+        flash("Votre session a expiré. Veuillez vous reconnecter.", "info")
+        user = None
+    if user is not None:
+        session["seen_at"] = int(time.time())
+        g.user, g.org, g.role = user, user.organisation, user.role
+    if policy is None:
+        # Undeclared view: deny by default (the inventory test catches it before release).
+        current_app.logger.error("endpoint %s has no access policy", request.endpoint)
+        abort(403)
+    if policy.public:
+        return None
+    if user is None:
+        if is_htmx():
+            return "", 401, {"HX-Redirect": _login_url()}
+        return redirect(_login_url())
+    if not policy.admits(user):
+        audit.record("access.denied", object_type="endpoint", object_id=request.endpoint)
+        db.session.commit()
+        abort(403)
+    return None
+
+
+# --- scoping --------------------------------------------------------------------------
+
+ScopeRule = Callable[[Select, User], Select]
+_SCOPES: dict[type, ScopeRule] = {}
+
+
+def scope_rule(model: type) -> Callable[[ScopeRule], ScopeRule]:
+    """Register how ``model`` rows are filtered for a user (one rule per model)."""
+
+    def decorator(rule: ScopeRule) -> ScopeRule:
+        _SCOPES[model] = rule
+        return rule
+
+    return decorator
+
+
+def scoped(model: type[M], user: User | None = None) -> Select:
+    """``select(model)`` limited to what the user (default ``g.user``) may see.
+
+    A model without a registered rule is visible to the facilitator only: deny by default.
+    """
+    user = user if user is not None else g.get("user")
+    stmt = select(model)
+    if user is None:
+        return stmt.where(False)
+    if user.role is Role.FACILITATOR:
+        return stmt
+    rule = _SCOPES.get(model)
+    if rule is None:
+        return stmt.where(False)
+    return rule(stmt, user)
+
+
+def get_or_404(model: type[M], object_id: int, user: User | None = None) -> M:
+    """The object if the user may see it, otherwise 404 (never 403: no existence oracle)."""
+    stmt = scoped(model, user).where(model.id == object_id)  # type: ignore[attr-defined]
+    obj = db.session.execute(stmt).scalar_one_or_none()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def buyer_org_ids(org: Organisation) -> list[int]:
+    """A buyer sees itself and, for the coordinating buyer (the CCVG), its member communes."""
+    ids = [org.id]
+    if org.kind == OrgKind.BUYER and org.parent_id is None:
+        ids += [m.id for m in org.members]
+    return ids
+
+
+@scope_rule(Organisation)
+def _organisations(stmt: Select, user: User) -> Select:
+    """Facilitator: all. CCVG: itself and its communes. Everyone else: its own organisation."""
+    if user.role is Role.BUYER:
+        return stmt.where(Organisation.id.in_(buyer_org_ids(user.organisation)))
+    return stmt.where(Organisation.id == user.organisation_id)
+
+
+@scope_rule(User)
+def _users(stmt: Select, user: User) -> Select:
+    """Outside the facilitator, users see their own colleagues only."""
+    return stmt.where(User.organisation_id == user.organisation_id)
+
+
+# --- predicates -----------------------------------------------------------------------
+
+PREDICATES: dict[str, Callable[..., bool]] = {}
+
+
+def predicate(fn: Callable[..., bool]) -> Callable[..., bool]:
+    """Register an action predicate; it becomes a template global of the same name."""
+    PREDICATES[fn.__name__] = fn
+    return fn
+
+
+@predicate
+def is_facilitator(user: User | None) -> bool:
+    """AMOI staff (the facilitator organisation)."""
+    return user is not None and user.role is Role.FACILITATOR
+
+
+@predicate
+def can_manage_accounts(user: User | None) -> bool:
+    """Invite, deactivate, reset: facilitator admins only (DESIGN.md 4, issue 2)."""
+    return is_facilitator(user) and bool(user and user.is_admin)
+
+
+@predicate
+def can_manage_organisations(user: User | None) -> bool:
+    """Create, edit, deactivate organisations: facilitator admins (reference data)."""
+    return can_manage_accounts(user)
+
+
+@predicate
+def can_read_audit(user: User | None) -> bool:
+    """The audit trail is read by facilitator admins only."""
+    return can_manage_accounts(user)
+
+
+@predicate
+def can_see_organisation_list(user: User | None) -> bool:
+    """The directory of every organisation: AMOI staff."""
+    return is_facilitator(user)
+
+
+def register_access(app: Flask) -> None:
+    """Install the gate first, so that nothing runs before the permission check."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _enforce)
+    app.jinja_env.globals.update(PREDICATES)

@@ -1,0 +1,81 @@
+"""Append-only audit trail: ``record(action, obj)`` adds one line to the current transaction.
+
+Lines carry ids and codes, never personal values (no names, e-mails, birth dates).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import g, has_request_context, request
+
+from portal.extensions import db
+from portal.models import AuditEvent
+
+# Labels of the actions shown on the audit page (French, for the facilitator admin).
+ACTION_LABELS = {
+    "auth.login": "Connexion réussie",
+    "auth.login_failed": "Échec de connexion",
+    "auth.logout": "Déconnexion",
+    "auth.password_set": "Mot de passe défini",
+    "access.denied": "Accès refusé",
+    "organisation.created": "Organisation créée",
+    "organisation.updated": "Organisation modifiée",
+    "organisation.deactivated": "Organisation désactivée",
+    "organisation.reactivated": "Organisation réactivée",
+    "user.invited": "Compte invité",
+    "user.updated": "Compte modifié",
+    "user.deactivated": "Compte désactivé",
+    "user.reactivated": "Compte réactivé",
+    "user.reset_link": "Lien de réinitialisation émis",
+    "user.invitation_renewed": "Invitation renouvelée",
+    "users.listed": "Liste des comptes consultée",
+}
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
+
+
+def request_id() -> str:
+    """The id of the current request (from ``X-Request-ID`` when well-formed)."""
+    if not has_request_context():
+        return ""
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    return g.request_id
+
+
+def record(
+    action: str,
+    obj: object | None = None,
+    *,
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: str = "",
+    actor=None,
+    organisation=None,
+) -> AuditEvent:
+    """Add an audit line to the session; the caller's transaction commits it.
+
+    ``obj`` is any model instance with an ``id``; its class name becomes the object type.
+    ``detail`` must never hold personal values (field names, codes, counts only).
+    """
+    if obj is not None:
+        object_type = object_type or type(obj).__name__
+        object_id = object_id or getattr(obj, "id", "")
+    if actor is None and has_request_context():
+        actor = g.get("user")
+    if organisation is None and actor is not None:
+        organisation = actor.organisation
+    event = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        organisation_id=getattr(organisation, "id", None),
+        object_type=object_type,
+        object_id=str(object_id or "")[:40],
+        request_id=request_id(),
+        detail=detail[:255],
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,85 @@
+"""Flask commands: seed-demo, create-admin."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from portal.demo import DEMO_PASSWORD, USERS, DemoRefused, database_is_empty, seed_demo
+from portal.extensions import db
+from portal.models import Organisation, OrgKind, TokenPurpose, User
+
+
+@click.command("seed-demo")
+@click.option(
+    "--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des données."
+)
+def seed_demo_command(if_empty: bool) -> None:
+    """Charge les données de démonstration (refuse une base de production)."""
+    if if_empty and not database_is_empty():
+        click.echo("Base déjà remplie : données de démonstration non rechargées.")
+        return
+    try:
+        counts = seed_demo()
+    except DemoRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    if counts["organisations"]:
+        click.echo(
+            f"Données de démonstration chargées : {counts['organisations']} organisations, "
+            f"{counts['users']} comptes."
+        )
+    else:
+        click.echo("Les données de démonstration sont déjà chargées.")
+
+
+@click.command("demo-logins")
+def demo_logins_command() -> None:
+    """Affiche les comptes de démonstration."""
+    click.echo(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+    for user in USERS:
+        click.echo(f"  {user.role_label:<32} {user.email}")
+
+
+@click.command("create-admin")
+@click.option("--organisation", "org_name", default="Sud-Ouest Emploi", show_default=True)
+@click.option("--siret", default=None, help="SIRET de l'AMO Insertion (création seulement).")
+@click.option("--name", required=True, help="Prénom et nom de l'administrateur.")
+@click.option("--email", required=True)
+def create_admin_command(org_name: str, siret: str | None, name: str, email: str) -> None:
+    """Crée le premier administrateur de l'AMOI et affiche son lien d'invitation."""
+    from flask import current_app
+
+    from portal.services import accounts
+
+    facilitator = db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrgKind.FACILITATOR)
+    ).first()
+    if facilitator is None:
+        facilitator = Organisation(
+            kind=OrgKind.FACILITATOR.value, name=org_name, siret=siret, active=True
+        )
+        db.session.add(facilitator)
+        db.session.flush()
+    if accounts.email_taken(email):
+        raise click.ClickException("Un compte existe déjà avec cette adresse e-mail.")
+    user = User(
+        organisation=facilitator,
+        name=name,
+        email=accounts.normalise_email(email),
+        is_admin=True,
+        active=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    with current_app.test_request_context(
+        base_url=current_app.config.get("PUBLIC_URL", "http://127.0.0.1:8000")
+    ):
+        link = accounts.issue_link(user, TokenPurpose.INVITATION, None)
+    db.session.commit()
+    click.echo(f"Administrateur créé. Lien pour choisir le mot de passe (7 jours) :\n{link.url}")
+
+
+def register_cli(app: Flask) -> None:
+    for command in (seed_demo_command, demo_logins_command, create_admin_command):
+        app.cli.add_command(command)

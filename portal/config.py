@@ -1,0 +1,67 @@
+"""Configuration classes.
+
+Defaults come from :class:`Config` (the embedded SQLite instance), then
+``instance/config.py`` if present, then environment variables prefixed ``PORTAL_``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+class Config:
+    """Embedded default: SQLite in ``instance/``, secret key generated on first start."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # computed from instance_path when unset
+    SECRET_KEY: str | None = None
+    # Where invitation links and (until SMTP exists) every e-mail are written.
+    MAIL_OUTBOX: str | None = None  # default: instance/outbox
+    MAIL_SENDER = "Passerelle <ne-pas-repondre@passerelle.invalid>"
+    # Session: HttpOnly + SameSite=Lax always; Secure in production.
+    SESSION_COOKIE_NAME = "passerelle_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+    # Invitation and reset links.
+    ACCOUNT_LINK_LIFETIME = timedelta(days=7)
+    PASSWORD_MIN_LENGTH = 12
+    # argon2id parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+    # Login throttling (flask-limiter syntax): failed attempts per account, attempts per IP.
+    LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_IP = "30 per 15 minutes"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_I18N_ENABLED = False  # WTForms messages come from its French catalogue (portal.forms)
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    PAGE_SIZE = 25
+    # A demonstration instance shows a banner on every page (set by seed-demo).
+    DEMO_INSTANCE: bool | None = None
+    TESTING = False
+    PRODUCTION = False
+
+
+class TestConfig(Config):
+    """The test suite: fast hashes, strict templates, CSRF still on."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    STRICT_TEMPLATES = True
+    PAGE_SIZE = 5
+
+
+class ProductionConfig(Config):
+    """Behind gunicorn and HTTPS: secret key and database from the environment."""
+
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"

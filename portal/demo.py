@@ -1,0 +1,203 @@
+"""Demonstration data: the real parties of the convention and clearly fictitious others.
+
+Loaded by ``flask seed-demo`` (``make run`` on an empty database). An instance holding
+demo data shows the banner « Instance de démonstration » on every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Organisation, OrgKind, Setting, StructureKind, User
+from portal.models.base import utcnow
+from portal.passwords import hash_password
+
+DEMO_SETTING = "demo_instance"
+DEMO_PASSWORD = "demo-Passerelle-2026"  # noqa: S105 (published in the README on purpose)
+
+
+class DemoRefused(Exception):
+    """The database holds data that is not demonstration data."""
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    key: str
+    kind: OrgKind
+    name: str
+    siret: str | None = None
+    structure_kind: StructureKind | None = None
+    parent: str | None = None
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    org: str
+    name: str
+    email: str
+    is_admin: bool = False
+    role_label: str = ""
+
+
+COMMUNES = ("Brignais", "Chaponost", "Vourles", "Millery", "Montagny")
+
+ORGANISATIONS: tuple[DemoOrg, ...] = (
+    DemoOrg(
+        "soe",
+        OrgKind.FACILITATOR,
+        "Sud-Ouest Emploi",
+        siret="44023823600028",
+        address="Saint-Genis-Laval (69230)",
+    ),
+    DemoOrg(
+        "ccvg",
+        OrgKind.BUYER,
+        "Communauté de communes de la Vallée du Garon (CCVG)",
+        address="262 rue Barthélémy Thimonnier, 69530 Brignais",
+    ),
+    *(DemoOrg(c.lower(), OrgKind.BUYER, f"Commune de {c}", parent="ccvg") for c in COMMUNES),
+    DemoOrg(
+        "bat", OrgKind.COMPANY, "Bâtiments Démo du Garon (entreprise fictive)", "90000111600012"
+    ),
+    DemoOrg(
+        "elec", OrgKind.COMPANY, "Électricité Exemple SAS (entreprise fictive)", "90000222100019"
+    ),
+    DemoOrg(
+        "verts",
+        OrgKind.COMPANY,
+        "Espaces Verts Fictifs SARL (entreprise fictive)",
+        "90000333600014",
+    ),
+    DemoOrg(
+        "aci",
+        OrgKind.STRUCTURE,
+        "Chantier d'insertion Démo (ACI fictif)",
+        "90000444100011",
+        StructureKind.ACI,
+    ),
+    DemoOrg(
+        "etti",
+        OrgKind.STRUCTURE,
+        "Intérim Insertion Démo (ETTI fictive)",
+        "90000555400010",
+        StructureKind.ETTI,
+    ),
+    DemoOrg(
+        "geiq",
+        OrgKind.STRUCTURE,
+        "GEIQ BTP Démo (GEIQ fictif)",
+        "90000666900015",
+        StructureKind.GEIQ,
+    ),
+)
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser(
+        "soe", "Camille Martin", "admin@sud-ouest-emploi.example", True, "AMOI, administratrice"
+    ),
+    DemoUser(
+        "soe",
+        "Lucas Bernard",
+        "charge.mission@sud-ouest-emploi.example",
+        False,
+        "AMOI, chargé de mission",
+    ),
+    DemoUser(
+        "ccvg",
+        "Nadia Roux",
+        "commande.publique@ccvg.example",
+        False,
+        "Acheteur coordonnateur (CCVG)",
+    ),
+    *(
+        DemoUser(
+            c.lower(),
+            f"Service marchés de {c}",
+            f"marches@{c.lower()}.example",
+            False,
+            "Acheteur (commune)",
+        )
+        for c in COMMUNES
+    ),
+    DemoUser("bat", "Julien Petit", "contact@batiments-demo.example", False, "Titulaire"),
+    DemoUser("elec", "Sarah Lefèvre", "contact@electricite-exemple.example", False, "Titulaire"),
+    DemoUser(
+        "verts", "Thomas Garnier", "contact@espaces-verts-fictifs.example", False, "Titulaire"
+    ),
+    DemoUser("aci", "Inès Morel", "contact@aci-demo.example", False, "Structure (ACI)"),
+    DemoUser("etti", "Hugo Fontaine", "contact@etti-demo.example", False, "Structure (ETTI)"),
+    DemoUser("geiq", "Léa Chevalier", "contact@geiq-demo.example", False, "Structure (GEIQ)"),
+)
+
+
+def is_demo_instance() -> bool:
+    return db.session.scalar(select(Setting).where(Setting.key == DEMO_SETTING)) is not None
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(Organisation))
+
+
+def seed_demo() -> dict[str, int]:
+    """Load the demonstration data once; refuse on a database holding real data."""
+    if is_demo_instance():
+        return {"organisations": 0, "users": 0}
+    if not database_is_empty():
+        raise DemoRefused(
+            "La base contient déjà des données qui ne sont pas des données de démonstration : "
+            "seed-demo refuse de s'y mélanger."
+        )
+    orgs: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        org = Organisation(
+            kind=spec.kind.value,
+            name=spec.name,
+            siret=spec.siret,
+            structure_kind=spec.structure_kind.value if spec.structure_kind else None,
+            parent=orgs[spec.parent] if spec.parent else None,
+            address=spec.address,
+            active=True,
+        )
+        db.session.add(org)
+        orgs[spec.key] = org
+    password_hash = hash_password(DEMO_PASSWORD)
+    now = utcnow()
+    for spec in USERS:
+        db.session.add(
+            User(
+                organisation=orgs[spec.org],
+                name=spec.name,
+                email=spec.email,
+                is_admin=spec.is_admin,
+                password_hash=password_hash,
+                password_changed_at=now,
+                active=True,
+            )
+        )
+    db.session.add(Setting(key=DEMO_SETTING, value="1"))
+    db.session.commit()
+    current_app.extensions["portal_demo"] = True
+    return {"organisations": len(ORGANISATIONS), "users": len(USERS)}
+
+
+def _demo_banner() -> dict[str, bool]:
+    cached = current_app.extensions.get("portal_demo")
+    if cached is None:
+        cached = current_app.config.get("DEMO_INSTANCE")
+        if cached is None:
+            try:
+                cached = is_demo_instance()
+            except Exception:  # database not migrated yet: no banner
+                db.session.rollback()
+                return {"demo_instance": False}
+        current_app.extensions["portal_demo"] = cached
+    return {"demo_instance": bool(cached)}
+
+
+def register_demo(app: Flask) -> None:
+    app.context_processor(_demo_banner)

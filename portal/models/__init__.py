@@ -1,0 +1,34 @@
+"""Models, one module per aggregate. Importing this package registers every table."""
+
+from portal.models.accounts import AccountToken, Role, TokenPurpose, User
+from portal.models.audit import AuditEvent
+from portal.models.organisations import (
+    Organisation,
+    OrgKind,
+    Setting,
+    StructureKind,
+)
+
+__all__ = [
+    "AccountToken",
+    "AuditEvent",
+    "OrgKind",
+    "Organisation",
+    "Role",
+    "Setting",
+    "StructureKind",
+    "TokenPurpose",
+    "User",
+]
+
+# Counted columns that need both tables (kept here to avoid import cycles).
+from sqlalchemy import func, select
+from sqlalchemy.orm import column_property
+
+Organisation.user_count = column_property(
+    select(func.count(User.id))
+    .where(User.organisation_id == Organisation.id)
+    .correlate_except(User)
+    .scalar_subquery(),
+    deferred=True,
+)

@@ -1,0 +1,113 @@
+"""Organisations: the facilitator, buyers, companies (titulaires) and structures (SIAE/GEIQ)."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import Timestamped
+
+
+class OrgKind(enum.StrEnum):
+    FACILITATOR = "facilitator"
+    BUYER = "buyer"
+    COMPANY = "company"
+    STRUCTURE = "structure"
+
+    @property
+    def label(self) -> str:
+        return ORG_KIND_LABELS[self]
+
+
+ORG_KIND_LABELS = {
+    OrgKind.FACILITATOR: "AMO Insertion",
+    OrgKind.BUYER: "Acheteur public",
+    OrgKind.COMPANY: "Entreprise titulaire",
+    OrgKind.STRUCTURE: "Structure d'insertion (SIAE, GEIQ…)",
+}
+
+
+class StructureKind(enum.StrEnum):
+    EI = "EI"
+    ACI = "ACI"
+    AI = "AI"
+    ETTI = "ETTI"
+    EITI = "EITI"
+    GEIQ = "GEIQ"
+    EA = "EA"
+    ESAT = "ESAT"
+
+    @property
+    def label(self) -> str:
+        return STRUCTURE_KIND_LABELS[self]
+
+
+STRUCTURE_KIND_LABELS = {
+    StructureKind.EI: "EI – Entreprise d'insertion",
+    StructureKind.ACI: "ACI – Atelier et chantier d'insertion",
+    StructureKind.AI: "AI – Association intermédiaire",
+    StructureKind.ETTI: "ETTI – Entreprise de travail temporaire d'insertion",
+    StructureKind.EITI: "EITI – Entreprise d'insertion par le travail indépendant",
+    StructureKind.GEIQ: "GEIQ – Groupement d'employeurs pour l'insertion et la qualification",
+    StructureKind.EA: "EA – Entreprise adaptée",
+    StructureKind.ESAT: "ESAT – Établissement et service d'accompagnement par le travail",
+}
+
+# Kinds whose SIRET is mandatory (DESIGN: companies and structures are identified by it).
+SIRET_REQUIRED = frozenset({OrgKind.COMPANY, OrgKind.STRUCTURE})
+
+
+class Organisation(Timestamped, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    structure_kind: Mapped[str | None] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="members")
+    members: Mapped[list[Organisation]] = relationship(
+        back_populates="parent", order_by="Organisation.name"
+    )
+    users: Mapped[list[User]] = relationship(  # noqa: F821
+        back_populates="organisation", order_by="User.name"
+    )
+
+    @property
+    def kind_enum(self) -> OrgKind:
+        return OrgKind(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        return OrgKind(self.kind).label
+
+    @property
+    def structure_kind_label(self) -> str:
+        return StructureKind(self.structure_kind).label if self.structure_kind else ""
+
+    @property
+    def siret_display(self) -> str:
+        """SIRET grouped as printed on French documents: 440 238 236 00028."""
+        s = self.siret or ""
+        return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}" if len(s) == 14 else s
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.kind} {self.name!r}>"
+
+
+class Setting(db.Model):
+    """Instance-wide key/value settings (the demo marker, later the payee block)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,158 @@
+"""Organisation forms: French messages, SIRET checked with python-stdnum."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.fr import siret as siret_number
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from portal.extensions import db
+from portal.forms import Form, choices
+from portal.models import Organisation, OrgKind, StructureKind
+from portal.models.organisations import ORG_KIND_LABELS, SIRET_REQUIRED, STRUCTURE_KIND_LABELS
+
+PHONE = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
+
+
+def clean_siret(value: str | None) -> str:
+    return siret_number.compact(value or "")
+
+
+def siret_error(value: str) -> str | None:
+    """A French message explaining why a SIRET is wrong, or None when valid."""
+    try:
+        siret_number.validate(value)
+    except InvalidLength:
+        return "Le SIRET doit comporter 14 chiffres."
+    except InvalidFormat:
+        return "Le SIRET ne doit contenir que des chiffres."
+    except (InvalidChecksum, InvalidComponent):
+        return "Ce SIRET n'existe pas : la clé de contrôle est fausse. Vérifiez les 14 chiffres."
+    return None
+
+
+class OrganisationForm(Form):
+    kind = SelectField(
+        "Type d'organisation",
+        choices=choices([("", "Choisir…")] + [(k.value, ORG_KIND_LABELS[k]) for k in OrgKind]),
+        validators=[DataRequired("Choisissez le type d'organisation.")],
+    )
+    name = StringField(
+        "Nom",
+        validators=[DataRequired("Saisissez le nom de l'organisation."), Length(max=200)],
+    )
+    siret = StringField(
+        "SIRET",
+        validators=[Optional()],
+        description="14 chiffres, obligatoire pour une entreprise ou une structure.",
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    structure_kind = SelectField(
+        "Type de structure",
+        choices=choices([("", "—")] + [(k.value, STRUCTURE_KIND_LABELS[k]) for k in StructureKind]),
+        validators=[Optional()],
+        description="Uniquement pour une structure d'insertion.",
+    )
+    parent_id = SelectField(
+        "Rattachée à",
+        choices=[],
+        validators=[Optional()],
+        description="Pour une commune : l'acheteur coordonnateur (la CCVG).",
+    )
+    address = TextAreaField("Adresse", validators=[Optional(), Length(max=500)])
+    contact_email = EmailField(
+        "E-mail de contact",
+        validators=[Optional(), Email("Cette adresse e-mail n'est pas valide."), Length(max=254)],
+    )
+    contact_phone = StringField(
+        "Téléphone de contact",
+        validators=[Optional(), Length(max=40)],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        coordinators = db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.BUYER, Organisation.parent_id.is_(None))
+            .order_by(Organisation.name)
+        ).all()
+        self.parent_id.choices = choices(
+            [("", "—")]
+            + [
+                (str(o.id), o.name)
+                for o in coordinators
+                if organisation is None or o.id != organisation.id
+            ]
+        )
+        if organisation is not None:
+            # The kind decides the users' role: it is fixed once the organisation exists.
+            self.kind.render_kw = {"disabled": True}
+            self.kind.data = organisation.kind
+
+    def validate_siret(self, field):
+        value = clean_siret(field.data)
+        field.data = value
+        if not value:
+            return
+        problem = siret_error(value)
+        if problem:
+            raise ValidationError(problem)
+        stmt = select(Organisation.id).where(Organisation.siret == value)
+        if self.organisation is not None:
+            stmt = stmt.where(Organisation.id != self.organisation.id)
+        if db.session.execute(stmt).first():
+            raise ValidationError("Une organisation avec ce SIRET existe déjà.")
+
+    def validate_contact_phone(self, field):
+        if field.data and not PHONE.match(field.data.strip()):
+            raise ValidationError("Ce numéro de téléphone n'est pas valide (ex. 04 78 00 00 00).")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        kind = self.kind.data
+        if kind in SIRET_REQUIRED and not self.siret.data and not self.siret.errors:
+            self.siret.errors = [*self.siret.errors, "Le SIRET est obligatoire pour ce type."]
+            ok = False
+        if kind == OrgKind.STRUCTURE and not self.structure_kind.data:
+            self.structure_kind.errors = [
+                *self.structure_kind.errors,
+                "Choisissez le type de structure.",
+            ]
+            ok = False
+        if kind != OrgKind.STRUCTURE and self.structure_kind.data:
+            self.structure_kind.errors = [
+                *self.structure_kind.errors,
+                "Seule une structure d'insertion a un type de structure.",
+            ]
+            ok = False
+        if self.parent_id.data and kind != OrgKind.BUYER:
+            self.parent_id.errors = [
+                *self.parent_id.errors,
+                "Seul un acheteur (une commune) peut être rattaché à un coordonnateur.",
+            ]
+            ok = False
+        return ok
+
+    def apply_to(self, org: Organisation) -> list[str]:
+        """Copy the fields onto ``org``; returns the names of the fields that changed."""
+        values = {
+            "name": self.name.data.strip(),
+            "siret": self.siret.data or None,
+            "structure_kind": self.structure_kind.data or None,
+            "parent_id": int(self.parent_id.data) if self.parent_id.data else None,
+            "address": (self.address.data or "").strip(),
+            "contact_email": (self.contact_email.data or "").strip().lower(),
+            "contact_phone": (self.contact_phone.data or "").strip(),
+        }
+        if org.id is None:
+            values["kind"] = self.kind.data
+        changed = [k for k, v in values.items() if getattr(org, k) != v]
+        for key, value in values.items():
+            setattr(org, key, value)
+        return changed

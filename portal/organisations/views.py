@@ -1,0 +1,138 @@
+"""Organisations: directory (AMOI), detail (scoped), create/edit/deactivate (AMOI admins)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import or_
+from sqlalchemy.orm import joinedload, undefer
+
+from portal import audit
+from portal.access import Role, allow, get_or_404, is_facilitator, scoped
+from portal.extensions import db
+from portal.formflow import render_form, submitted_and_valid
+from portal.htmx import render
+from portal.models import Organisation, OrgKind, User
+from portal.organisations import bp
+from portal.organisations.forms import OrganisationForm
+from portal.pagination import paginate
+
+STATUS_FILTERS = {"actives": True, "inactives": False, "toutes": None}
+
+
+@bp.route("/")
+@allow(Role.FACILITATOR)
+def index():
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("type", "")
+    status = request.args.get("statut", "actives")
+    stmt = (
+        scoped(Organisation)
+        .options(joinedload(Organisation.parent), undefer(Organisation.user_count))
+        .order_by(Organisation.name)
+    )
+    if q:
+        like = f"%{q.lower()}%"
+        digits = "".join(ch for ch in q if ch.isdigit())
+        conditions = [Organisation.name.ilike(like)]
+        if digits:
+            conditions.append(Organisation.siret.contains(digits))
+        stmt = stmt.where(or_(*conditions))
+    if kind in {k.value for k in OrgKind}:
+        stmt = stmt.where(Organisation.kind == kind)
+    active = STATUS_FILTERS.get(status, True)
+    if active is not None:
+        stmt = stmt.where(Organisation.active.is_(active))
+    pagination = paginate(stmt)
+    filters = {"q": q, "type": kind, "statut": status}
+    return render(
+        "organisations/index.html",
+        "organisations/_partials/_table.html",
+        pagination=pagination,
+        filters=filters,
+        kinds=list(OrgKind),
+    )
+
+
+@bp.route("/<int:org_id>")
+@allow(*Role)
+def show(org_id: int):
+    org = get_or_404(Organisation, org_id)
+    users: list[User] = []
+    if is_facilitator(g.user) or org.id == g.org.id:
+        users = db.session.scalars(
+            scoped(User).where(User.organisation_id == org.id).order_by(User.name)
+        ).all()
+    members = db.session.scalars(
+        scoped(Organisation).where(Organisation.parent_id == org.id).order_by(Organisation.name)
+    ).all()
+    return render_template("organisations/show.html", org=org, users=users, members=members)
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@allow(Role.FACILITATOR, admin=True)
+def create():
+    form = OrganisationForm()
+    if request.method == "GET" and request.args.get("type") in {k.value for k in OrgKind}:
+        form.kind.data = request.args["type"]
+    if submitted_and_valid(form):
+        org = Organisation(active=True)
+        form.apply_to(org)
+        db.session.add(org)
+        db.session.flush()
+        audit.record("organisation.created", org, detail=f"kind={org.kind}")
+        db.session.commit()
+        flash(f"L'organisation « {org.name} » a été créée.", "success")
+        return redirect(url_for("organisations.show", org_id=org.id), code=303)
+    return render_form(
+        "organisations/form.html", "organisations/_partials/_form.html", form, org=None
+    )
+
+
+@bp.route("/<int:org_id>/modifier", methods=["GET", "POST"])
+@allow(Role.FACILITATOR, admin=True)
+def edit(org_id: int):
+    org = get_or_404(Organisation, org_id)
+    form = OrganisationForm(obj=org, organisation=org)
+    if request.method == "GET":
+        form.parent_id.data = str(org.parent_id or "")
+    if submitted_and_valid(form):
+        changed = form.apply_to(org)
+        if changed:
+            audit.record("organisation.updated", org, detail="fields=" + ",".join(changed))
+        db.session.commit()
+        flash("Les modifications ont été enregistrées.", "success")
+        return redirect(url_for("organisations.show", org_id=org.id), code=303)
+    return render_form(
+        "organisations/form.html", "organisations/_partials/_form.html", form, org=org
+    )
+
+
+@bp.route("/<int:org_id>/desactiver", methods=["POST"])
+@allow(Role.FACILITATOR, admin=True)
+def deactivate(org_id: int):
+    org = get_or_404(Organisation, org_id)
+    if org.id == g.org.id:
+        abort(409, description="Vous ne pouvez pas désactiver votre propre organisation.")
+    if org.active:
+        org.active = False
+        for user in org.users:
+            user.end_sessions()  # its people are logged out at once
+        audit.record("organisation.deactivated", org)
+        db.session.commit()
+        flash(
+            f"L'organisation « {org.name} » est désactivée : ses comptes ne peuvent plus se connecter.",
+            "success",
+        )
+    return redirect(url_for("organisations.show", org_id=org.id), code=303)
+
+
+@bp.route("/<int:org_id>/reactiver", methods=["POST"])
+@allow(Role.FACILITATOR, admin=True)
+def reactivate(org_id: int):
+    org = get_or_404(Organisation, org_id)
+    if not org.active:
+        org.active = True
+        audit.record("organisation.reactivated", org)
+        db.session.commit()
+        flash(f"L'organisation « {org.name} » est réactivée.", "success")
+    return redirect(url_for("organisations.show", org_id=org.id), code=303)

@@ -1,0 +1,24 @@
+"""Paginated lists: page number from the query string, page size from configuration."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+
+from portal.extensions import db
+
+
+def page_number() -> int:
+    """The requested page (``?page=``), 1 for anything missing or malformed."""
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def paginate(stmt: Select) -> Pagination:
+    """One page of ``stmt`` (a count query + a page query, whatever the table size)."""
+    return db.paginate(
+        stmt, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )

@@ -1,0 +1,103 @@
+"""Password hashing (argon2id) and the password policy (DESIGN.md section 4.5).
+
+Policy: at least ``PASSWORD_MIN_LENGTH`` characters (12), no composition rules, refused
+when it is a common password or a context word (organisation name, commune names, the
+e-mail's local part) dressed up with digits or symbols.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+# The communes of the Communauté de communes de la Vallée du Garon (DOMAIN.md section 1).
+COMMUNES = ("Brignais", "Chaponost", "Vourles", "Millery", "Montagny", "Vallée du Garon")
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
+    return _hasher_for(*key)
+
+
+@cache
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash with the configured cost."""
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Constant-time check; ``False`` for accounts without a password yet."""
+    if not password_hash:
+        # Spend the same time as a real check, so that timing reveals nothing.
+        _hasher().hash(password)
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher().check_needs_rehash(password_hash)
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents removed, letters and digits only."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed if c.isascii()))
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    text = files("portal").joinpath("data/common_passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _stem(password: str) -> str:
+    """The password without the digits and symbols people add around a word."""
+    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password.casefold())
+    return normalise(core)
+
+
+def password_problems(password: str, context_words: tuple[str, ...] = ()) -> list[str]:
+    """French reasons why ``password`` is refused; an empty list means it is accepted."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return [f"Le mot de passe doit contenir au moins {minimum} caractères."]
+    whole, stem = normalise(password), _stem(password)
+    banned = common_passwords()
+    context = {normalise(w) for w in (*context_words, *COMMUNES) if normalise(w)}
+    if whole in banned or stem in banned or (stem and stem in context) or whole in context:
+        return [
+            "Ce mot de passe est trop courant ou trop proche de votre organisation, "
+            "de votre adresse e-mail ou d'une commune : choisissez une phrase plus personnelle."
+        ]
+    if len(set(whole)) < 4:
+        return ["Ce mot de passe répète trop peu de caractères différents."]
+    if any(
+        word and len(word) >= 4 and word in whole and len(whole) - len(word) < 6 for word in context
+    ):
+        return [
+            "Ce mot de passe reprend le nom de votre organisation, votre adresse e-mail ou "
+            "une commune : ajoutez des mots bien à vous."
+        ]
+    return []
+
+
+def context_words_for(email: str, organisation_name: str) -> tuple[str, ...]:
+    """The words a password must not be built on, for this account."""
+    local_part = email.split("@", 1)[0]
+    return (local_part, *re.split(r"[.\-_+]", local_part), organisation_name)

@@ -1,0 +1,284 @@
+"""Dates and deadlines: follow-up contacts, reminder letters, monthly statements, convention
+periods and business days (DOMAIN.md sections 1, 7 and 8).
+
+No clock here: `today` and `on` are always parameters.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import holidays
+
+STATEMENT_DUE_DAY = 10
+"""Statements are due by the 10th of the following month (default, configurable; DOMAIN.md 7)."""
+UNSUCCESSFUL_CONTACTS_REQUIRED = 3
+"""Unsuccessful contacts before a reminder letter (convention annex 1; DOMAIN.md 8)."""
+WRITTEN_CONTACTS_REQUIRED = 1
+"""Of which at least one written (convention annex 1; DOMAIN.md 8)."""
+REPLY_DELAY_DAYS = 14
+"""The reminder letter gives the company 2 weeks to get in touch (DOMAIN.md 8)."""
+NOTICE_MONTHS = 3
+"""Notice for terminating the convention on a breach (convention; DOMAIN.md 1)."""
+
+
+def _check_date(day: date, name: str) -> date:
+    # A datetime is a date subclass but never equals a date: refuse it rather than miss a
+    # holiday or a due date silently.
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise ValueError(f"{name} : date attendue, pas {type(day).__name__}.")
+    return day
+
+
+def first_of_month(day: date) -> date:
+    """The first day of `day`'s month: months are keyed by their first day (DOMAIN.md 7)."""
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day number `months` later (or earlier), clamped to the end of a shorter month:
+    31/01 + 1 month = 28/02 (29/02 in a leap year). Calendar convention used by every
+    month-based rule here (notice, proof age, eligibility length)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last_day))
+
+
+# -- Follow-up with a titulaire (DOMAIN.md 8) -------------------------------------------------
+
+
+class ContactChannel(enum.StrEnum):
+    """Channel of a follow-up contact (DOMAIN.md 8.1); e-mail and letter are written."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    MEETING = "meeting"
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return CONTACT_CHANNEL_LABELS[self]
+
+
+CONTACT_CHANNEL_LABELS = {
+    ContactChannel.PHONE: "Téléphone",
+    ContactChannel.EMAIL: "Courriel",
+    ContactChannel.LETTER: "Courrier",
+    ContactChannel.MEETING: "Rendez-vous",
+}
+WRITTEN_CHANNELS = frozenset({ContactChannel.EMAIL, ContactChannel.LETTER})
+
+
+class ContactOutcome(enum.StrEnum):
+    """Outcome of a follow-up contact (DOMAIN.md 8.1)."""
+
+    REACHED = "reached"
+    NOT_REACHED = "not_reached"
+    REFUSAL = "refusal"
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return CONTACT_OUTCOME_LABELS[self]
+
+
+CONTACT_OUTCOME_LABELS = {
+    ContactOutcome.REACHED: "Joint",
+    ContactOutcome.NOT_REACHED: "Non joint",
+    ContactOutcome.REFUSAL: "Refus",
+}
+
+
+@dataclass(frozen=True)
+class ContactFact:
+    """One logged contact with a titulaire: day, channel, outcome (DOMAIN.md 8.1)."""
+
+    day: date
+    channel: ContactChannel
+    outcome: ContactOutcome
+
+    def __post_init__(self) -> None:
+        _check_date(self.day, "Date du contact")
+        object.__setattr__(self, "channel", ContactChannel(self.channel))
+        object.__setattr__(self, "outcome", ContactOutcome(self.outcome))
+
+
+@dataclass(frozen=True)
+class ReminderLetterCheck:
+    """Whether a reminder letter may be sent (`due`), and `since` which day: the day of the
+    contact that completed the condition. Counts are those since `counted_from`, the day of
+    the last successful contact (None: since the first contact)."""
+
+    due: bool
+    since: date | None
+    unsuccessful: int = 0
+    written: int = 0
+    counted_from: date | None = None
+
+
+def reminder_letter_due(contacts: Iterable[ContactFact]) -> ReminderLetterCheck:
+    """After 3 unsuccessful contacts, at least one of them written (e-mail or letter), the
+    AMOI may, with the buyer's agreement, send a reminder letter (convention annex 1;
+    DOMAIN.md 8.2). Contacts are counted since the last one that reached the company.
+    Decision: a *refusal* counts as unsuccessful (the company was reached but did not
+    cooperate, which is what the escalation is for) and does not reset the count; only
+    *reached* does. Contacts of the same day keep the order given."""
+    unsuccessful = written = 0
+    since: date | None = None
+    counted_from: date | None = None
+    for contact in sorted(contacts, key=lambda fact: fact.day):
+        if contact.outcome is ContactOutcome.REACHED:
+            unsuccessful = written = 0
+            since = None
+            counted_from = contact.day
+            continue
+        unsuccessful += 1
+        written += contact.channel in WRITTEN_CHANNELS
+        enough = unsuccessful >= UNSUCCESSFUL_CONTACTS_REQUIRED
+        if since is None and enough and written >= WRITTEN_CONTACTS_REQUIRED:
+            since = contact.day
+    return ReminderLetterCheck(since is not None, since, unsuccessful, written, counted_from)
+
+
+def reply_deadline(sent_on: date) -> date:
+    """The reminder letter gives the company 2 weeks (14 calendar days) from the day it is
+    sent; after that, no answer or a refusal leads to a formal notice (DOMAIN.md 8.2-8.3)."""
+    return _check_date(sent_on, "Date d'envoi") + timedelta(days=REPLY_DELAY_DAYS)
+
+
+# -- Monthly hour statements (DOMAIN.md 7) ----------------------------------------------------
+
+
+def statement_due(month: date, day_of_month: int = STATEMENT_DUE_DAY) -> date:
+    """Due date of the statement of `month` (any day of it): the `day_of_month` of the
+    following month, clamped to that month's end; calendar days, not moved off weekends
+    (default 10, configurable; DOMAIN.md 7)."""
+    _check_date(month, "Mois")
+    if isinstance(day_of_month, bool) or not isinstance(day_of_month, int):
+        raise ValueError(f"Jour d'échéance invalide : {day_of_month!r}.")
+    if not 1 <= day_of_month <= 31:
+        raise ValueError("Le jour d'échéance doit être compris entre 1 et 31.")
+    following = add_months(first_of_month(month), 1)
+    last_day = calendar.monthrange(following.year, following.month)[1]
+    return following.replace(day=min(day_of_month, last_day))
+
+
+def missing_statements(
+    expected: Iterable[tuple[Hashable, Hashable, date]],
+    received: Iterable[tuple[Hashable, Hashable, date]],
+    today: date,
+    day_of_month: int = STATEMENT_DUE_DAY,
+) -> list[tuple[Hashable, Hashable, date]]:
+    """Late statements: the expected (organisation, lot, month) whose due date is before
+    `today` (late from the day after it) and that were not received; months are compared by
+    their first day; sorted, without duplicates. Feeds the monthly reminder (DOMAIN.md 7)."""
+    _check_date(today, "Date du jour")
+    got = {(org, lot, first_of_month(month)) for org, lot, month in received}
+    late = {
+        (org, lot, first_of_month(month))
+        for org, lot, month in expected
+        if statement_due(month, day_of_month) < today
+    }
+    return sorted(late - got)
+
+
+# -- Convention periods (DOMAIN.md 1) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConventionPeriod:
+    """A period during which the framework convention is in force, from `start` to `end`
+    included; renewals and extensions come by *avenant* (`amendment`) (DOMAIN.md 1)."""
+
+    code: str
+    label: str
+    start: date
+    end: date
+    amendment: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("La fin de la période précède son début.")
+
+    def covers(self, day: date) -> bool:
+        """True when `day` falls in the period, bounds included."""
+        return self.start <= day <= self.end
+
+
+CONVENTION_PERIODS: tuple[ConventionPeriod, ...] = (
+    ConventionPeriod(
+        "convention_2022",
+        "Convention cadre de coopération 2022-2024",
+        date(2022, 1, 1),
+        date(2024, 12, 31),
+    ),
+)
+"""The convention is effective 01/01/2022 for 3 years; an avenant adds a period (DOMAIN.md 1)."""
+
+
+def convention_period_for(
+    day: date, periods: Iterable[ConventionPeriod]
+) -> ConventionPeriod | None:
+    """The convention period covering `day`, or None when none does: a quote dated outside
+    every period is then refused by the caller with a clear message. When periods overlap
+    (an avenant amending a running period), the latest start wins (DOMAIN.md 1)."""
+    _check_date(day, "Date")
+    covering = [period for period in periods if period.covers(day)]
+    return max(covering, key=lambda period: period.start) if covering else None
+
+
+def renewal_of(
+    period: ConventionPeriod, *, code: str, label: str, amendment: str
+) -> ConventionPeriod:
+    """The period that follows `period` for an equivalent length (whole months), as renewed
+    by an avenant: the convention is renewed only this way (DOMAIN.md 1)."""
+    after_end = period.end + timedelta(days=1)
+    months = (after_end.year - period.start.year) * 12 + after_end.month - period.start.month
+    if add_months(period.start, months) != after_end:
+        raise ValueError("La période ne couvre pas un nombre entier de mois.")
+    end = add_months(after_end, months) - timedelta(days=1)
+    return ConventionPeriod(code, label, after_end, end, amendment)
+
+
+def notice_end(given_on: date) -> date:
+    """The day a termination for breach takes effect: 3 months after the notice is given
+    (same day number, clamped to the month's end) (convention; DOMAIN.md 1)."""
+    return add_months(_check_date(given_on, "Date du préavis"), NOTICE_MONTHS)
+
+
+# -- Business days (French public holidays) ---------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _french_holidays(year: int) -> frozenset[date]:
+    # Metropolitan France only (no subdivision): Alsace-Moselle's extra days are not used.
+    return frozenset(holidays.country_holidays("FR", years=year))
+
+
+def is_business_day(day: date) -> bool:
+    """Monday to Friday and not a French public holiday (metropolitan France, package
+    `holidays`; Pentecost Monday counts as a holiday)."""
+    _check_date(day, "Date")
+    return day.weekday() < 5 and day not in _french_holidays(day.year)
+
+
+def add_business_days(day: date, n: int) -> date:
+    """The date `n` business days after `day` (before it when `n` is negative), skipping
+    weekends and French public holidays; `n` = 0 returns `day` unchanged (DESIGN.md 6)."""
+    _check_date(day, "Date")
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise ValueError(f"Nombre de jours ouvrés invalide : {n!r}.")
+    step = timedelta(days=1 if n >= 0 else -1)
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if is_business_day(day):
+            remaining -= 1
+    return day

@@ -1,0 +1,370 @@
+"""AMOI prices as dated tariff grids (convention cadre 2022, annexe 2; DOMAIN.md section 4).
+
+A grid is data: the hour brackets, the day rate and the reserved-market items all live in a
+`TariffGrid`. An *avenant* that changes prices adds a grid with its own validity dates;
+nothing in this module changes. Every amount is a `Decimal` with two places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def _money(value: Decimal | int) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise ValueError(f"Montant invalide : {value!r} (Decimal ou entier attendu).")
+    if not Decimal(value).is_finite():
+        raise ValueError(f"Montant invalide : {value!r}.")
+    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+def _hours_fr(hours: int) -> str:
+    """1820 -> "1 820" (French thousands separator, a plain space as on the convention)."""
+    return f"{hours:,}".replace(",", " ")
+
+
+def _days_fr(days: Decimal) -> str:
+    """Decimal("2.5") -> "2,5 jours"; French keeps the singular below 2 ("1,5 jour")."""
+    text = format(days.normalize(), "f").replace(".", ",")
+    return f"{text} {'jour' if days < 2 else 'jours'}"
+
+
+def _check_planned_hours(planned_hours: int | Decimal) -> int:
+    """Planned hours are the contractual integer (DOMAIN.md 3): a positive whole number."""
+    if isinstance(planned_hours, bool) or not isinstance(planned_hours, int | Decimal):
+        raise ValueError(f"Heures prévues invalides : {planned_hours!r} (entier attendu).")
+    value = Decimal(planned_hours)
+    if not value.is_finite() or value != value.to_integral_value():
+        raise ValueError(f"Heures prévues invalides : {planned_hours!r} (entier attendu).")
+    if value <= 0:
+        raise ValueError("Les heures prévues doivent être strictement positives.")
+    return int(value)
+
+
+class NoTariffForDate(LookupError):
+    """No tariff grid is valid on the day asked (DOMAIN.md 1: a quote dated outside every
+    valid period is refused with a clear message)."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+        super().__init__(f"Aucun barème AMOI n'est en vigueur le {day:%d/%m/%Y}.")
+
+
+class ManualQuoteRequired(Exception):
+    """The lot is above the grid's last bracket: case by case, manual quote (*sur devis*)
+    (convention annexe 2; DOMAIN.md 4.1)."""
+
+    def __init__(self, planned_hours: int) -> None:
+        self.planned_hours = planned_hours
+        super().__init__(
+            f"Au-delà de la grille ({_hours_fr(planned_hours)} h) : forfait sur devis."
+        )
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """One row of the per-lot package table: planned hours from `min_hours` to `max_hours`
+    (both included) cost `days` AMOI days for `amount` (convention annexe 2; DOMAIN.md 4.1)."""
+
+    min_hours: int
+    max_hours: int
+    days: Decimal
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_hours <= self.max_hours:
+            raise ValueError(f"Tranche invalide : {self.min_hours} à {self.max_hours} h.")
+        object.__setattr__(self, "amount", _money(self.amount))
+
+    def contains(self, hours: int) -> bool:
+        """True when `hours` falls in this bracket, bounds included."""
+        return self.min_hours <= hours <= self.max_hours
+
+    @property
+    def label(self) -> str:
+        """French quote label, e.g. "Forfait lot 456 à 1 820 h (2,5 jours)"."""
+        span = f"{_hours_fr(self.min_hours)} à {_hours_fr(self.max_hours)} h"
+        return f"Forfait lot {span} ({_days_fr(self.days)})"
+
+
+@dataclass(frozen=True)
+class FixedItem:
+    """A fixed-price item of a reserved or insertion market, once per operation; `per_siae`
+    items are priced per SIAE sourced (convention annexe 2; DOMAIN.md 4.2)."""
+
+    code: str
+    label: str
+    unit_amount: Decimal
+    per_siae: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unit_amount", _money(self.unit_amount))
+
+
+@dataclass(frozen=True)
+class TariffGrid:
+    """A dated AMOI price grid (convention annexe 2; DOMAIN.md 4). `valid_to` None means open
+    until a later grid starts. Brackets must be ascending and contiguous from 1 hour; above
+    the last one the lot is quoted by hand. Money fields are normalised to two places."""
+
+    code: str
+    label: str
+    valid_from: date
+    valid_to: date | None
+    day_rate: Decimal
+    brackets: tuple[Bracket, ...]
+    award_criterion_days: Decimal
+    reserved_fixed_items: tuple[FixedItem, ...]
+    reserved_annual_amount: Decimal
+    pilotage_days: Decimal
+    pilotage_confirmed: bool = False
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("La fin de validité du barème précède son début.")
+        if not self.brackets or self.brackets[0].min_hours != 1:
+            raise ValueError("La première tranche doit commencer à 1 heure.")
+        for previous, current in zip(self.brackets, self.brackets[1:], strict=False):
+            if current.min_hours != previous.max_hours + 1:
+                raise ValueError("Les tranches doivent se suivre sans trou ni chevauchement.")
+        for name in ("day_rate", "reserved_annual_amount"):
+            object.__setattr__(self, name, _money(getattr(self, name)))
+
+    def covers(self, day: date) -> bool:
+        """True when the grid is in force on `day` (bounds included)."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def manual_above(self) -> int:
+        """Planned hours above which a lot is quoted by hand (3 640 h in the convention)."""
+        return self.brackets[-1].max_hours
+
+    @property
+    def award_criterion_amount(self) -> Decimal:
+        """Award criterion days at the day rate (2 × 500 € = 1 000 € in the convention)."""
+        return _money(self.award_criterion_days * self.day_rate)
+
+    @property
+    def pilotage_amount(self) -> Decimal:
+        """Pilotage days at the day rate (3 × 500 € = 1 500 €, to be confirmed)."""
+        return _money(self.pilotage_days * self.day_rate)
+
+
+@dataclass(frozen=True)
+class Package:
+    """The AMOI package of one lot: days and amount of its bracket (DOMAIN.md 4.1)."""
+
+    days: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """One line of a quote (*devis*): stable `code`, French `label` and `unit`, quantity,
+    unit amount and amount (DOMAIN.md 4; DESIGN.md 6)."""
+
+    code: str
+    label: str
+    quantity: Decimal
+    unit: str
+    unit_amount: Decimal
+    amount: Decimal
+
+    @classmethod
+    def priced(
+        cls, code: str, label: str, quantity: Decimal | int, unit: str, unit_amount: Decimal
+    ) -> QuoteLine:
+        """A line whose amount is quantity × unit amount, rounded half up to the cent."""
+        quantity = Decimal(quantity)
+        return cls(code, label, quantity, unit, _money(unit_amount), _money(quantity * unit_amount))
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A payment milestone: `share` of the total (0.50 = 50 %) and its amount (DOMAIN.md 4.3)."""
+
+    code: str
+    label: str
+    share: Decimal
+    amount: Decimal
+
+
+BRACKET_NOTE = (
+    "La convention imprime la deuxième tranche « 451 à 1 820 h », qui chevauche la "
+    "première (1 à 455 h). Le portail retient la lecture des praticiens : 1 à 455 h, "
+    "456 à 1 820 h, 1 821 à 3 640 h (455 h = 1 820 h / 4, un trimestre à temps plein)."
+)
+
+_CONVENTION_2022_DOC = """The grid of the convention's Annexe 2, from 2022-01-01 (DOMAIN.md 4).
+
+The convention's table prints the second bracket as "451 to 1 820 h", which overlaps the
+first (1 to 455 h): 451 to 455 h would cost both 750 € and 1 250 €. The reading chosen is
+the practitioners' one, 1-455 / 456-1820 / 1821-3640 hours (455 h = 1 820 h / 4, a quarter of
+a full-time year), for 1.5 / 2.5 / 4 days and 750 / 1 250 / 2 000 €; above 3 640 h the lot
+is quoted by hand. The bounds live in `brackets`, the French note for the quote screen in
+`note`. `valid_to` is open: a renewal by avenant keeps these prices until an avenant brings
+a new grid. Pilotage: the convention states 3 days but no price; 1 500 € at the day rate,
+labelled "à confirmer" (`pilotage_confirmed` False).
+"""
+
+CONVENTION_2022 = TariffGrid(
+    code="convention_2022",
+    label="Convention cadre 2022 – annexe 2",
+    valid_from=date(2022, 1, 1),
+    valid_to=None,
+    day_rate=Decimal("500.00"),
+    brackets=(
+        Bracket(1, 455, Decimal("1.5"), Decimal("750.00")),
+        Bracket(456, 1820, Decimal("2.5"), Decimal("1250.00")),
+        Bracket(1821, 3640, Decimal("4"), Decimal("2000.00")),
+    ),
+    award_criterion_days=Decimal("2"),
+    reserved_fixed_items=(
+        FixedItem("calibration", "Calibrage du marché", Decimal("250.00")),
+        FixedItem("sourcing", "Benchmarking / sourcing", Decimal("200.00"), per_siae=True),
+        FixedItem("dce_support", "Appui à la rédaction du DCE", Decimal("250.00")),
+        FixedItem("analysis", "Analyse des candidatures et des offres", Decimal("500.00")),
+        FixedItem("kickoff", "Réunion collective de lancement", Decimal("500.00")),
+    ),
+    reserved_annual_amount=Decimal("1000.00"),
+    pilotage_days=Decimal("3"),
+    pilotage_confirmed=False,
+    note=BRACKET_NOTE,
+)
+# A module constant has no docstring of its own at runtime: give the instance one, so that
+# help(CONVENTION_2022) and the rules page explain the "451" reading.
+object.__setattr__(CONVENTION_2022, "__doc__", _CONVENTION_2022_DOC)
+
+DEFAULT_GRIDS: tuple[TariffGrid, ...] = (CONVENTION_2022,)
+
+
+def grid_for(day: date, grids: Iterable[TariffGrid]) -> TariffGrid:
+    """The grid in force on `day`; when several cover it, the latest `valid_from` wins (an
+    avenant's grid supersedes an open one). Raises `NoTariffForDate` when none does
+    (DOMAIN.md 1 and 4; DESIGN.md 6: "tariffs are dated grids passed in")."""
+    covering = [grid for grid in grids if grid.covers(day)]
+    if not covering:
+        raise NoTariffForDate(day)
+    latest = max(grid.valid_from for grid in covering)
+    chosen = [grid for grid in covering if grid.valid_from == latest]
+    if len(chosen) > 1:
+        raise ValueError(f"Plusieurs barèmes commencent le {latest:%d/%m/%Y} : ambigu.")
+    return chosen[0]
+
+
+def bracket_for(planned_hours: int | Decimal, grid: TariffGrid) -> Bracket | None:
+    """The bracket of a lot's planned hours, or None above the last one (manual quote).
+    ValueError for zero, negative or non-integer hours (convention annexe 2; DOMAIN.md 4.1)."""
+    hours = _check_planned_hours(planned_hours)
+    return next((bracket for bracket in grid.brackets if bracket.contains(hours)), None)
+
+
+def lot_package(planned_hours: int | Decimal, grid: TariffGrid) -> Package | None:
+    """The package of a lot under an execution condition, by its *planned* integer hours;
+    None above the grid's last bracket (manual quote). The price does not depend on the
+    modality (convention annexe 2; DOMAIN.md 4.1)."""
+    bracket = bracket_for(planned_hours, grid)
+    return None if bracket is None else Package(days=bracket.days, amount=bracket.amount)
+
+
+def award_criterion_line(grid: TariffGrid) -> QuoteLine:
+    """+2 AMOI days per lot carrying an insertion award criterion, at the day rate
+    (convention annexe 2; CCP L2152-7; DOMAIN.md 4.1)."""
+    label = f"Critère d'attribution insertion ({_days_fr(grid.award_criterion_days)} AMOI)"
+    return QuoteLine.priced(
+        "award_criterion", label, grid.award_criterion_days, "jour", grid.day_rate
+    )
+
+
+def lot_quote_lines(
+    planned_hours: int | Decimal | None, award_criterion: bool, grid: TariffGrid
+) -> list[QuoteLine]:
+    """Quote lines of one lot: its package (which includes the hour calculation and the final
+    report) and, with an award criterion, +2 days. `planned_hours` None means the lot has
+    no execution condition (award criterion only). Raises `ManualQuoteRequired` above the
+    last bracket: the AMOI writes that line by hand (convention annexe 2; DOMAIN.md 4.1)."""
+    lines: list[QuoteLine] = []
+    if planned_hours is None:
+        if not award_criterion:
+            raise ValueError("Le lot ne porte ni condition d'exécution ni critère d'attribution.")
+    else:
+        bracket = bracket_for(planned_hours, grid)
+        if bracket is None:
+            raise ManualQuoteRequired(_check_planned_hours(planned_hours))
+        lines.append(QuoteLine.priced("lot_package", bracket.label, 1, "forfait", bracket.amount))
+    if award_criterion:
+        lines.append(award_criterion_line(grid))
+    return lines
+
+
+def reserved_market_quote_lines(sourced_siae: int, grid: TariffGrid) -> list[QuoteLine]:
+    """Fixed part of a reserved or insertion market, once per operation: calibration, sourcing
+    per SIAE sourced (left out when none), DCE support, analysis, kick-off meeting. The
+    optional negotiation phase has no price: a manual line (annexe 2; DOMAIN.md 4.2)."""
+    if isinstance(sourced_siae, bool) or not isinstance(sourced_siae, int) or sourced_siae < 0:
+        raise ValueError(f"Nombre de SIAE sourcées invalide : {sourced_siae!r}.")
+    lines = []
+    for item in grid.reserved_fixed_items:
+        if not item.per_siae:
+            lines.append(QuoteLine.priced(item.code, item.label, 1, "forfait", item.unit_amount))
+        elif sourced_siae:
+            label = f"{item.label} ({sourced_siae} SIAE)"
+            lines.append(QuoteLine.priced(item.code, label, sourced_siae, "SIAE", item.unit_amount))
+    return lines
+
+
+def reserved_market_annual_line(grid: TariffGrid) -> QuoteLine:
+    """Annual part of a reserved or insertion market, per market and per year: mid-year
+    meetings, end-of-year collective meeting, annual report, data entry (annexe 2;
+    DOMAIN.md 4.2)."""
+    label = "Suivi annuel du marché réservé (rencontres, bilan annuel, saisie)"
+    return QuoteLine.priced("annual_follow_up", label, 1, "an", grid.reserved_annual_amount)
+
+
+def pilotage_line(year: int, grid: TariffGrid) -> QuoteLine:
+    """Annual steering (*pilotage*) of `year`: the grid's days at the day rate (3 days =
+    1 500 €). The convention states days only, so the label says "à confirmer" until a grid
+    confirms the amount (annexe 2; DOMAIN.md 4.1)."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise ValueError(f"Année invalide : {year!r}.")
+    label = f"Pilotage annuel {year} ({_days_fr(grid.pilotage_days)} au taux journalier"
+    label += ")" if grid.pilotage_confirmed else ", montant à confirmer)"
+    return QuoteLine.priced("pilotage", label, grid.pilotage_days, "jour", grid.day_rate)
+
+
+def quote_total(lines: Iterable[QuoteLine]) -> Decimal:
+    """Sum of the lines' amounts, to the cent (DOMAIN.md 4)."""
+    return _money(sum((line.amount for line in lines), Decimal("0")))
+
+
+def _check_total(total: Decimal | int) -> Decimal:
+    money = _money(total)
+    if money != Decimal(total):
+        raise ValueError(f"Montant au-delà du centime : {total!r}.")
+    if money < 0:
+        raise ValueError("Le montant total ne peut pas être négatif.")
+    return money
+
+
+def payment_schedule(total: Decimal | int) -> list[Milestone]:
+    """Per operation: 50 % when the CCVG validates the quote, the balance when the final
+    report is delivered. The first is half the total rounded down to the cent, the second
+    takes the rest, so they add up exactly (convention annexe 2; DOMAIN.md 4.3)."""
+    money = _check_total(total)
+    deposit = (money / 2).quantize(CENT, ROUND_DOWN)
+    return [
+        Milestone("deposit", "Acompte à la validation du devis", Decimal("0.50"), deposit),
+        Milestone("balance", "Solde à la remise du bilan final", Decimal("0.50"), money - deposit),
+    ]
+
+
+def pilotage_payment_schedule(total: Decimal | int) -> list[Milestone]:
+    """Pilotage: 100 % on delivery of the annual report (convention annexe 2; DOMAIN.md 4.3)."""
+    money = _check_total(total)
+    return [Milestone("annual_report", "Paiement à la remise du bilan annuel", Decimal("1"), money)]

@@ -1,0 +1,208 @@
+"""Status machines of quotes, placements, hour statements and escalations (DOMAIN.md 4, 5,
+7, 8; DESIGN.md 3: "the allowed transitions live in rules/workflow.py").
+
+Tables are plain dicts {machine: {status: {action: next_status}}}; statuses are StrEnums
+whose lowercase values are what the database stores.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class QuoteStatus(enum.StrEnum):
+    """Life of a quote (*devis*): approved by the CCVG, then invoiced 50 % / 50 %
+    (DOMAIN.md 4.3)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    INVOICED_DEPOSIT = "invoiced_deposit"
+    INVOICED_BALANCE = "invoiced_balance"
+
+
+class PlacementStatus(enum.StrEnum):
+    """Life of a placement: the AMOI validates eligibility before the hire counts
+    (convention annex 1; DOMAIN.md 5)."""
+
+    PROPOSED = "proposed"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class StatementStatus(enum.StrEnum):
+    """Life of a monthly hour statement: the AMOI validates or proposes a refusal, the buyer
+    confirms it (convention art. 4; DOMAIN.md 7)."""
+
+    SUBMITTED = "submitted"
+    VALIDATED = "validated"
+    REFUSAL_PROPOSED = "refusal_proposed"
+    REFUSED = "refused"
+
+
+class EscalationStatus(enum.StrEnum):
+    """Escalation with a titulaire: reminder letter, formal notice, penalties; resolved at
+    any step (convention annex 1; DOMAIN.md 8)."""
+
+    NONE = "none"
+    REMINDER_LETTER = "reminder_letter"
+    FORMAL_NOTICE = "formal_notice"
+    PENALTY_PROPOSED = "penalty_proposed"
+    PENALTY_DECIDED = "penalty_decided"
+    RESOLVED = "resolved"
+
+
+class TransitionNotAllowed(Exception):
+    """An action that the machine does not allow from the current status (DESIGN.md 3 and 6).
+    Views answer it with a French message (the message of this exception)."""
+
+    def __init__(self, machine: str, status: str, action: str) -> None:
+        self.machine = machine
+        self.status = status
+        self.action = action
+        super().__init__(f"Action « {action} » impossible depuis l'état « {status} » ({machine}).")
+
+
+Q, P, S, E = QuoteStatus, PlacementStatus, StatementStatus, EscalationStatus
+
+QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
+    Q.DRAFT: {"submit": Q.SUBMITTED},
+    Q.SUBMITTED: {"approve": Q.APPROVED, "reject": Q.REJECTED},
+    Q.REJECTED: {"revise": Q.DRAFT},
+    Q.APPROVED: {"invoice_deposit": Q.INVOICED_DEPOSIT},
+    Q.INVOICED_DEPOSIT: {"invoice_balance": Q.INVOICED_BALANCE},
+    Q.INVOICED_BALANCE: {},
+}
+"""Quote: draft → submitted → approved | rejected; rejected → draft for revision; approved →
+deposit invoiced (on the CCVG's validation) → balance invoiced (on the final report)."""
+
+PLACEMENT_TRANSITIONS: dict[PlacementStatus, dict[str, PlacementStatus]] = {
+    P.PROPOSED: {"validate": P.ELIGIBLE, "refuse": P.INELIGIBLE},
+    P.ELIGIBLE: {"start": P.ACTIVE},
+    P.INELIGIBLE: {},
+    P.ACTIVE: {"end": P.ENDED},
+    P.ENDED: {},
+}
+"""Placement: proposed → eligible | ineligible; eligible → active → ended."""
+
+STATEMENT_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
+    S.SUBMITTED: {"validate": S.VALIDATED, "propose_refusal": S.REFUSAL_PROPOSED},
+    S.REFUSAL_PROPOSED: {"confirm_refusal": S.REFUSED, "cancel_refusal": S.SUBMITTED},
+    S.VALIDATED: {},
+    S.REFUSED: {},
+}
+"""Statement: submitted → validated | refusal_proposed; the buyer confirms the refusal
+(refused) or cancels it (back to submitted)."""
+
+_ESCALATION_STEPS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
+    E.NONE: {"send_reminder_letter": E.REMINDER_LETTER},
+    E.REMINDER_LETTER: {"send_formal_notice": E.FORMAL_NOTICE},
+    E.FORMAL_NOTICE: {"propose_penalty": E.PENALTY_PROPOSED},
+    E.PENALTY_PROPOSED: {"decide_penalty": E.PENALTY_DECIDED},
+    E.PENALTY_DECIDED: {},
+}
+ESCALATION_TRANSITIONS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
+    **{status: {**steps, "resolve": E.RESOLVED} for status, steps in _ESCALATION_STEPS.items()},
+    E.RESOLVED: {},
+}
+"""Escalation: none → reminder_letter → formal_notice → penalty_proposed → penalty_decided;
+every status but resolved has a "resolve" action (any → resolved)."""
+
+TRANSITIONS: dict[str, dict] = {
+    "quote": QUOTE_TRANSITIONS,
+    "placement": PLACEMENT_TRANSITIONS,
+    "statement": STATEMENT_TRANSITIONS,
+    "escalation": ESCALATION_TRANSITIONS,
+}
+"""All machines by name: {machine: {status: {action: next_status}}}."""
+
+STATUSES: dict[str, type[enum.StrEnum]] = {
+    "quote": QuoteStatus,
+    "placement": PlacementStatus,
+    "statement": StatementStatus,
+    "escalation": EscalationStatus,
+}
+INITIAL_STATUS: dict[str, enum.StrEnum] = {
+    "quote": Q.DRAFT,
+    "placement": P.PROPOSED,
+    "statement": S.SUBMITTED,
+    "escalation": E.NONE,
+}
+
+STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
+    "quote": {
+        Q.DRAFT: "Brouillon",
+        Q.SUBMITTED: "Soumis",
+        Q.APPROVED: "Validé",
+        Q.REJECTED: "Refusé",
+        Q.INVOICED_DEPOSIT: "Acompte facturé",
+        Q.INVOICED_BALANCE: "Soldé",
+    },
+    "placement": {
+        P.PROPOSED: "Proposée",
+        P.ELIGIBLE: "Éligible",
+        P.INELIGIBLE: "Non éligible",
+        P.ACTIVE: "En cours",
+        P.ENDED: "Terminée",
+    },
+    "statement": {
+        S.SUBMITTED: "Déposé",
+        S.VALIDATED: "Validé",
+        S.REFUSAL_PROPOSED: "Refus proposé",
+        S.REFUSED: "Refusé",
+    },
+    "escalation": {
+        E.NONE: "Aucune",
+        E.REMINDER_LETTER: "Lettre de relance",
+        E.FORMAL_NOTICE: "Mise en demeure",
+        E.PENALTY_PROPOSED: "Pénalités proposées",
+        E.PENALTY_DECIDED: "Pénalités décidées",
+        E.RESOLVED: "Résolue",
+    },
+}
+"""French labels of every status per machine, for badges (DESIGN.md 8): {machine: {status:
+label}}. Per machine because "submitted" is a status of two machines."""
+
+del Q, P, S, E  # short aliases for the tables only
+
+
+def _table(machine: str) -> dict:
+    try:
+        return TRANSITIONS[machine]
+    except KeyError:
+        raise ValueError(f"Machine à états inconnue : {machine!r}.") from None
+
+
+def _status(machine: str, status: str) -> enum.StrEnum:
+    _table(machine)
+    return STATUSES[machine](status)  # ValueError for an unknown status
+
+
+def status_label(machine: str, status: str) -> str:
+    """French label of `status` in `machine` (DESIGN.md 8)."""
+    return STATUS_LABELS[machine][_status(machine, status)]
+
+
+def allowed_actions(machine: str, status: str) -> tuple[str, ...]:
+    """Actions allowed from `status` in `machine`, in table order; empty for a final status.
+    ValueError for an unknown machine or status (DESIGN.md 6)."""
+    return tuple(_table(machine)[_status(machine, status)])
+
+
+def is_final(machine: str, status: str) -> bool:
+    """True when no action leaves `status` (DESIGN.md 6)."""
+    return not allowed_actions(machine, status)
+
+
+def next_status(machine: str, status: str, action: str) -> enum.StrEnum:
+    """The status reached by `action` from `status` in `machine`; raises
+    `TransitionNotAllowed` when the table has no such transition (DESIGN.md 3 and 6; the
+    tables above follow DOMAIN.md 4.3, 5, 7 and 8)."""
+    current = _status(machine, status)
+    try:
+        return TRANSITIONS[machine][current][action]
+    except KeyError:
+        raise TransitionNotAllowed(machine, str(current), action) from None

@@ -1,0 +1,1 @@
+"""Use cases that combine models and rules in one transaction (the caller commits)."""

@@ -1,0 +1,148 @@
+"""Status machines (DOMAIN.md 4.3, 5, 7, 8; DESIGN.md 3 and 6)."""
+
+import pytest
+
+from portal.rules.workflow import (
+    INITIAL_STATUS,
+    STATUS_LABELS,
+    STATUSES,
+    TRANSITIONS,
+    EscalationStatus,
+    PlacementStatus,
+    QuoteStatus,
+    StatementStatus,
+    TransitionNotAllowed,
+    allowed_actions,
+    is_final,
+    next_status,
+    status_label,
+)
+
+VALID = [
+    ("quote", "draft", "submit", QuoteStatus.SUBMITTED),
+    ("quote", "submitted", "approve", QuoteStatus.APPROVED),
+    ("quote", "submitted", "reject", QuoteStatus.REJECTED),
+    ("quote", "rejected", "revise", QuoteStatus.DRAFT),
+    ("quote", "approved", "invoice_deposit", QuoteStatus.INVOICED_DEPOSIT),
+    ("quote", "invoiced_deposit", "invoice_balance", QuoteStatus.INVOICED_BALANCE),
+    ("placement", "proposed", "validate", PlacementStatus.ELIGIBLE),
+    ("placement", "proposed", "refuse", PlacementStatus.INELIGIBLE),
+    ("placement", "eligible", "start", PlacementStatus.ACTIVE),
+    ("placement", "active", "end", PlacementStatus.ENDED),
+    ("statement", "submitted", "validate", StatementStatus.VALIDATED),
+    ("statement", "submitted", "propose_refusal", StatementStatus.REFUSAL_PROPOSED),
+    ("statement", "refusal_proposed", "confirm_refusal", StatementStatus.REFUSED),
+    ("statement", "refusal_proposed", "cancel_refusal", StatementStatus.SUBMITTED),
+    ("escalation", "none", "send_reminder_letter", EscalationStatus.REMINDER_LETTER),
+    ("escalation", "reminder_letter", "send_formal_notice", EscalationStatus.FORMAL_NOTICE),
+    ("escalation", "formal_notice", "propose_penalty", EscalationStatus.PENALTY_PROPOSED),
+    ("escalation", "penalty_proposed", "decide_penalty", EscalationStatus.PENALTY_DECIDED),
+]
+
+
+@pytest.mark.parametrize(("machine", "status", "action", "expected"), VALID)
+def test_allowed_transitions(machine, status, action, expected):
+    reached = next_status(machine, status, action)
+    assert reached is expected
+    assert reached == expected.value  # stored as its lowercase string
+    assert action in allowed_actions(machine, status)
+
+
+def test_tables_hold_exactly_the_documented_transitions():
+    edges = {
+        (machine, str(status), action, target)
+        for machine, table in TRANSITIONS.items()
+        for status, actions in table.items()
+        for action, target in actions.items()
+        if action != "resolve"
+    }
+    assert edges == {(m, s, a, t) for m, s, a, t in VALID}
+
+
+@pytest.mark.parametrize(
+    ("machine", "status", "action"),
+    [
+        ("quote", "draft", "approve"),
+        ("quote", "submitted", "invoice_deposit"),
+        ("quote", "approved", "invoice_balance"),
+        ("quote", "rejected", "approve"),
+        ("quote", "invoiced_balance", "revise"),
+        ("placement", "proposed", "start"),
+        ("placement", "ineligible", "start"),
+        ("placement", "ended", "start"),
+        ("statement", "validated", "propose_refusal"),
+        ("statement", "submitted", "confirm_refusal"),
+        ("statement", "refused", "cancel_refusal"),
+        ("escalation", "none", "send_formal_notice"),
+        ("escalation", "resolved", "resolve"),
+        ("escalation", "resolved", "send_reminder_letter"),
+    ],
+)
+def test_forbidden_transitions_raise(machine, status, action):
+    with pytest.raises(TransitionNotAllowed) as caught:
+        next_status(machine, status, action)
+    assert (caught.value.machine, caught.value.status, caught.value.action) == (
+        machine,
+        status,
+        action,
+    )
+    assert "impossible" in str(caught.value)
+    assert action not in allowed_actions(machine, status)
+
+
+@pytest.mark.parametrize(
+    "status", [s for s in EscalationStatus if s is not EscalationStatus.RESOLVED]
+)
+def test_any_escalation_status_can_be_resolved(status):
+    assert next_status("escalation", status, "resolve") is EscalationStatus.RESOLVED
+
+
+@pytest.mark.parametrize(
+    ("machine", "status", "actions"),
+    [
+        ("quote", "draft", ("submit",)),
+        ("quote", "submitted", ("approve", "reject")),
+        ("quote", "invoiced_balance", ()),
+        ("placement", "ineligible", ()),
+        ("statement", "refused", ()),
+        ("escalation", "none", ("send_reminder_letter", "resolve")),
+        ("escalation", "penalty_decided", ("resolve",)),
+        ("escalation", "resolved", ()),
+    ],
+)
+def test_allowed_actions(machine, status, actions):
+    assert allowed_actions(machine, status) == actions
+    assert is_final(machine, status) is (actions == ())
+
+
+@pytest.mark.parametrize(
+    ("machine", "status"), [("invoice", "draft"), ("quote", "archived"), ("quote", "DRAFT")]
+)
+def test_unknown_machine_or_status_is_a_value_error(machine, status):
+    with pytest.raises(ValueError):
+        next_status(machine, status, "submit")
+    with pytest.raises(ValueError):
+        allowed_actions(machine, status)
+
+
+@pytest.mark.parametrize("machine", list(TRANSITIONS))
+def test_each_machine_is_complete_and_connected(machine):
+    enum_type = STATUSES[machine]
+    table = TRANSITIONS[machine]
+    assert set(table) == set(enum_type)
+    for status in enum_type:
+        assert status.value == status.value.lower() == str(status)
+        assert status_label(machine, status) == STATUS_LABELS[machine][status]
+    reachable, frontier = set(), [INITIAL_STATUS[machine]]
+    while frontier:
+        status = frontier.pop()
+        if status not in reachable:
+            reachable.add(status)
+            frontier.extend(table[status].values())
+    assert reachable == set(enum_type)
+
+
+def test_shared_status_values_keep_their_own_labels():
+    assert status_label("quote", "submitted") == "Soumis"
+    assert status_label("statement", "submitted") == "Déposé"
+    assert status_label("escalation", "resolved") == "Résolue"
