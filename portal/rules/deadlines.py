@@ -114,7 +114,7 @@ class ContactFact:
 class ReminderLetterCheck:
     """Whether a reminder letter may be sent (`due`), and `since` which day: the day of the
     contact that completed the condition. Counts are those since `counted_from`, the day of
-    the last successful contact (None: since the first contact)."""
+    the last successful contact (None: since the first contact) (DOMAIN.md 8.2)."""
 
     due: bool
     since: date | None
@@ -263,8 +263,8 @@ def _french_holidays(year: int) -> frozenset[date]:
 
 
 def is_business_day(day: date) -> bool:
-    """Monday to Friday and not a French public holiday (metropolitan France, package
-    `holidays`; Pentecost Monday counts as a holiday)."""
+    """Monday to Friday and not a French public holiday: metropolitan France (no Alsace-Moselle
+    extras), package `holidays`; Pentecost Monday counts as a holiday (DESIGN.md 6)."""
     _check_date(day, "Date")
     return day.weekday() < 5 and day not in _french_holidays(day.year)
 

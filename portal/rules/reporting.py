@@ -47,7 +47,7 @@ QUALIFICATION_LEVELS = {
 
 def age_in_years(birth_date: date, on: date) -> int:
     """Completed years on `on`; someone born on 29 February gets a year older on 1 March in
-    common years. ValueError when `birth_date` is after `on`."""
+    common years. ValueError when `birth_date` is after `on` (age bands, DOMAIN.md 5)."""
     if birth_date > on:
         raise ValueError("La date de naissance est postérieure à la date de référence.")
     before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)

@@ -126,7 +126,7 @@ def public_objects():
             if attribute.startswith("_") or getattr(value, "__module__", None) != mod.__name__:
                 continue
             if inspect.isfunction(value) or inspect.isclass(value):
-                yield f"{name}.{attribute}", value
+                yield pytest.param(value, id=f"{name}.{attribute}")
 
 
 def own_doc(obj):
@@ -137,8 +137,9 @@ def own_doc(obj):
     return doc
 
 
-@pytest.mark.parametrize(("qualname", "obj"), list(public_objects()), ids=lambda v: str(v))
-def test_public_rule_has_a_docstring_with_its_source(qualname, obj):
+@pytest.mark.parametrize("obj", list(public_objects()))
+def test_public_rule_has_a_docstring_with_its_source(obj):
+    qualname = f"{obj.__module__}.{obj.__qualname__}"
     doc = own_doc(obj)
     assert doc, f"{qualname} has no docstring"
     assert any(marker in doc for marker in SOURCE_MARKERS), f"{qualname}: no source"

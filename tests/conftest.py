@@ -1,0 +1,180 @@
+"""Shared fixtures: a migrated database per test, an app, CSRF-aware clients.
+
+The suite runs on SQLite always and on PostgreSQL when ``PORTAL_TEST_BACKEND=postgres``
+(the Makefile sets it, with ``PORTAL_TEST_DATABASE_URL``, for the second pass).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, inspect, text
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.extensions import db as _db
+
+BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
+HTMX = {"HX-Request": "true"}
+TOKEN_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+def _migrate(uri: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+def _config_dict() -> dict:
+    return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> str:
+    """A database migrated once per session (SQLite file or the PostgreSQL test base)."""
+    if BACKEND == "postgres":
+        uri = os.environ["PORTAL_TEST_DATABASE_URL"]
+        _migrate(uri)
+        return uri
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+def _reset_postgres(uri: str) -> None:
+    """Empty every table; the audit triggers are bypassed for this session only."""
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        tables = [t for t in inspect(_db.engine).get_table_names() if t != "alembic_version"]
+        with _db.engine.begin() as conn:
+            conn.execute(text("SET session_replication_role = replica"))
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def database_uri(database_template, tmp_path) -> str:
+    if BACKEND == "postgres":
+        _reset_postgres(database_template)
+        return database_template
+    path = tmp_path / "portal.sqlite"
+    shutil.copyfile(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_uri, tmp_path):
+    app = create_app(
+        {
+            **_config_dict(),
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "MAIL_OUTBOX": str(tmp_path / "outbox"),
+            "DEMO_INSTANCE": False,
+        }
+    )
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+class Client(FlaskClient):
+    """A test client whose requests run in their own context (fresh ``g`` and DB session,
+    as in production) and that knows how to send the CSRF token."""
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()  # the test's pending objects become visible to the request
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.commit()  # end the test's snapshot: it sees what the request wrote
+        return response
+
+    def csrf_token(self) -> str:
+        """The token of this client's session, read from a page like a browser would."""
+        for url in ("/compte", "/connexion"):
+            page = self.get(url)
+            match = TOKEN_RE.search(page.get_data(as_text=True))
+            if page.status_code == 200 and match:
+                return match.group(1)
+        raise AssertionError("no page carried a CSRF token")
+
+    def post_form(self, url: str, data: dict | None = None, *, htmx: bool = False, **kwargs):
+        """POST with the CSRF token in the form, as the plain HTML form does."""
+        payload = {"csrf_token": self.csrf_token(), **(data or {})}
+        headers = {**kwargs.pop("headers", {}), **(HTMX if htmx else {})}
+        return self.post(url, data=payload, headers=headers, **kwargs)
+
+    def login(self, user, password: str | None = None):
+        from tests.factories import PASSWORD
+
+        response = self.post_form(
+            "/connexion", {"email": user.email, "password": password or PASSWORD}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return response
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app):
+    """``login_as(user)`` → a new client logged in as that user."""
+
+    def _login(user) -> Client:
+        client = app.test_client()
+        client.login(user)
+        return client
+
+    return _login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.count += 1
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def assert_max_queries(app):
+    """``with assert_max_queries(n): client.get(...)`` fails on more than n SQL statements."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _guard(limit: int):
+        counter = QueryCounter()
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        assert counter.count <= limit, (
+            f"{counter.count} queries (limit {limit}):\n" + "\n".join(counter.statements)
+        )
+
+    return _guard
+
+
+def outbox_messages(app) -> list[Path]:
+    outbox = Path(app.config["MAIL_OUTBOX"])
+    return sorted(outbox.glob("*.eml")) if outbox.exists() else []
