@@ -41,7 +41,9 @@ def _options(connection=None) -> dict:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **_options())
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **_options()
+    )
     with context.begin_transaction():
         context.run_migrations()
 

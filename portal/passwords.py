@@ -87,9 +87,11 @@ def password_problems(password: str, context_words: tuple[str, ...] = ()) -> lis
         ]
     if len(set(whole)) < 4:
         return ["Ce mot de passe répète trop peu de caractères différents."]
-    if any(
-        word and len(word) >= 4 and word in whole and len(whole) - len(word) < 6 for word in context
-    ):
+    remainder = whole
+    for word in sorted(context, key=len, reverse=True):
+        if len(word) >= 4:
+            remainder = remainder.replace(word, "")
+    if remainder != whole and len(remainder) < 8:
         return [
             "Ce mot de passe reprend le nom de votre organisation, votre adresse e-mail ou "
             "une commune : ajoutez des mots bien à vous."
@@ -99,5 +101,6 @@ def password_problems(password: str, context_words: tuple[str, ...] = ()) -> lis
 
 def context_words_for(email: str, organisation_name: str) -> tuple[str, ...]:
     """The words a password must not be built on, for this account."""
-    local_part = email.split("@", 1)[0]
-    return (local_part, *re.split(r"[.\-_+]", local_part), organisation_name)
+    local_part, _, domain = email.partition("@")
+    domain_labels = domain.split(".")[:-1]  # the top-level domain is not a context word
+    return (local_part, *re.split(r"[.\-_+]", local_part), *domain_labels, organisation_name)

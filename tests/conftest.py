@@ -24,6 +24,7 @@ BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
 HTMX = {"HX-Request": "true"}
 TOKEN_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
+
 def _migrate(uri: str) -> None:
     from flask_migrate import upgrade
 
@@ -168,8 +169,8 @@ def assert_max_queries(app):
             yield counter
         finally:
             event.remove(engine, "before_cursor_execute", counter)
-        assert counter.count <= limit, (
-            f"{counter.count} queries (limit {limit}):\n" + "\n".join(counter.statements)
+        assert counter.count <= limit, f"{counter.count} queries (limit {limit}):\n" + "\n".join(
+            counter.statements
         )
 
     return _guard

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import Organisation, OrgKind, StructureKind, User
 from portal.passwords import hash_password
 
-PASSWORD = "une phrase de passe assez longue"  # noqa: S105
+PASSWORD = "une phrase de passe assez longue"
 _seq = itertools.count(1)
 
 

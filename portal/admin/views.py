@@ -53,9 +53,10 @@ def users():
         stmt = stmt.where(User.active.is_(True), User.password_hash.is_(None))
     elif status == "desactives":
         stmt = stmt.where(User.active.is_(False))
-    pagination = paginate(stmt)
-    audit.record("users.listed", detail=f"page={pagination.page}")
+    # Audit first: the commit would otherwise expire the rows about to be rendered.
+    audit.record("users.listed", detail=f"page={request.args.get('page', '1')[:8]}")
     db.session.commit()
+    pagination = paginate(stmt)
     return render(
         "admin/users.html",
         "admin/_partials/_users_table.html",

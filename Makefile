@@ -1,0 +1,61 @@
+# The README's two commands: `make run` and `make test`.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+export FLASK_APP := wsgi.py
+
+.PHONY: run test quality fix venv-run venv-test test-sqlite test-postgres
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+venv-run: $(VENV)/.run-installed
+venv-test: $(VENV)/.test-installed
+
+## make run: embedded SQLite instance with demonstration data on http://127.0.0.1:8000
+run: venv-run
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo ""
+	@echo "  Passerelle : http://127.0.0.1:8000"
+	@$(BIN)/flask demo-logins
+	@echo ""
+	$(BIN)/gunicorn --bind 127.0.0.1:8000 --worker-class gthread --workers 1 --threads 8 \
+		--access-logfile - wsgi:app
+
+## make quality: linters and formatters in check mode
+quality: venv-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint --check templates
+	$(BIN)/djlint --lint templates
+
+## make fix: apply the formatters
+fix: venv-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint --reformat templates
+
+## make test: quality, then the whole suite on SQLite, then on PostgreSQL if configured
+test: quality test-sqlite test-postgres
+
+test-sqlite: venv-test
+	PORTAL_TEST_BACKEND=sqlite $(BIN)/pytest
+
+test-postgres: venv-test
+	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$PORTAL_TEST_DATABASE_URL"; \
+		PORTAL_TEST_BACKEND=postgres $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL pass skipped: PORTAL_TEST_DATABASE_URL is not set"; \
+	fi
