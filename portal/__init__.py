@@ -103,8 +103,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.main import bp as main_bp
     from portal.organisations import bp as organisations_bp
+    from portal.reference import bp as reference_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reference_bp)

@@ -59,7 +59,9 @@ def test_admin_creates_company_and_invites_a_user(page, browser, base_url):
     good = valid_siret(90210)
     page.get_by_label("SIRET").fill(good)
     page.get_by_role("button", name="Créer l'organisation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Charpentes du Garon (test navigateur)")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Charpentes du Garon (test navigateur)"
+    )
     expect(page.get_by_text(f"{good[:3]} {good[3:6]} {good[6:9]} {good[9:]}")).to_be_visible()
 
     page.get_by_role("link", name="Inviter une personne").click()
