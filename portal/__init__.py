@@ -101,7 +101,9 @@ def _register_core(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
+    from portal.census import bp as census_bp
     from portal.main import bp as main_bp
+    from portal.markets import bp as markets_bp
     from portal.organisations import bp as organisations_bp
     from portal.reference import bp as reference_bp
 
@@ -109,4 +111,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(census_bp)
+    app.register_blueprint(markets_bp)
     app.register_blueprint(reference_bp)

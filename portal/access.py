@@ -24,7 +24,18 @@ from sqlalchemy import Select, select
 from portal import audit
 from portal.extensions import db, login_manager
 from portal.htmx import is_htmx
-from portal.models import Organisation, OrgKind, Role, User
+from portal.models import (
+    HoursRecord,
+    Lot,
+    Market,
+    Operation,
+    Organisation,
+    OrgKind,
+    PurchaseDeclaration,
+    Role,
+    SubcontractorShare,
+    User,
+)
 
 __all__ = ["Role", "allow", "get_or_404", "predicate", "public", "scoped"]
 
@@ -212,6 +223,59 @@ def _users(stmt: Select, user: User) -> Select:
     return stmt.where(User.organisation_id == user.organisation_id)
 
 
+def _buyer_operation_ids(user: User) -> Select:
+    return select(Operation.id).where(Operation.buyer_id.in_(buyer_org_ids(user.organisation)))
+
+
+@scope_rule(Operation)
+def _operations(stmt: Select, user: User) -> Select:
+    """Buyers: their own operations (the CCVG: its communes' too). Companies and structures
+    see lots and shares, never a whole operation (other holders' lots are confidential)."""
+    if user.role is Role.BUYER:
+        return stmt.where(Operation.buyer_id.in_(buyer_org_ids(user.organisation)))
+    return stmt.where(False)
+
+
+@scope_rule(Market)
+def _markets(stmt: Select, user: User) -> Select:
+    """Markets follow their operation."""
+    if user.role is Role.BUYER:
+        return stmt.where(Market.operation_id.in_(_buyer_operation_ids(user)))
+    return stmt.where(False)
+
+
+@scope_rule(Lot)
+def _lots(stmt: Select, user: User) -> Select:
+    """Buyers: the lots of their operations. A company or structure: the lots it holds."""
+    if user.role is Role.BUYER:
+        markets = select(Market.id).where(Market.operation_id.in_(_buyer_operation_ids(user)))
+        return stmt.where(Lot.market_id.in_(markets))
+    return stmt.where(Lot.holder_id == user.organisation_id)
+
+
+@scope_rule(HoursRecord)
+def _hours_records(stmt: Select, user: User) -> Select:
+    """A lot's calculation history is visible to whoever sees the lot."""
+    return stmt.where(HoursRecord.lot_id.in_(scoped(Lot, user).with_only_columns(Lot.id)))
+
+
+@scope_rule(SubcontractorShare)
+def _shares(stmt: Select, user: User) -> Select:
+    """Buyers: the shares of their operations. A company or structure: the shares it
+    carries."""
+    if user.role is Role.BUYER:
+        return stmt.where(SubcontractorShare.operation_id.in_(_buyer_operation_ids(user)))
+    return stmt.where(SubcontractorShare.company_id == user.organisation_id)
+
+
+@scope_rule(PurchaseDeclaration)
+def _declarations(stmt: Select, user: User) -> Select:
+    """Census declarations: the declaring buyer (and the CCVG for its communes)."""
+    if user.role is Role.BUYER:
+        return stmt.where(PurchaseDeclaration.buyer_id.in_(buyer_org_ids(user.organisation)))
+    return stmt.where(False)
+
+
 # --- predicates -----------------------------------------------------------------------
 
 PREDICATES: dict[str, Callable[..., bool]] = {}
@@ -250,6 +314,36 @@ def can_read_audit(user: User | None) -> bool:
 @predicate
 def can_see_organisation_list(user: User | None) -> bool:
     """The directory of every organisation: AMOI staff."""
+    return is_facilitator(user)
+
+
+@predicate
+def can_manage_markets(user: User | None) -> bool:
+    """Operations, markets, lots, hours and shares are prepared by the AMOI (convention
+    art. 3 and 4); buyers read theirs."""
+    return is_facilitator(user)
+
+
+@predicate
+def can_declare_purchases(user: User | None) -> bool:
+    """Buyers (the CCVG and its communes) declare their upcoming purchases (art. 3)."""
+    return user is not None and user.role is Role.BUYER
+
+
+@predicate
+def can_edit_declaration(user: User | None, declaration: PurchaseDeclaration) -> bool:
+    """The declaring buyer (not its coordinator) may correct a declaration until the AMOI
+    has reviewed it."""
+    return (
+        can_declare_purchases(user)
+        and declaration.status == "submitted"
+        and declaration.buyer_id == user.organisation_id
+    )
+
+
+@predicate
+def can_review_declarations(user: User | None) -> bool:
+    """The AMOI reviews census declarations and turns them into operations (art. 3)."""
     return is_facilitator(user)
 
 

@@ -31,6 +31,22 @@ ACTION_LABELS = {
     "user.reset_link": "Lien de réinitialisation émis",
     "user.invitation_renewed": "Invitation renouvelée",
     "users.listed": "Liste des comptes consultée",
+    "declaration.created": "Achat déclaré au recensement",
+    "declaration.updated": "Déclaration de recensement modifiée",
+    "declaration.reviewed": "Déclaration examinée par l'AMOI",
+    "declaration.reconsidered": "Avis sur une déclaration rouvert",
+    "declaration.converted": "Déclaration transformée en opération",
+    "operation.created": "Opération créée",
+    "operation.updated": "Opération modifiée",
+    "operation.status_changed": "Statut d'opération changé",
+    "market.created": "Marché créé",
+    "market.updated": "Marché modifié",
+    "lot.created": "Lot créé",
+    "lot.updated": "Lot modifié",
+    "lot.hours_calculated": "Heures d'insertion calculées",
+    "lot.hours_cleared": "Heures d'insertion retirées",
+    "share.created": "Part de sous-traitant ajoutée",
+    "share.deleted": "Part de sous-traitant supprimée",
 }
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")

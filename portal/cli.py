@@ -6,9 +6,25 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from portal.demo import DEMO_PASSWORD, USERS, DemoRefused, database_is_empty, seed_demo
+from portal.demo import (
+    DEMO_PASSWORD,
+    USERS,
+    DemoRefused,
+    database_is_empty,
+    is_demo_instance,
+    seed_demo,
+)
 from portal.extensions import db
 from portal.models import Organisation, OrgKind, TokenPurpose, User
+
+LABELS = {
+    "organisations": "organisations",
+    "users": "comptes",
+    "declarations": "déclarations de recensement",
+    "operations": "opérations",
+    "markets": "marchés",
+    "lots": "lots",
+}
 
 
 @click.command("seed-demo")
@@ -17,18 +33,17 @@ from portal.models import Organisation, OrgKind, TokenPurpose, User
 )
 def seed_demo_command(if_empty: bool) -> None:
     """Charge les données de démonstration (refuse une base de production)."""
-    if if_empty and not database_is_empty():
+    if if_empty and not database_is_empty() and not is_demo_instance():
+        # A real database is never touched; a demo one may still lack the year's data.
         click.echo("Base déjà remplie : données de démonstration non rechargées.")
         return
     try:
         counts = seed_demo()
     except DemoRefused as refused:
         raise click.ClickException(str(refused)) from refused
-    if counts["organisations"]:
-        click.echo(
-            f"Données de démonstration chargées : {counts['organisations']} organisations, "
-            f"{counts['users']} comptes."
-        )
+    if any(counts.values()):
+        loaded = ", ".join(f"{n} {LABELS.get(k, k)}" for k, n in counts.items() if n)
+        click.echo(f"Données de démonstration chargées : {loaded}.")
     else:
         click.echo("Les données de démonstration sont déjà chargées.")
 

@@ -1,4 +1,5 @@
-"""Demonstration data: the real parties of the convention and clearly fictitious others.
+"""Demonstration data: the real parties of the convention and clearly fictitious others,
+then a year of preparation work (``portal.demo_year``).
 
 Loaded by ``flask seed-demo`` (``make run`` on an empty database). An instance holding
 demo data shows the banner « Instance de démonstration » on every page.
@@ -11,13 +12,17 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from portal.demo_year import seed_year
 from portal.extensions import db
-from portal.models import Organisation, OrgKind, Setting, StructureKind, User
+from portal.models import Operation, Organisation, OrgKind, Setting, StructureKind, User
 from portal.models.base import utcnow
 from portal.passwords import hash_password
 
 DEMO_SETTING = "demo_instance"
 DEMO_PASSWORD = "demo-Passerelle-2026"  # noqa: S105 (published in the README on purpose)
+AMOI_EMAIL = "charge.mission@sud-ouest-emploi.example"
+"""The AMOI's chargé de mission: reviews the census and computes the hours of the demo year."""
+COUNTS = ("organisations", "users", "declarations", "operations", "markets", "lots")
 
 
 class DemoRefused(Exception):
@@ -103,7 +108,7 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser(
         "soe",
         "Lucas Bernard",
-        "charge.mission@sud-ouest-emploi.example",
+        AMOI_EMAIL,
         False,
         "AMOI, chargé de mission",
     ),
@@ -143,15 +148,34 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Organisation))
 
 
+def has_operations() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(Operation)))
+
+
 def seed_demo() -> dict[str, int]:
-    """Load the demonstration data once; refuse on a database holding real data."""
-    if is_demo_instance():
-        return {"organisations": 0, "users": 0}
-    if not database_is_empty():
-        raise DemoRefused(
-            "La base contient déjà des données qui ne sont pas des données de démonstration : "
-            "seed-demo refuse de s'y mélanger."
-        )
+    """Load the demonstration data once; refuse on a database holding real data.
+
+    A demo instance seeded before the demo year existed (organisations and users only) gets
+    the year on the next run; once an operation exists, nothing is added. Returns how many
+    rows of each kind were added (all zeros when nothing was)."""
+    counts = dict.fromkeys(COUNTS, 0)
+    if not is_demo_instance():
+        if not database_is_empty():
+            raise DemoRefused(
+                "La base contient déjà des données qui ne sont pas des données de "
+                "démonstration : seed-demo refuse de s'y mélanger."
+            )
+        counts.update(_seed_parties())
+    if not has_operations():
+        orgs, buyers, amoi = _demo_parties()
+        counts.update(seed_year(orgs, buyers, amoi))
+    db.session.commit()
+    current_app.extensions["portal_demo"] = True
+    return counts
+
+
+def _seed_parties() -> dict[str, int]:
+    """The organisations, their users and the demo marker (the caller commits)."""
     orgs: dict[str, Organisation] = {}
     for spec in ORGANISATIONS:
         org = Organisation(
@@ -180,9 +204,37 @@ def seed_demo() -> dict[str, int]:
             )
         )
     db.session.add(Setting(key=DEMO_SETTING, value="1"))
-    db.session.commit()
-    current_app.extensions["portal_demo"] = True
+    db.session.flush()
     return {"organisations": len(ORGANISATIONS), "users": len(USERS)}
+
+
+def _demo_parties() -> tuple[dict[str, Organisation], dict[str, User], User]:
+    """The demo organisations by key, the first demo user of each and the AMOI's chargé de
+    mission, read back from the database (an older demo instance already holds them)."""
+    orgs: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        org = db.session.scalars(
+            select(Organisation).where(Organisation.name == spec.name).order_by(Organisation.id)
+        ).first()
+        if org is None:
+            raise DemoRefused(
+                f"L'organisation de démonstration « {spec.name} » est introuvable : "
+                "l'année de démonstration n'est pas chargée."
+            )
+        orgs[spec.key] = org
+    by_email: dict[str, User] = {}
+    for spec in USERS:
+        user = db.session.scalars(select(User).where(User.email == spec.email)).first()
+        if user is None:
+            raise DemoRefused(
+                f"Le compte de démonstration {spec.email} est introuvable : "
+                "l'année de démonstration n'est pas chargée."
+            )
+        by_email[spec.email] = user
+    first_users: dict[str, User] = {}
+    for spec in USERS:
+        first_users.setdefault(spec.org, by_email[spec.email])
+    return orgs, first_users, by_email[AMOI_EMAIL]
 
 
 def _demo_banner() -> dict[str, bool]:

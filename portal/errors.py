@@ -43,6 +43,10 @@ CSRF_MESSAGE = (
 def render_error(code: int, message: str | None = None):
     """The error page (or htmx fragment retargeted to ``#alerts``) for an HTTP code."""
     title, default = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    if code == 409 and message:
+        # A view's own 409 explains a refusal in the current state (a reviewed declaration,
+        # a transition the workflow forbids); the default one is a concurrent change.
+        title = "Action impossible"
     context = {"code": code, "title": title, "message": message or default}
     if is_htmx():
         body = render_template("errors/_fragment.html", **context)

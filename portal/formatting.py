@@ -65,4 +65,7 @@ FILTERS = {
 
 
 def register_formatting(app: Flask) -> None:
+    from portal.rules.workflow import status_label
+
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["status_label_of"] = status_label

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import DateField, SelectChoice, StringField
+from wtforms.validators import StopValidation, ValidationError
 
 
 class Form(FlaskForm):
@@ -14,3 +18,103 @@ class Form(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """Select options from ``(value, label)`` pairs (WTForms 3.3 wants SelectChoice)."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def parse_french_decimal(text: str | None) -> Decimal | None:
+    """A number as French users type it: ``1 250,50``, ``1250.5``, ``1 250 €``, ``5 %``.
+    Spaces (also non-breaking), a trailing ``€`` or ``%`` and one decimal comma or point
+    are accepted; anything else raises ValueError. Empty text gives None."""
+    if text is None:
+        return None
+    cleaned = text.strip().rstrip("€%").strip()
+    for space in (" ", "\u00a0", "\u202f", "'"):
+        cleaned = cleaned.replace(space, "")
+    if not cleaned:
+        return None
+    if cleaned.count(",") + cleaned.count(".") > 1:
+        raise ValueError("Un seul séparateur décimal est permis.")
+    cleaned = cleaned.replace(",", ".")
+    if not _NUMBER.match(cleaned):
+        raise ValueError("Saisissez un nombre (par exemple 1 250,50).")
+    return Decimal(cleaned)
+
+
+_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+
+
+class FrenchDecimalField(StringField):
+    """A decimal typed the French way (see :func:`parse_french_decimal`); ``data`` is a
+    ``Decimal`` or None, and a bad entry gives a French error instead of a crash."""
+
+    def __init__(self, label=None, validators=None, places: int = 2, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+
+    def process_formdata(self, valuelist):
+        self.raw_entry = valuelist[0] if valuelist else ""
+        self.data = None
+        if not valuelist:
+            return
+        try:
+            self.data = parse_french_decimal(valuelist[0])
+        except (ValueError, InvalidOperation) as error:
+            self.data = None
+            raise ValidationError(
+                f"« {valuelist[0][:30]} » n'est pas un nombre valide. "
+                "Saisissez par exemple 1 250,50."
+            ) from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # "not a number" is enough: no "required" on top of it
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal_fr(self.data)
+
+
+class PercentField(FrenchDecimalField):
+    """A percentage typed as ``5``, ``5 %`` or ``12,5``; ``data`` is the fraction
+    (``Decimal("0.05")``)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = self.data / 100
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal_fr(self.data * 100)
+
+
+def format_decimal_fr(value: Decimal) -> str:
+    """``Decimal("1250.50")`` → ``1250,5``: the shortest French writing, for input values."""
+    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+class FrenchDateField(DateField):
+    """A date from the browser's date picker (``2026-11-25``) or typed the French way
+    (``25/11/2026``), with a French error message."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Saisissez une date valide (jj/mm/aaaa).") from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()

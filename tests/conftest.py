@@ -179,3 +179,10 @@ def assert_max_queries(app):
 def outbox_messages(app) -> list[Path]:
     outbox = Path(app.config["MAIL_OUTBOX"])
     return sorted(outbox.glob("*.eml")) if outbox.exists() else []
+
+
+def text_of(response) -> str:
+    """The response body with HTML entities decoded (French text is full of apostrophes)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))

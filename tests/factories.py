@@ -79,3 +79,55 @@ def make_user(
 def make_admin(**overrides) -> User:
     org = overrides.pop("org", None) or make_org(OrgKind.FACILITATOR, name="AMOI (test)")
     return make_user(org, is_admin=True, **overrides)
+
+
+def make_operation(buyer: Organisation | None = None, **overrides):
+    from portal.models import Operation
+
+    values = {"buyer": buyer or make_org(OrgKind.BUYER), "name": f"Opération {next(_seq)}"}
+    values.update(overrides)
+    operation = Operation(**values)
+    db.session.add(operation)
+    db.session.commit()
+    return operation
+
+
+def make_market(operation=None, **overrides):
+    from portal.models import Market
+
+    n = next(_seq)
+    values = {
+        "operation": operation or make_operation(),
+        "reference": f"2026-T-{n:03d}",
+        "title": f"Marché {n}",
+        "legal_basis": "execution_condition",
+    }
+    values.update(overrides)
+    market = Market(**values)
+    db.session.add(market)
+    db.session.commit()
+    return market
+
+
+def make_lot(market=None, *, holder: Organisation | None = None, **overrides):
+    """A lot with planned hours; pass ``planned_hours=None`` for a lot without hours."""
+    from decimal import Decimal
+
+    from portal.models import Lot
+
+    market = market or make_market()
+    n = next(_seq)
+    values = {
+        "market": market,
+        "number": n,
+        "title": f"Lot {n}",
+        "trade": "masonry",
+        "amount_excl_tax": Decimal("200000.00"),
+        "holder": holder,
+        "planned_hours": 143,
+    }
+    values.update(overrides)
+    lot = Lot(**values)
+    db.session.add(lot)
+    db.session.commit()
+    return lot

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from portal.access import Role, allow, buyer_org_ids, public, scoped
 from portal.extensions import db
-from portal.main import bp
+from portal.main import bp, figures
 from portal.models import AuditEvent, Organisation, OrgKind, User
 
 
@@ -43,6 +43,12 @@ def home():
                 .select_from(AuditEvent)
                 .where(AuditEvent.action == "access.denied")
             )
+    if g.role is Role.FACILITATOR:
+        context["figures"] = figures.facilitator_figures()
+    elif g.role is Role.BUYER:
+        context["figures"] = figures.buyer_figures()
+    else:
+        context["figures"] = figures.holder_figures()
     if g.role is Role.BUYER and org.parent_id is None:
         ids = [i for i in buyer_org_ids(org) if i != org.id]
         context["communes"] = db.session.scalars(

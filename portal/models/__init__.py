@@ -2,6 +2,8 @@
 
 from portal.models.accounts import AccountToken, Role, TokenPurpose, User
 from portal.models.audit import AuditEvent
+from portal.models.census import PurchaseDeclaration
+from portal.models.markets import HoursRecord, Lot, Market, Operation, SubcontractorShare
 from portal.models.organisations import (
     Organisation,
     OrgKind,
@@ -12,11 +14,17 @@ from portal.models.organisations import (
 __all__ = [
     "AccountToken",
     "AuditEvent",
+    "HoursRecord",
+    "Lot",
+    "Market",
+    "Operation",
     "OrgKind",
     "Organisation",
+    "PurchaseDeclaration",
     "Role",
     "Setting",
     "StructureKind",
+    "SubcontractorShare",
     "TokenPurpose",
     "User",
 ]

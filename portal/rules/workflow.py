@@ -55,6 +55,25 @@ class EscalationStatus(enum.StrEnum):
     RESOLVED = "resolved"
 
 
+class DeclarationStatus(enum.StrEnum):
+    """Life of a census declaration (*recensement des achats*): the AMOI reviews it, then
+    turns a retained one into an operation (convention art. 3; issue 4)."""
+
+    SUBMITTED = "submitted"
+    RETAINED = "retained"
+    DECLINED = "declined"
+    CONVERTED = "converted"
+
+
+class OperationStatus(enum.StrEnum):
+    """Life of an operation: prepared by the AMOI, followed while running, closed at the
+    final report (convention art. 3 and 4)."""
+
+    PREPARATION = "preparation"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+
 class TransitionNotAllowed(Exception):
     """An action that the machine does not allow from the current status (DESIGN.md 3 and 6).
     Views answer it with a French message (the message of this exception)."""
@@ -67,6 +86,7 @@ class TransitionNotAllowed(Exception):
 
 
 Q, P, S, E = QuoteStatus, PlacementStatus, StatementStatus, EscalationStatus
+D, OS = DeclarationStatus, OperationStatus
 
 QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
     Q.DRAFT: {"submit": Q.SUBMITTED},
@@ -111,7 +131,26 @@ ESCALATION_TRANSITIONS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
 """Escalation: none → reminder_letter → formal_notice → penalty_proposed → penalty_decided;
 every status but resolved has a "resolve" action (any → resolved)."""
 
+DECLARATION_TRANSITIONS: dict[DeclarationStatus, dict[str, DeclarationStatus]] = {
+    D.SUBMITTED: {"retain": D.RETAINED, "decline": D.DECLINED},
+    D.RETAINED: {"convert": D.CONVERTED, "reconsider": D.SUBMITTED},
+    D.DECLINED: {"reconsider": D.SUBMITTED},
+    D.CONVERTED: {},
+}
+"""Declaration: submitted → retained (a clause is recommended) | declined (no clause);
+a review can be reconsidered until the declaration becomes an operation (converted)."""
+
+OPERATION_TRANSITIONS: dict[OperationStatus, dict[str, OperationStatus]] = {
+    OS.PREPARATION: {"start": OS.RUNNING},
+    OS.RUNNING: {"close": OS.CLOSED},
+    OS.CLOSED: {"reopen": OS.RUNNING},
+}
+"""Operation: preparation → running (markets notified) → closed (final report); a closed
+operation can be reopened (a late statement, a corrected report)."""
+
 TRANSITIONS: dict[str, dict] = {
+    "declaration": DECLARATION_TRANSITIONS,
+    "operation": OPERATION_TRANSITIONS,
     "quote": QUOTE_TRANSITIONS,
     "placement": PLACEMENT_TRANSITIONS,
     "statement": STATEMENT_TRANSITIONS,
@@ -120,12 +159,16 @@ TRANSITIONS: dict[str, dict] = {
 """All machines by name: {machine: {status: {action: next_status}}}."""
 
 STATUSES: dict[str, type[enum.StrEnum]] = {
+    "declaration": DeclarationStatus,
+    "operation": OperationStatus,
     "quote": QuoteStatus,
     "placement": PlacementStatus,
     "statement": StatementStatus,
     "escalation": EscalationStatus,
 }
 INITIAL_STATUS: dict[str, enum.StrEnum] = {
+    "declaration": D.SUBMITTED,
+    "operation": OS.PREPARATION,
     "quote": Q.DRAFT,
     "placement": P.PROPOSED,
     "statement": S.SUBMITTED,
@@ -133,6 +176,17 @@ INITIAL_STATUS: dict[str, enum.StrEnum] = {
 }
 
 STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
+    "declaration": {
+        D.SUBMITTED: "À examiner",
+        D.RETAINED: "Clause recommandée",
+        D.DECLINED: "Sans clause",
+        D.CONVERTED: "Opération créée",
+    },
+    "operation": {
+        OS.PREPARATION: "En préparation",
+        OS.RUNNING: "En cours",
+        OS.CLOSED: "Clôturée",
+    },
     "quote": {
         Q.DRAFT: "Brouillon",
         Q.SUBMITTED: "Soumis",
@@ -166,7 +220,7 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
 """French labels of every status per machine, for badges (DESIGN.md 8): {machine: {status:
 label}}. Per machine because "submitted" is a status of two machines."""
 
-del Q, P, S, E  # short aliases for the tables only
+del Q, P, S, E, D, OS  # short aliases for the tables only
 
 
 def _table(machine: str) -> dict:

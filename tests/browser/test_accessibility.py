@@ -17,6 +17,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 MAX_PAGES = 40
+DOWNLOADS = (".xlsx", ".csv", ".pdf")
 axe = Axe()
 
 
@@ -32,6 +33,8 @@ def _links(page, origin: str) -> list[str]:
         url = urlparse(href)
         if f"{url.scheme}://{url.netloc}" != origin or url.path.startswith("/static"):
             continue
+        if url.path.endswith(DOWNLOADS):
+            continue  # spreadsheets are files, not pages
         found.append(url.path + (f"?{url.query}" if url.query else ""))
     return found
 

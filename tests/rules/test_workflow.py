@@ -7,7 +7,9 @@ from portal.rules.workflow import (
     STATUS_LABELS,
     STATUSES,
     TRANSITIONS,
+    DeclarationStatus,
     EscalationStatus,
+    OperationStatus,
     PlacementStatus,
     QuoteStatus,
     StatementStatus,
@@ -37,6 +39,14 @@ VALID = [
     ("escalation", "reminder_letter", "send_formal_notice", EscalationStatus.FORMAL_NOTICE),
     ("escalation", "formal_notice", "propose_penalty", EscalationStatus.PENALTY_PROPOSED),
     ("escalation", "penalty_proposed", "decide_penalty", EscalationStatus.PENALTY_DECIDED),
+    ("declaration", "submitted", "retain", DeclarationStatus.RETAINED),
+    ("declaration", "submitted", "decline", DeclarationStatus.DECLINED),
+    ("declaration", "retained", "convert", DeclarationStatus.CONVERTED),
+    ("declaration", "retained", "reconsider", DeclarationStatus.SUBMITTED),
+    ("declaration", "declined", "reconsider", DeclarationStatus.SUBMITTED),
+    ("operation", "preparation", "start", OperationStatus.RUNNING),
+    ("operation", "running", "close", OperationStatus.CLOSED),
+    ("operation", "closed", "reopen", OperationStatus.RUNNING),
 ]
 
 
@@ -108,6 +118,9 @@ def test_any_escalation_status_can_be_resolved(status):
         ("escalation", "none", ("send_reminder_letter", "resolve")),
         ("escalation", "penalty_decided", ("resolve",)),
         ("escalation", "resolved", ()),
+        ("declaration", "converted", ()),
+        ("declaration", "submitted", ("retain", "decline")),
+        ("operation", "preparation", ("start",)),
     ],
 )
 def test_allowed_actions(machine, status, actions):

@@ -1,0 +1,392 @@
+"""Census of purchases (*recensement des achats*, convention art. 3): buyers declare their
+upcoming purchases, the AMOI gives its opinion on each one and turns the retained ones
+into operations; the yearly census point (the pilotage's *recensement annuel*, DOMAIN.md
+4.1) sums them up per buyer, on screen and in XLSX."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import NoReturn
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import extract, update
+from sqlalchemy.orm import joinedload
+
+from portal import audit
+from portal.access import Role, allow, can_edit_declaration, get_or_404, scoped
+from portal.census import bp
+from portal.census.forms import DeclarationForm, ReviewForm
+from portal.clock import today
+from portal.extensions import db
+from portal.formflow import render_form, submitted_and_valid
+from portal.htmx import render
+from portal.models import Organisation, OrgKind, PurchaseDeclaration
+from portal.models.base import utcnow
+from portal.pagination import paginate
+from portal.rules.workflow import (
+    STATUS_LABELS,
+    DeclarationStatus,
+    TransitionNotAllowed,
+    allowed_actions,
+    next_status,
+)
+from portal.services.markets import operation_from_declaration
+from portal.spreadsheets import Column, Sheet, xlsx_response
+
+MACHINE = "declaration"
+STATUSES = list(DeclarationStatus)
+STALE = (
+    "Cette déclaration a changé pendant que vous la consultiez (un avis ou une "
+    "modification vient d'être enregistré). Rechargez la page, puis recommencez."
+)
+CONVERTED = "Cette déclaration est déjà devenue une opération : elle ne peut plus changer."
+REFUSALS = {
+    "edit": (
+        "L'AMOI a déjà examiné cette déclaration : elle ne peut plus être modifiée. "
+        "Demandez à l'AMOI de rouvrir son avis si l'achat a changé."
+    ),
+    "review": (
+        "L'AMOI a déjà donné son avis sur cette déclaration. Rouvrez-la pour en donner un autre."
+    ),
+    "reconsider": "Cette déclaration n'a pas encore reçu d'avis : il n'y a rien à rouvrir.",
+    "convert": (
+        "Seule une déclaration pour laquelle l'AMOI recommande une clause peut devenir "
+        "une opération."
+    ),
+}
+
+
+def _refuse(action: str, declaration: PurchaseDeclaration) -> NoReturn:
+    """409 with a French message saying why the machine refuses ``action`` now."""
+    converted = declaration.status == DeclarationStatus.CONVERTED
+    abort(409, description=CONVERTED if converted else REFUSALS[action])
+
+
+def _claim(declaration: PurchaseDeclaration) -> None:
+    """Compare-and-set on the status read at the start of the request, so that a review
+    and an edit crossing each other answer 409 instead of overwriting one another
+    (DESIGN.md 3, concurrency). Call it before changing the declaration."""
+    result = db.session.execute(
+        update(PurchaseDeclaration)
+        .where(
+            PurchaseDeclaration.id == declaration.id,
+            PurchaseDeclaration.status == declaration.status,
+        )
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        abort(409, description=STALE)
+
+
+# --- list -----------------------------------------------------------------------------
+
+
+def _year_arg(value: str) -> int | None:
+    """A plausible census year from the query string, else None."""
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+def _year_range(year: int):
+    return PurchaseDeclaration.planned_publication.between(date(year, 1, 1), date(year, 12, 31))
+
+
+def _years(*extra: int) -> list[int]:
+    """Years that have visible declarations, plus ``extra`` (the current year), newest first."""
+    year = extract("year", PurchaseDeclaration.planned_publication)
+    found = db.session.scalars(scoped(PurchaseDeclaration).with_only_columns(year).distinct())
+    return sorted({int(y) for y in found if y is not None} | set(extra), reverse=True)
+
+
+def _visible_buyers() -> list[Organisation]:
+    """The buyers the user may filter on: all (AMOI), the CCVG and its communes, or oneself."""
+    return db.session.scalars(
+        scoped(Organisation).where(Organisation.kind == OrgKind.BUYER).order_by(Organisation.name)
+    ).all()
+
+
+@bp.route("/")
+@allow(Role.FACILITATOR, Role.BUYER)
+def index():
+    q = request.args.get("q", "").strip()
+    status = request.args.get("statut", "")
+    year = _year_arg(request.args.get("annee", ""))
+    buyer = request.args.get("acheteur", "")
+    buyers = _visible_buyers()
+    stmt = (
+        scoped(PurchaseDeclaration)
+        .options(joinedload(PurchaseDeclaration.buyer))
+        .order_by(PurchaseDeclaration.planned_publication.desc(), PurchaseDeclaration.id.desc())
+    )
+    if q:
+        stmt = stmt.where(PurchaseDeclaration.title.icontains(q, autoescape=True))
+    if status in {s.value for s in STATUSES}:
+        stmt = stmt.where(PurchaseDeclaration.status == status)
+    else:
+        status = ""
+    if year:
+        stmt = stmt.where(_year_range(year))
+    if buyer in {str(b.id) for b in buyers}:
+        stmt = stmt.where(PurchaseDeclaration.buyer_id == int(buyer))
+    else:
+        buyer = ""
+    return render(
+        "census/index.html",
+        "census/_partials/_table.html",
+        pagination=paginate(stmt),
+        filters={"q": q, "statut": status, "annee": str(year or ""), "acheteur": buyer},
+        statuses=STATUS_LABELS[MACHINE],
+        years=_years(today().year),
+        buyers=buyers,
+    )
+
+
+# --- one declaration ------------------------------------------------------------------
+
+
+@bp.route("/<int:declaration_id>")
+@allow(Role.FACILITATOR, Role.BUYER)
+def show(declaration_id: int):
+    declaration = get_or_404(PurchaseDeclaration, declaration_id)
+    return render_template(
+        "census/show.html",
+        declaration=declaration,
+        actions=allowed_actions(MACHINE, declaration.status),
+    )
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@allow(Role.BUYER)
+def create():
+    form = DeclarationForm()
+    if submitted_and_valid(form):
+        declaration = PurchaseDeclaration(
+            buyer_id=g.org.id,
+            declared_by_id=g.user.id,
+            status=DeclarationStatus.SUBMITTED.value,
+        )
+        form.apply_to(declaration)
+        db.session.add(declaration)
+        db.session.flush()
+        audit.record("declaration.created", declaration, detail=f"nature={declaration.nature}")
+        db.session.commit()
+        flash(f"L'achat « {declaration.title} » est déclaré : l'AMOI va l'examiner.", "success")
+        return redirect(url_for("census.show", declaration_id=declaration.id), code=303)
+    return render_form("census/form.html", "census/_partials/_form.html", form, declaration=None)
+
+
+@bp.route("/<int:declaration_id>/modifier", methods=["GET", "POST"])
+@allow(Role.BUYER)
+def edit(declaration_id: int):
+    declaration = get_or_404(PurchaseDeclaration, declaration_id)
+    if declaration.buyer_id != g.org.id:
+        abort(403, description="Seul l'acheteur qui a déclaré cet achat peut le modifier.")
+    if not can_edit_declaration(g.user, declaration):
+        _refuse("edit", declaration)
+    form = DeclarationForm(obj=declaration)
+    if submitted_and_valid(form):
+        _claim(declaration)
+        changed = form.apply_to(declaration)
+        if changed:
+            audit.record("declaration.updated", declaration, detail="fields=" + ",".join(changed))
+        db.session.commit()
+        flash("Les modifications de la déclaration ont été enregistrées.", "success")
+        return redirect(url_for("census.show", declaration_id=declaration.id), code=303)
+    return render_form(
+        "census/form.html", "census/_partials/_form.html", form, declaration=declaration
+    )
+
+
+@bp.route("/<int:declaration_id>/avis", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def review(declaration_id: int):
+    declaration = get_or_404(PurchaseDeclaration, declaration_id)
+    if "retain" not in allowed_actions(MACHINE, declaration.status):
+        _refuse("review", declaration)
+    form = ReviewForm()
+    if submitted_and_valid(form):
+        decision = form.decision.data
+        try:
+            status = next_status(MACHINE, declaration.status, decision)
+        except TransitionNotAllowed:
+            _refuse("review", declaration)
+        _claim(declaration)
+        declaration.status = status.value
+        declaration.recommended_basis = form.basis
+        declaration.review_comment = form.review_comment.data.strip()
+        declaration.reviewed_by_id = g.user.id
+        declaration.reviewed_at = utcnow()
+        detail = f"decision={decision}"
+        if form.basis:
+            detail += f" basis={form.basis}"
+        audit.record("declaration.reviewed", declaration, detail=detail)
+        db.session.commit()
+        flash(f"L'avis est enregistré : « {declaration.status_label} ».", "success")
+        return redirect(url_for("census.show", declaration_id=declaration.id), code=303)
+    return render_form(
+        "census/review.html",
+        "census/_partials/_review_form.html",
+        form,
+        declaration=declaration,
+    )
+
+
+@bp.route("/<int:declaration_id>/rouvrir", methods=["POST"])
+@allow(Role.FACILITATOR)
+def reconsider(declaration_id: int):
+    """Back to *à examiner*; the previous opinion stays in the audit trail only."""
+    declaration = get_or_404(PurchaseDeclaration, declaration_id)
+    try:
+        status = next_status(MACHINE, declaration.status, "reconsider")
+    except TransitionNotAllowed:
+        _refuse("reconsider", declaration)
+    _claim(declaration)
+    detail = f"previous={declaration.status}"
+    if declaration.recommended_basis:
+        detail += f" basis={declaration.recommended_basis}"
+    declaration.status = status.value
+    declaration.recommended_basis = None
+    declaration.review_comment = ""
+    declaration.reviewed_by_id = None
+    declaration.reviewed_at = None
+    audit.record("declaration.reconsidered", declaration, detail=detail)
+    db.session.commit()
+    flash("L'avis est rouvert : la déclaration est de nouveau à examiner.", "success")
+    return redirect(url_for("census.show", declaration_id=declaration.id), code=303)
+
+
+@bp.route("/<int:declaration_id>/operation", methods=["POST"])
+@allow(Role.FACILITATOR)
+def convert(declaration_id: int):
+    """One step from a retained declaration to an operation (the service does the work)."""
+    declaration = get_or_404(PurchaseDeclaration, declaration_id)
+    if "convert" not in allowed_actions(MACHINE, declaration.status):
+        _refuse("convert", declaration)
+    _claim(declaration)
+    try:
+        operation = operation_from_declaration(declaration, g.user)
+    except TransitionNotAllowed:
+        db.session.rollback()
+        _refuse("convert", declaration)
+    db.session.commit()
+    flash(f"L'opération « {operation.name} » est créée à partir de la déclaration.", "success")
+    return redirect(url_for("markets.operation", operation_id=operation.id), code=303)
+
+
+# --- yearly census point ----------------------------------------------------------------
+
+
+@dataclass
+class BuyerSummary:
+    """One buyer's line of the yearly census point (``buyer`` None for the totals)."""
+
+    buyer: Organisation | None
+    declarations: list[PurchaseDeclaration] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.declarations)
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in STATUSES}
+        for declaration in self.declarations:
+            counts[declaration.status] += 1
+        return counts
+
+    @property
+    def total(self) -> Decimal:
+        return sum((d.estimated_amount for d in self.declarations), Decimal("0"))
+
+
+def _chosen_year() -> int:
+    return _year_arg(request.args.get("annee", "")) or today().year
+
+
+def _summary(year: int) -> list[BuyerSummary]:
+    """Every active buyer (so that one that declared nothing shows up) and every buyer
+    with a declaration published in ``year``, by name."""
+    declarations = db.session.scalars(
+        scoped(PurchaseDeclaration)
+        .where(_year_range(year))
+        .options(joinedload(PurchaseDeclaration.buyer))
+        .order_by(PurchaseDeclaration.planned_publication, PurchaseDeclaration.id)
+    ).all()
+    buyers = db.session.scalars(
+        scoped(Organisation).where(
+            Organisation.kind == OrgKind.BUYER, Organisation.active.is_(True)
+        )
+    ).all()
+    rows = {buyer.id: BuyerSummary(buyer) for buyer in buyers}
+    for declaration in declarations:
+        rows.setdefault(declaration.buyer_id, BuyerSummary(declaration.buyer))
+        rows[declaration.buyer_id].declarations.append(declaration)
+    return sorted(rows.values(), key=lambda row: row.buyer.name.casefold())
+
+
+@bp.route("/bilan")
+@allow(Role.FACILITATOR)
+def summary():
+    year = _chosen_year()
+    rows = _summary(year)
+    totals = BuyerSummary(None, [d for row in rows for d in row.declarations])
+    return render_template(
+        "census/summary.html",
+        year=year,
+        years=_years(today().year, year),
+        rows=rows,
+        totals=totals,
+        statuses=STATUS_LABELS[MACHINE],
+    )
+
+
+SUMMARY_COLUMNS = [
+    Column("Acheteur", width=36),
+    Column("Déclarations", "int", 14),
+    *(Column(label, "int", 16) for label in STATUS_LABELS[MACHINE].values()),
+    Column("Montant estimé total HT", "money", 22),
+]
+DECLARATION_COLUMNS = [
+    Column("Acheteur", width=30),
+    Column("Intitulé", width=40),
+    Column("Nature", width=14),
+    Column("Montant estimé HT", "money", 18),
+    Column("Publication prévue", "date", 16),
+    Column("Statut", width=20),
+    Column("Base juridique recommandée", width=40),
+    Column("Avis de l'AMOI", width=50),
+    Column("Opération n°", "int", 12),
+]
+
+
+@bp.route("/bilan.xlsx")
+@allow(Role.FACILITATOR)
+def summary_xlsx():
+    year = _chosen_year()
+    rows = _summary(year)
+    synthesis = [[row.buyer.name, row.count, *row.by_status.values(), row.total] for row in rows]
+    declarations = [
+        [
+            d.buyer.name,
+            d.title,
+            d.nature_label,
+            d.estimated_amount,
+            d.planned_publication,
+            d.status_label,
+            d.recommended_basis_label,
+            d.review_comment,
+            d.operation_id,
+        ]
+        for row in rows
+        for d in row.declarations
+    ]
+    return xlsx_response(
+        f"recensement-{year}.xlsx",
+        [
+            Sheet("Synthèse", SUMMARY_COLUMNS, synthesis),
+            Sheet("Déclarations", DECLARATION_COLUMNS, declarations),
+        ],
+    )

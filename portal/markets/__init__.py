@@ -1,0 +1,7 @@
+"""Operations, markets and lots, the hours calculator, TCE shares and exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("markets", __name__)
+
+from portal.markets import lots, views  # noqa: E402, F401

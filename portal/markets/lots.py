@@ -1,0 +1,296 @@
+"""Lots: list (every role, scoped), page, form with the htmx hours calculator, exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload
+
+from portal import audit
+from portal.access import Role, allow, get_or_404, scoped
+from portal.clock import today
+from portal.extensions import db
+from portal.formflow import is_validation_only, render_form, submitted_and_valid
+from portal.htmx import render
+from portal.markets import bp
+from portal.markets.forms import CalculatorFields, LotForm
+from portal.markets.listing import Filters, buyer_choices, lots_statement, year_choices
+from portal.markets.views import _apply, current_grid, package_of
+from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
+from portal.pagination import paginate
+from portal.rules.hours import (
+    DEFAULT_HOURLY_COST,
+    FORMULA,
+    ROUNDING_LABELS,
+    TRADES,
+    HoursCalculation,
+    insertion_hours,
+)
+from portal.rules.markets import LegalBasis, default_rate
+from portal.rules.tariffs import BRACKET_NOTE, Package, TariffGrid, lot_package
+from portal.rules.workflow import OperationStatus
+from portal.services.markets import clear_hours, latest_calculation, record_calculation
+from portal.spreadsheets import Column, Sheet, csv_response, xlsx_response
+
+
+@bp.route("/lots/")
+@allow(*Role)
+def lots():
+    filters = Filters.from_request()
+    stmt = lots_statement(filters).options(
+        joinedload(Lot.holder),
+        joinedload(Lot.market).joinedload(Market.operation).joinedload(Operation.buyer),
+    )
+    pagination = paginate(stmt)
+    shares = []
+    if g.role in (Role.COMPANY, Role.STRUCTURE):
+        shares = db.session.scalars(
+            scoped(SubcontractorShare)
+            .options(joinedload(SubcontractorShare.operation).joinedload(Operation.buyer))
+            .order_by(SubcontractorShare.id.desc())
+            .limit(50)
+        ).all()
+    return render(
+        "markets/lots.html",
+        "markets/_partials/_lots_table.html",
+        pagination=pagination,
+        filters=filters,
+        buyers=buyer_choices(lots=True),
+        years=year_choices(lots=True),
+        statuses=list(OperationStatus),
+        bases=list(LegalBasis),
+        shares=shares,
+    )
+
+
+@bp.route("/lots/<int:lot_id>")
+@allow(*Role)
+def lot(lot_id: int):
+    lot = get_or_404(Lot, lot_id)
+    history = db.session.scalars(
+        scoped(HoursRecord)
+        .where(HoursRecord.lot_id == lot.id)
+        .options(joinedload(HoursRecord.author))
+        .order_by(HoursRecord.id.desc())
+    ).all()
+    grid = current_grid()
+    return render_template(
+        "markets/lot.html",
+        lot=lot,
+        market=lot.market,
+        op=lot.market.operation,
+        history=history,
+        package=package_of(lot, grid),
+        grid=grid,
+        rounding_labels=ROUNDING_LABELS,
+    )
+
+
+def _defaults(form: LotForm, market: Market, lot: Lot | None) -> None:
+    """Pre-fill the calculator: the lot's latest calculation, else the rule defaults."""
+    latest = latest_calculation(lot) if lot is not None else None
+    if latest is not None:
+        form.labour_share.data = latest.labour_share
+        form.hourly_cost.data = latest.hourly_cost
+        form.rate.data = latest.rate
+        form.rounding.data = latest.rounding
+        return
+    trade = form.trade.data if form.trade.data in TRADES else "building_average"
+    form.trade.data = trade
+    form.labour_share.data = TRADES[trade].labour_share
+    form.hourly_cost.data = DEFAULT_HOURLY_COST
+    if not market.is_reserved:
+        form.rate.data = default_rate(market.operation.nature)
+
+
+def _save_lot(form: LotForm, lot: Lot) -> list[str]:
+    changed = _apply(lot, form.values())
+    db.session.flush()
+    inputs = form.hour_inputs()
+    if inputs is None:
+        clear_hours(lot, g.user)
+    else:
+        record_calculation(lot, insertion_hours(*inputs), g.user)
+    return changed
+
+
+@bp.route("/marches/<int:market_id>/lots/nouveau", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def lot_create(market_id: int):
+    market = get_or_404(Market, market_id)
+    form = LotForm(market=market)
+    if request.method == "GET":
+        next_number = max((lot.number for lot in market.lots), default=0) + 1
+        form.number.data = next_number
+        _defaults(form, market, None)
+    if submitted_and_valid(form):
+        lot = Lot(market=market)
+        db.session.add(lot)
+        _save_lot(form, lot)
+        audit.record("lot.created", lot, detail=f"market={market.id}")
+        db.session.commit()
+        flash(f"Le {lot.label} a été créé.", "success")
+        return redirect(url_for("markets.lot", lot_id=lot.id), code=303)
+    return _render_lot_form(form, market, None)
+
+
+@bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def lot_edit(lot_id: int):
+    lot = get_or_404(Lot, lot_id)
+    form = LotForm(obj=lot, market=lot.market, lot=lot)
+    if request.method == "GET":
+        form.holder_id.data = str(lot.holder_id or "")
+        _defaults(form, lot.market, lot)
+    if submitted_and_valid(form):
+        changed = _save_lot(form, lot)
+        if changed:
+            audit.record("lot.updated", lot, detail="fields=" + ",".join(changed))
+        db.session.commit()
+        flash("Les modifications du lot ont été enregistrées.", "success")
+        return redirect(url_for("markets.lot", lot_id=lot.id), code=303)
+    return _render_lot_form(form, lot.market, lot)
+
+
+def _render_lot_form(form: LotForm, market: Market, lot: Lot | None):
+    return render_form(
+        "markets/lot_form.html",
+        "markets/_partials/_lot_form.html",
+        form,
+        market=market,
+        op=market.operation,
+        lot=lot,
+        calc=calculator_result(form) if not is_validation_only() else None,
+    )
+
+
+# --- the hours calculator -------------------------------------------------------------
+
+CALCULATOR_FIELDS = ("trade", "amount_excl_tax", "labour_share", "hourly_cost", "rate", "rounding")
+
+
+@dataclass
+class CalculatorView:
+    """What the calculator shows: errors, a prompt for a missing input, or the result."""
+
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+    empty: str = ""
+    calculation: HoursCalculation | None = None
+    package: Package | None = None
+    above_grid: bool = False
+    grid: TariffGrid | None = None
+    rounding_label: str = ""
+    formula: str = FORMULA
+    note: str = BRACKET_NOTE
+
+    @property
+    def parameters(self):
+        return self.calculation.parameters if self.calculation else None
+
+
+def calculator_result(form: CalculatorFields) -> CalculatorView:
+    """The calculator for the current inputs: errors, or the formula written out, raw and
+    planned hours and the AMOI package (DOMAIN.md 3 and 4.1)."""
+    errors = [
+        (form[name].id, form[name].label.text, message)
+        for name in CALCULATOR_FIELDS
+        for message in form[name].errors
+    ]
+    if errors:
+        return CalculatorView(errors=errors)
+    inputs = form.hour_inputs()
+    if inputs is None:
+        missing = "le montant HT" if form.amount_excl_tax.data is None else "le taux d'insertion"
+        return CalculatorView(empty=f"Saisissez {missing} pour calculer les heures.")
+    try:
+        calculation = insertion_hours(*inputs)
+    except ValueError as error:  # the rules module's own checks, in French
+        return CalculatorView(errors=[("", "Calcul", str(error))])
+    grid = current_grid()
+    planned = calculation.planned
+    return CalculatorView(
+        calculation=calculation,
+        package=lot_package(planned, grid) if grid and planned else None,
+        above_grid=grid is not None and planned > grid.brackets[-1].max_hours,
+        grid=grid,
+        rounding_label=ROUNDING_LABELS[calculation.parameters.rounding],
+    )
+
+
+@bp.route("/lots/calculateur", methods=["POST"])
+@allow(Role.FACILITATOR)
+def calculator():
+    """The calculator fragment, recomputed as the user types (no saving)."""
+    form = CalculatorFields(meta={"csrf": False})  # CSRFProtect has checked the request
+    form.validate()
+    trade_changed = request.form.get("_last_trade") != form.trade.data
+    if trade_changed and form.trade.data in TRADES:
+        # Choosing a trade proposes its labour share (DOMAIN.md 3).
+        form.labour_share.data = TRADES[form.trade.data].labour_share
+        form.labour_share.raw_data = None
+        form.labour_share.errors = []
+    return render_template(
+        "markets/_partials/_calculator.html",
+        calc=calculator_result(form),
+        form=form,
+        trade_changed=trade_changed,
+    )
+
+
+# --- exports ----------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    Column("Acheteur", width=34),
+    Column("Opération", width=40),
+    Column("Statut de l'opération", width=16),
+    Column("Marché", width=18),
+    Column("Fondement juridique", width=40),
+    Column("Lot", "int", 6),
+    Column("Intitulé du lot", width=36),
+    Column("Corps d'état", width=26),
+    Column("Titulaire", width=34),
+    Column("Montant HT (€)", "money", 16),
+    Column("Critère d'attribution", width=10),
+    Column("Heures prévues", "hours", 12),
+    Column("Notification", "date", 12),
+)
+
+
+def _export_rows(stmt):
+    for lot in db.session.scalars(stmt):
+        market, op = lot.market, lot.market.operation
+        yield (
+            op.buyer.name,
+            op.name,
+            op.status_label,
+            market.reference,
+            market.legal_basis_label,
+            lot.number,
+            lot.title,
+            lot.trade_label,
+            lot.holder.name if lot.holder else "",
+            lot.amount_excl_tax,
+            lot.award_criterion,
+            lot.planned_hours,
+            market.notification_date,
+        )
+
+
+@bp.route("/lots/export.<fmt>")
+@allow(*Role)
+def export(fmt: str):
+    """The filtered lots, as on screen (same scoping), in XLSX or French CSV."""
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    stmt = lots_statement(Filters.from_request()).options(
+        joinedload(Lot.holder),
+        joinedload(Lot.market).joinedload(Market.operation).joinedload(Operation.buyer),
+    )
+    name = f"lots-{today():%Y-%m-%d}"
+    rows = list(_export_rows(stmt))
+    audit.record("export.lots", object_type="export", object_id=fmt, detail=f"rows={len(rows)}")
+    db.session.commit()
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", EXPORT_COLUMNS, rows)
+    return xlsx_response(f"{name}.xlsx", [Sheet("Lots", EXPORT_COLUMNS, rows)])

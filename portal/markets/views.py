@@ -1,0 +1,291 @@
+"""Operations and their markets and TCE shares (convention art. 3 and 4).
+
+The AMOI creates and edits; buyers read their own (scoping in ``portal.access``).
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal import audit
+from portal.access import Role, allow, get_or_404, scoped
+from portal.extensions import db
+from portal.formflow import render_form, submitted_and_valid
+from portal.htmx import render
+from portal.markets import bp
+from portal.markets.forms import MarketForm, OperationForm, ShareForm
+from portal.markets.listing import (
+    Filters,
+    buyer_choices,
+    operations_statement,
+    year_choices,
+)
+from portal.models import Lot, Market, Operation, PurchaseDeclaration, SubcontractorShare
+from portal.pagination import paginate
+from portal.rules.markets import LegalBasis
+from portal.rules.tariffs import DEFAULT_GRIDS, NoTariffForDate, grid_for, lot_package
+from portal.rules.workflow import (
+    OperationStatus,
+    TransitionNotAllowed,
+    allowed_actions,
+    next_status,
+)
+from portal.services.markets import recommended_basis, redistribute_shares
+
+OPERATION_ACTIONS = {"start": "Démarrer le suivi", "close": "Clôturer", "reopen": "Rouvrir"}
+
+
+def _apply(obj, values: dict) -> list[str]:
+    """Set ``values`` on ``obj``; the names of the fields that changed (for the audit)."""
+    changed = [key for key, value in values.items() if getattr(obj, key) != value]
+    for key in changed:
+        setattr(obj, key, values[key])
+    return changed
+
+
+def current_grid():
+    """The tariff grid in force today, or None (then packages are not shown)."""
+    from portal.clock import today
+
+    try:
+        return grid_for(today(), DEFAULT_GRIDS)
+    except NoTariffForDate:
+        return None
+
+
+def package_of(lot: Lot, grid) -> object | None:
+    if grid is None or not lot.planned_hours:
+        return None
+    return lot_package(lot.planned_hours, grid)
+
+
+# --- operations ---------------------------------------------------------------------
+
+
+@bp.route("/operations/")
+@allow(Role.FACILITATOR, Role.BUYER)
+def operations():
+    filters = Filters.from_request()
+    stmt = operations_statement(filters).options(joinedload(Operation.buyer))
+    pagination = paginate(stmt)
+    ids = [op.id for op in pagination.items]
+    totals = {
+        op_id: (markets, lots, hours)
+        for op_id, markets, lots, hours in db.session.execute(
+            select(
+                Market.operation_id,
+                func.count(func.distinct(Market.id)),
+                func.count(Lot.id),
+                func.sum(Lot.planned_hours),
+            )
+            .outerjoin(Lot, Lot.market_id == Market.id)
+            .where(Market.operation_id.in_(ids))
+            .group_by(Market.operation_id)
+        ).all()
+    }
+    return render(
+        "markets/operations.html",
+        "markets/_partials/_operations_table.html",
+        pagination=pagination,
+        totals=totals,
+        filters=filters,
+        buyers=buyer_choices(),
+        years=year_choices(),
+        statuses=list(OperationStatus),
+        bases=list(LegalBasis),
+    )
+
+
+@bp.route("/operations/<int:operation_id>")
+@allow(Role.FACILITATOR, Role.BUYER)
+def operation(operation_id: int):
+    op = get_or_404(Operation, operation_id)
+    markets = db.session.scalars(
+        scoped(Market)
+        .where(Market.operation_id == op.id)
+        .options(selectinload(Market.lots).joinedload(Lot.holder))
+        .order_by(Market.reference)
+    ).all()
+    shares = db.session.scalars(
+        scoped(SubcontractorShare)
+        .where(SubcontractorShare.operation_id == op.id)
+        .options(joinedload(SubcontractorShare.company))
+        .order_by(SubcontractorShare.id)
+    ).all()
+    declaration = db.session.scalars(
+        scoped(PurchaseDeclaration).where(PurchaseDeclaration.operation_id == op.id)
+    ).first()
+    grid = current_grid()
+    packages = {lot.id: package_of(lot, grid) for m in markets for lot in m.lots}
+    planned = sum(lot.planned_hours or 0 for m in markets for lot in m.lots)
+    actions = [(a, OPERATION_ACTIONS[a]) for a in allowed_actions("operation", op.status)]
+    return render_template(
+        "markets/operation.html",
+        op=op,
+        markets=markets,
+        shares=shares,
+        declaration=declaration,
+        packages=packages,
+        planned=planned,
+        actions=actions,
+        share_form=ShareForm(),
+        grid=grid,
+    )
+
+
+@bp.route("/operations/nouvelle", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def operation_create():
+    form = OperationForm()
+    if submitted_and_valid(form):
+        op = Operation(created_by_id=g.user.id)
+        _apply(op, form.values())
+        db.session.add(op)
+        db.session.flush()
+        audit.record("operation.created", op)
+        db.session.commit()
+        flash(f"L'opération « {op.name} » a été créée.", "success")
+        return redirect(url_for("markets.operation", operation_id=op.id), code=303)
+    return render_form(
+        "markets/operation_form.html", "markets/_partials/_operation_form.html", form, op=None
+    )
+
+
+@bp.route("/operations/<int:operation_id>/modifier", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def operation_edit(operation_id: int):
+    op = get_or_404(Operation, operation_id)
+    form = OperationForm(obj=op, current_buyer=op.buyer_id, current_gc=op.general_contractor_id)
+    if request.method == "GET":
+        form.buyer_id.data = str(op.buyer_id)
+        form.general_contractor_id.data = str(op.general_contractor_id or "")
+    if submitted_and_valid(form):
+        changed = _apply(op, form.values())
+        if {"is_tce", "tce_hours"} & set(changed):
+            redistribute_shares(op)
+        if changed:
+            audit.record("operation.updated", op, detail="fields=" + ",".join(changed))
+        db.session.commit()
+        flash("Les modifications ont été enregistrées.", "success")
+        return redirect(url_for("markets.operation", operation_id=op.id), code=303)
+    return render_form(
+        "markets/operation_form.html", "markets/_partials/_operation_form.html", form, op=op
+    )
+
+
+@bp.route("/operations/<int:operation_id>/statut", methods=["POST"])
+@allow(Role.FACILITATOR)
+def operation_transition(operation_id: int):
+    op = get_or_404(Operation, operation_id)
+    action = request.form.get("action", "")
+    try:
+        new_status = next_status("operation", op.status, action)
+    except (TransitionNotAllowed, ValueError):
+        abort(409, description="Ce changement de statut n'est pas possible depuis l'état actuel.")
+    previous = op.status
+    op.status = new_status.value
+    audit.record("operation.status_changed", op, detail=f"{previous}->{op.status}")
+    db.session.commit()
+    flash(f"L'opération est maintenant « {op.status_label} ».", "success")
+    return redirect(url_for("markets.operation", operation_id=op.id), code=303)
+
+
+# --- markets ------------------------------------------------------------------------
+
+
+@bp.route("/operations/<int:operation_id>/marches/nouveau", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def market_create(operation_id: int):
+    op = get_or_404(Operation, operation_id)
+    form = MarketForm()
+    if request.method == "GET":
+        form.legal_basis.data = recommended_basis(op) or LegalBasis.EXECUTION_CONDITION.value
+    if submitted_and_valid(form):
+        market = Market(operation=op)
+        _apply(market, form.values())
+        db.session.add(market)
+        db.session.flush()
+        audit.record("market.created", market, detail=f"operation={op.id}")
+        db.session.commit()
+        flash(f"Le marché {market.reference} a été créé. Ajoutez ses lots.", "success")
+        return redirect(url_for("markets.lot_create", market_id=market.id), code=303)
+    return render_form(
+        "markets/market_form.html",
+        "markets/_partials/_market_form.html",
+        form,
+        op=op,
+        market=None,
+    )
+
+
+@bp.route("/marches/<int:market_id>/modifier", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def market_edit(market_id: int):
+    market = get_or_404(Market, market_id)
+    form = MarketForm(obj=market)
+    if submitted_and_valid(form):
+        changed = _apply(market, form.values())
+        if changed:
+            audit.record("market.updated", market, detail="fields=" + ",".join(changed))
+        db.session.commit()
+        flash("Les modifications du marché ont été enregistrées.", "success")
+        return redirect(
+            url_for(
+                "markets.operation", operation_id=market.operation_id, _anchor=f"marche-{market.id}"
+            ),
+            code=303,
+        )
+    return render_form(
+        "markets/market_form.html",
+        "markets/_partials/_market_form.html",
+        form,
+        op=market.operation,
+        market=market,
+    )
+
+
+# --- TCE subcontractor shares -------------------------------------------------------
+
+
+@bp.route("/operations/<int:operation_id>/parts", methods=["POST"])
+@allow(Role.FACILITATOR)
+def share_create(operation_id: int):
+    op = get_or_404(Operation, operation_id)
+    if not op.is_tce:
+        abort(409, description="Seule une opération TCE a des parts de sous-traitants.")
+    form = ShareForm()
+    if not form.validate():
+        messages = " ".join(e for errors in form.errors.values() for e in errors)
+        flash(f"La part n'a pas été ajoutée : {messages}", "error")
+        return redirect(url_for("markets.operation", operation_id=op.id, _anchor="parts"), code=303)
+    share = SubcontractorShare(
+        operation=op,
+        company_id=int(form.company_id.data),
+        trade=form.trade.data,
+        amount_excl_tax=form.amount_excl_tax.data,
+    )
+    db.session.add(share)
+    db.session.flush()
+    db.session.refresh(op, ["shares"])
+    redistribute_shares(op)
+    audit.record("share.created", share, detail=f"operation={op.id}")
+    db.session.commit()
+    flash("La part du sous-traitant a été ajoutée et les heures réparties.", "success")
+    return redirect(url_for("markets.operation", operation_id=op.id, _anchor="parts"), code=303)
+
+
+@bp.route("/parts/<int:share_id>/supprimer", methods=["POST"])
+@allow(Role.FACILITATOR)
+def share_delete(share_id: int):
+    share = get_or_404(SubcontractorShare, share_id)
+    op = share.operation
+    audit.record("share.deleted", share, detail=f"operation={op.id}")
+    db.session.delete(share)
+    db.session.flush()
+    db.session.refresh(op, ["shares"])
+    redistribute_shares(op)
+    db.session.commit()
+    flash("La part a été supprimée et les heures réparties à nouveau.", "success")
+    return redirect(url_for("markets.operation", operation_id=op.id, _anchor="parts"), code=303)

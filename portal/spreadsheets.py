@@ -1,0 +1,133 @@
+"""Spreadsheet exports (DESIGN.md 7): XLSX with real numbers and dates in French formats,
+and CSV for French Excel (``;`` separator, UTF-8 with BOM). Text cells that a spreadsheet
+would read as a formula (starting with ``= + - @``, a tab or a carriage return) are
+neutralised with a leading apostrophe (CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel number formats; Excel localises the separators (1 250,00 € in a French Excel).
+FORMATS = {
+    "money": '#,##0.00 "€"',
+    "hours": "#,##0",
+    "decimal": "#,##0.00",
+    "int": "0",
+    "date": "DD/MM/YYYY",
+    "text": "@",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: French header, kind (money, hours, decimal, int, date, text)."""
+
+    header: str
+    kind: str = "text"
+    width: int = 18
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[object]]
+
+
+def neutralise(value: object) -> object:
+    """Text a spreadsheet would execute becomes inert text; other values are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_value(value: object, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal | int | float):
+        text = f"{value:.2f}" if kind in ("money", "decimal") else str(value)
+        return text.replace(".", ",")  # French Excel reads decimal commas
+    return str(neutralise(str(value)))
+
+
+def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> bytes:
+    """The rows as CSV for French Excel: ``;`` separated, UTF-8 with BOM, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, columns, strict=True)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones; callers pass local time
+    if isinstance(value, Decimal):
+        return float(value)  # Excel stores doubles; 2-decimal amounts are exact enough
+    return neutralise(value)
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one sheet per :class:`Sheet`: bold frozen header, formats per
+    column, an auto-filter."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        ws = workbook.create_sheet(title=sheet.title[:31])
+        ws.append([c.header for c in sheet.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        count = 0
+        for row in sheet.rows:
+            ws.append([_xlsx_value(v) for v in row])
+            count += 1
+        for index, column in enumerate(sheet.columns, start=1):
+            letter = get_column_letter(index)
+            ws.column_dimensions[letter].width = column.width
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = FORMATS[column.kind]
+        ws.freeze_panes = "A2"
+        if count:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{count + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(data: bytes, filename: str, mimetype: str) -> Response:
+    """An attachment that is never cached (the content is scoped to the user)."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> Response:
+    return download(xlsx_bytes(sheets), filename, XLSX_MIMETYPE)
+
+
+def csv_response(filename: str, columns: Sequence[Column], rows: Iterable) -> Response:
+    return download(csv_bytes(columns, rows), filename, "text/csv; charset=utf-8")

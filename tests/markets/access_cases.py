@@ -1,0 +1,85 @@
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Lot, Operation, Role
+from tests.factories import make_lot, make_market, make_operation
+from tests.security.registry import CrossOrgCase, cross_org, exempt_cross_org, expect
+
+AMOI_AND_BUYERS = (Role.FACILITATOR, Role.BUYER)
+expect("markets.operations", "markets.operation", roles=AMOI_AND_BUYERS)
+expect("markets.lots", "markets.lot", "markets.export", roles=tuple(Role))
+expect(
+    "markets.operation_create",
+    "markets.operation_edit",
+    "markets.operation_transition",
+    "markets.market_create",
+    "markets.market_edit",
+    "markets.lot_create",
+    "markets.lot_edit",
+    "markets.calculator",
+    "markets.share_create",
+    "markets.share_delete",
+    roles=(Role.FACILITATOR,),
+)
+exempt_cross_org(
+    "the AMOI prepares every buyer's operations (DESIGN.md 4.3); other roles get 403",
+    "markets.operation_edit",
+    "markets.operation_transition",
+    "markets.market_create",
+    "markets.market_edit",
+    "markets.lot_create",
+    "markets.lot_edit",
+    "markets.share_create",
+    "markets.share_delete",
+)
+
+
+def _operation_state(operation_id):
+    return lambda: db.session.execute(
+        select(Operation.name, Operation.status, Operation.updated_at).where(
+            Operation.id == operation_id
+        )
+    ).one()
+
+
+def _lot_state(lot_id):
+    return lambda: db.session.execute(
+        select(Lot.title, Lot.planned_hours, Lot.holder_id, Lot.updated_at).where(Lot.id == lot_id)
+    ).one()
+
+
+@cross_org("markets.operation")
+def commune_reads_other_commune_operation(world):
+    op = make_operation(world.other_commune)
+    return CrossOrgCase(
+        world.users["buyer_commune"], {"operation_id": op.id}, _operation_state(op.id)
+    )
+
+
+@cross_org("markets.operation")
+def commune_reads_the_ccvg_operation(world):
+    op = make_operation(world.ccvg)
+    return CrossOrgCase(
+        world.users["buyer_commune"], {"operation_id": op.id}, _operation_state(op.id)
+    )
+
+
+@cross_org("markets.lot")
+def company_reads_other_company_lot(world):
+    # Same operation, same market: holding one lot does not open its neighbour.
+    market = make_market(make_operation(world.commune))
+    make_lot(market, holder=world.company)
+    lot = make_lot(market, holder=world.other_company)
+    return CrossOrgCase(world.users["company"], {"lot_id": lot.id}, _lot_state(lot.id))
+
+
+@cross_org("markets.lot")
+def structure_reads_other_structure_lot(world):
+    lot = make_lot(make_market(make_operation(world.ccvg)), holder=world.other_structure)
+    return CrossOrgCase(world.users["structure"], {"lot_id": lot.id}, _lot_state(lot.id))
+
+
+@cross_org("markets.lot")
+def commune_reads_other_commune_lot(world):
+    lot = make_lot(make_market(make_operation(world.other_commune)), holder=world.company)
+    return CrossOrgCase(world.users["buyer_commune"], {"lot_id": lot.id}, _lot_state(lot.id))
