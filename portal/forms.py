@@ -104,17 +104,22 @@ def format_decimal_fr(value: Decimal) -> str:
 
 class FrenchDateField(DateField):
     """A date from the browser's date picker (``2026-11-25``) or typed the French way
-    (``25/11/2026``), with a French error message."""
+    (``25/11/2026``), with a French message instead of WTForms' generic one."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
+        kwargs.setdefault(
+            "invalid_value_message",
+            "Cette date n'est pas valide. Saisissez-la au format jj/mm/aaaa.",
+        )
+        super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Saisissez une date valide (jj/mm/aaaa).") from error
+        if not "".join(valuelist).strip():
+            self.data = None  # empty: "required" validators speak, not "invalid date"
+            return
+        super().process_formdata(valuelist)
 
     def pre_validate(self, form):
         if self.process_errors:
-            raise StopValidation()
+            raise StopValidation()  # "not a date" is enough: no "required" on top of it

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.forms import Form, FrenchDecimalField, choices
+from portal.forms import Form, FrenchDateField, FrenchDecimalField, choices
 from portal.models import PurchaseDeclaration
 from portal.rules.markets import LegalBasis, PurchaseNature
 
@@ -17,19 +17,6 @@ DECISIONS = {
     "retain": "Clause recommandée : l'achat se prête à une clause d'insertion",
     "decline": "Sans clause : l'achat ne se prête pas à une clause",
 }
-
-
-class FrenchDateField(DateField):
-    """A date from ``<input type="date">`` (ISO) or typed ``25/11/2026``, with a French
-    message instead of WTForms' generic one."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
-        kwargs.setdefault(
-            "invalid_value_message",
-            "Cette date n'est pas valide. Saisissez-la au format jj/mm/aaaa.",
-        )
-        super().__init__(label, validators, **kwargs)
 
 
 class DeclarationForm(Form):

@@ -14,7 +14,7 @@ from portal.models import Lot, Organisation, OrgKind
 from portal.rules.hours import DEFAULT_HOURLY_COST, DEFAULT_ROUNDING, ROUNDING_LABELS, TRADES
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature
 
-DATE_ERROR = "Saisissez une date valide (jj/mm/aaaa)."
+DATE_ERROR = "Saisissez la date (jj/mm/aaaa)."
 TRADE_CHOICES = [(code, trade.label) for code, trade in TRADES.items()]
 
 

@@ -84,7 +84,7 @@ def test_operation_dates_in_the_wrong_order_are_refused(login_as, db):
         {"buyer_id": str(buyer.id), "name": "X", "nature": "works", "start_date": "31/02/2026"},
     )
     assert bad_date.status_code == 422
-    assert "Saisissez une date valide" in text_of(bad_date)
+    assert "Cette date n'est pas valide" in text_of(bad_date)
     assert db.session.scalar(select(Operation.id)) is None
 
 
