@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main import bp as main_bp
     from portal.markets import bp as markets_bp
     from portal.organisations import bp as organisations_bp
+    from portal.quotes import bp as quotes_bp
     from portal.reference import bp as reference_bp
 
     app.register_blueprint(main_bp)
@@ -113,4 +114,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(census_bp)
     app.register_blueprint(markets_bp)
+    app.register_blueprint(quotes_bp)
     app.register_blueprint(reference_bp)

@@ -26,12 +26,14 @@ from portal.extensions import db, login_manager
 from portal.htmx import is_htmx
 from portal.models import (
     HoursRecord,
+    Invoice,
     Lot,
     Market,
     Operation,
     Organisation,
     OrgKind,
     PurchaseDeclaration,
+    Quote,
     Role,
     SubcontractorShare,
     User,
@@ -276,6 +278,23 @@ def _declarations(stmt: Select, user: User) -> Select:
     return stmt.where(False)
 
 
+@scope_rule(Quote)
+def _quotes(stmt: Select, user: User) -> Select:
+    """Quotes: the CCVG sees all of its own and its communes'; a commune those of its
+    operations (read-only). Companies and structures never see the AMOI's prices."""
+    if user.role is Role.BUYER:
+        return stmt.where(Quote.buyer_id.in_(buyer_org_ids(user.organisation)))
+    return stmt.where(False)
+
+
+@scope_rule(Invoice)
+def _invoices(stmt: Select, user: User) -> Select:
+    """Invoices follow their quote's buyer."""
+    if user.role is Role.BUYER:
+        return stmt.where(Invoice.buyer_id.in_(buyer_org_ids(user.organisation)))
+    return stmt.where(False)
+
+
 # --- predicates -----------------------------------------------------------------------
 
 PREDICATES: dict[str, Callable[..., bool]] = {}
@@ -345,6 +364,29 @@ def can_edit_declaration(user: User | None, declaration: PurchaseDeclaration) ->
 def can_review_declarations(user: User | None) -> bool:
     """The AMOI reviews census declarations and turns them into operations (art. 3)."""
     return is_facilitator(user)
+
+
+@predicate
+def can_manage_quotes(user: User | None) -> bool:
+    """The AMOI prices its work: creates, edits and submits quotes, records deliveries and
+    payments (convention art. 7)."""
+    return is_facilitator(user)
+
+
+def is_coordinator(user: User | None) -> bool:
+    """Staff of the coordinating buyer (the CCVG): a buyer with no parent."""
+    return user is not None and user.role is Role.BUYER and user.organisation.parent_id is None
+
+
+@predicate
+def can_approve_quote(user: User | None, quote: Quote) -> bool:
+    """A submitted quote is approved or rejected by a CCVG user (convention art. 7); the
+    communes read their quotes only."""
+    return (
+        is_coordinator(user)
+        and quote.status == "submitted"
+        and quote.buyer_id in buyer_org_ids(user.organisation)
+    )
 
 
 def register_access(app: Flask) -> None:

@@ -47,6 +47,19 @@ ACTION_LABELS = {
     "lot.hours_cleared": "Heures d'insertion retirées",
     "share.created": "Part de sous-traitant ajoutée",
     "share.deleted": "Part de sous-traitant supprimée",
+    "export.lots": "Export des lots",
+    "quote.created": "Devis créé",
+    "quote.updated": "Devis modifié",
+    "quote.submitted": "Devis soumis à la CCVG",
+    "quote.approved": "Devis validé",
+    "quote.rejected": "Devis refusé",
+    "quote.revised": "Devis révisé (nouvelle version)",
+    "quote.report_delivered": "Bilan remis",
+    "invoice.issued": "Facture émise",
+    "invoice.paid": "Facture payée",
+    "amendment.created": "Avenant enregistré",
+    "amendment.updated": "Avenant modifié",
+    "settings.payee_updated": "Coordonnées de facturation modifiées",
 }
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")

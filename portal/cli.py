@@ -24,6 +24,8 @@ LABELS = {
     "operations": "opérations",
     "markets": "marchés",
     "lots": "lots",
+    "quotes": "devis",
+    "invoices": "factures",
 }
 
 

@@ -8,13 +8,24 @@ demo data shows the banner « Instance de démonstration » on every page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from portal.demo_quotes import seed_quotes
 from portal.demo_year import seed_year
 from portal.extensions import db
-from portal.models import Operation, Organisation, OrgKind, Setting, StructureKind, User
+from portal.models import (
+    Amendment,
+    Operation,
+    Organisation,
+    OrgKind,
+    Quote,
+    Setting,
+    StructureKind,
+    User,
+)
 from portal.models.base import utcnow
 from portal.passwords import hash_password
 
@@ -22,7 +33,16 @@ DEMO_SETTING = "demo_instance"
 DEMO_PASSWORD = "demo-Passerelle-2026"  # noqa: S105 (published in the README on purpose)
 AMOI_EMAIL = "charge.mission@sud-ouest-emploi.example"
 """The AMOI's chargé de mission: reviews the census and computes the hours of the demo year."""
-COUNTS = ("organisations", "users", "declarations", "operations", "markets", "lots")
+COUNTS = (
+    "organisations",
+    "users",
+    "declarations",
+    "operations",
+    "markets",
+    "lots",
+    "quotes",
+    "invoices",
+)
 
 
 class DemoRefused(Exception):
@@ -166,9 +186,13 @@ def seed_demo() -> dict[str, int]:
                 "démonstration : seed-demo refuse de s'y mélanger."
             )
         counts.update(_seed_parties())
+    _seed_convention()  # before the year: its quotes are dated in the renewed period
     if not has_operations():
         orgs, buyers, amoi = _demo_parties()
         counts.update(seed_year(orgs, buyers, amoi))
+    if not db.session.scalar(select(func.count()).select_from(Quote)):
+        orgs, buyers, amoi = _demo_parties()
+        counts.update(seed_quotes(orgs, buyers, amoi))
     db.session.commit()
     current_app.extensions["portal_demo"] = True
     return counts
@@ -206,6 +230,45 @@ def _seed_parties() -> dict[str, int]:
     db.session.add(Setting(key=DEMO_SETTING, value="1"))
     db.session.flush()
     return {"organisations": len(ORGANISATIONS), "users": len(USERS)}
+
+
+DEMO_AMENDMENT = {
+    "reference": "Avenant n°1 (démonstration)",
+    "label": "Renouvellement de la convention 2025-2027 (démonstration)",
+    "signed_on": date(2024, 12, 16),
+    "period_start": date(2025, 1, 1),
+    "period_end": date(2027, 12, 31),
+    "note": "Avenant fictif de l'instance de démonstration : il renouvelle la convention "
+    "2022-2024 pour une durée équivalente, afin que les devis de 2025 à 2027 soient couverts.",
+}
+"""A fictitious renewal: the real convention ran 2022-2024 and its avenants are not public."""
+
+DEMO_PAYEE = {
+    "payee_name": "Sud-Ouest Emploi",
+    "payee_address": "Saint-Genis-Laval (69230)",
+    "payee_siret": "44023823600028",
+    "payee_vat": "TVA non applicable (démonstration)",
+    # Fictitious: bank code 99999 exists nowhere; the check digits are valid so that the
+    # form accepts it (python-stdnum).
+    "payee_iban": "FR76 9999 9000 0000 0000 0000 130",
+    "payee_bic": "AGRIFRPP",
+    "payee_contact": "Coordonnées bancaires fictives (démonstration) : ne payez rien. "
+    "Service facturation, facturation@sud-ouest-emploi.example",
+}
+"""The payee block printed on the demo's invoices (keys of services.quotes.PAYEE_FIELDS)."""
+
+
+def _seed_convention() -> None:
+    """The demo avenant and payee block, each added only when missing, so that a rerun
+    (or an older demo instance) never duplicates them nor undoes an admin's edits. The
+    caller commits."""
+    if db.session.scalar(select(func.count()).select_from(Amendment)) == 0:
+        db.session.add(Amendment(**DEMO_AMENDMENT))
+    present = set(db.session.scalars(select(Setting.key).where(Setting.key.in_(DEMO_PAYEE))))
+    for key, value in DEMO_PAYEE.items():
+        if key not in present:
+            db.session.add(Setting(key=key, value=value))
+    db.session.flush()
 
 
 def _demo_parties() -> tuple[dict[str, Organisation], dict[str, User], User]:

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from stdnum import bic, iban
 from stdnum.fr import siret
 
 from portal import demo
 from portal.demo import (
     AMOI_EMAIL,
+    DEMO_AMENDMENT,
     DEMO_PASSWORD,
+    DEMO_PAYEE,
     DEMO_SETTING,
     ORGANISATIONS,
     USERS,
@@ -20,14 +24,17 @@ from portal.demo import (
 from portal.demo_year import DECLARATIONS
 from portal.extensions import db as database
 from portal.models import (
+    Amendment,
     AuditEvent,
     HoursRecord,
+    Invoice,
     Lot,
     Market,
     Operation,
     Organisation,
     OrgKind,
     PurchaseDeclaration,
+    Quote,
     Setting,
     SubcontractorShare,
     User,
@@ -36,6 +43,7 @@ from portal.rules.hours import DEFAULT_HOURLY_COST, TRADES, insertion_hours, spl
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature, default_rate
 from portal.rules.tariffs import CONVENTION_2022, bracket_for, lot_package
 from portal.rules.workflow import DeclarationStatus, OperationStatus
+from portal.services.quotes import PAYEE_FIELDS, convention_periods, payee_block
 from tests.factories import make_org
 
 YEAR_TABLES = (PurchaseDeclaration, Operation, Market, Lot, HoursRecord, SubcontractorShare)
@@ -58,6 +66,8 @@ def test_seed_demo_loads_the_parties(app, db):
         "operations": _count(Operation),
         "markets": _count(Market),
         "lots": _count(Lot),
+        "quotes": _count(Quote),
+        "invoices": _count(Invoice),
     }
     names = set(db.session.scalars(select(Organisation.name)))
     assert "Sud-Ouest Emploi" in names
@@ -83,7 +93,9 @@ def test_seed_demo_loads_the_parties(app, db):
 
 def test_seed_demo_is_idempotent(app, db):
     seed_demo()
-    before = {model: _count(model) for model in (*YEAR_TABLES, User, AuditEvent)}
+    before = {
+        model: _count(model) for model in (*YEAR_TABLES, User, AuditEvent, Amendment, Setting)
+    }
     assert set(seed_demo().values()) == {0}
     assert {model: _count(model) for model in before} == before
     assert _count(User) == len(USERS)
@@ -93,6 +105,43 @@ def test_seed_demo_refuses_real_data(app):
     make_org(OrgKind.COMPANY, name="Vraie entreprise")
     with pytest.raises(DemoRefused):
         seed_demo()
+    database.session.rollback()
+    assert _count(Amendment) == 0 and _count(Setting) == 0  # a real instance gets no avenant
+
+
+def test_demo_renews_the_convention_by_a_fictitious_avenant(app, db):
+    seed_demo()
+    [amendment] = db.session.scalars(select(Amendment))
+    assert amendment.reference == "Avenant n°1 (démonstration)"
+    assert "démonstration" in amendment.label and "fictif" in amendment.note
+    assert (amendment.period_start, amendment.period_end) == (date(2025, 1, 1), date(2027, 12, 31))
+    periods = convention_periods()
+    assert [(p.start, p.end) for p in periods] == [
+        (date(2022, 1, 1), date(2024, 12, 31)),
+        (date(2025, 1, 1), date(2027, 12, 31)),
+    ]
+    assert periods[-1].amendment == DEMO_AMENDMENT["reference"]
+
+
+def test_demo_payee_block_is_complete_and_valid(app, db):
+    seed_demo()
+    payee = payee_block()
+    assert payee == DEMO_PAYEE and set(payee) == set(PAYEE_FIELDS)
+    assert payee["payee_name"] == "Sud-Ouest Emploi"
+    assert payee["payee_siret"] == "44023823600028" and siret.is_valid(payee["payee_siret"])
+    assert iban.is_valid(payee["payee_iban"]) and payee["payee_iban"].startswith("FR76 9999 9")
+    assert bic.is_valid(payee["payee_bic"])
+    assert "fictive" in payee["payee_contact"]
+
+
+def test_demo_keeps_an_admins_edits(app, db):
+    seed_demo()
+    db.session.get(Setting, "payee_contact").value = "Changé par l'administratrice"
+    db.session.scalars(select(Amendment)).one().label = "Renommé"
+    db.session.commit()
+    assert set(seed_demo().values()) == {0}
+    assert db.session.get(Setting, "payee_contact").value == "Changé par l'administratrice"
+    assert [a.label for a in db.session.scalars(select(Amendment))] == ["Renommé"]
 
 
 def test_every_demo_login_works_and_banner_shows(app, db):
@@ -284,7 +333,19 @@ def test_old_demo_database_gets_the_year(app, db, monkeypatch):
     assert counts["operations"] == _count(Operation) >= 4
     assert counts["lots"] == _count(Lot) and counts["markets"] == _count(Market)
     assert _count(Organisation) == len(ORGANISATIONS) and _count(User) == len(USERS)
+    assert _count(Amendment) == 1
     assert set(seed_demo().values()) == {0}
+
+
+def test_old_demo_database_with_operations_gets_the_avenant(app, db):
+    # A demo instance loaded before the avenants existed: it already has its year.
+    seed_demo()
+    db.session.execute(Amendment.__table__.delete())
+    db.session.execute(Setting.__table__.delete().where(Setting.key.in_(PAYEE_FIELDS)))
+    db.session.commit()
+    seed_demo()
+    assert _count(Amendment) == 1
+    assert payee_block() == DEMO_PAYEE
 
 
 def test_old_demo_database_missing_a_party_is_refused(app, db, monkeypatch):
@@ -298,3 +359,23 @@ def test_old_demo_database_missing_a_party_is_refused(app, db, monkeypatch):
         seed_demo()
     db.session.rollback()
     assert not any(_count(m) for m in YEAR_TABLES)
+
+
+def test_demo_quotes_cover_every_stage_with_consistent_invoices(app, db):
+    seed_demo()
+    statuses = set(db.session.scalars(select(Quote.status)))
+    assert {"draft", "submitted", "rejected", "invoiced_deposit", "invoiced_balance"} <= statuses
+    numbers = sorted(n for n in db.session.scalars(select(Quote.number)) if n)
+    assert numbers == [f"DEV-2026-{n:04d}" for n in range(1, len(numbers) + 1)]
+    for quote in db.session.scalars(select(Quote).where(Quote.status == "invoiced_balance")):
+        assert sum(i.amount for i in quote.invoices) == quote.total
+    assert all(
+        not line.needs_input
+        for q in db.session.scalars(select(Quote))
+        for line in q.lines
+        if q.number
+    )
+    assert (
+        db.session.scalar(select(func.count()).select_from(Invoice).where(Invoice.status == "paid"))
+        >= 2
+    )

@@ -1,7 +1,8 @@
-"""The one actor area: accounts and the audit trail, for facilitator admins."""
+"""The one actor area: accounts, the audit trail, the convention's avenants and the payee
+block, for facilitator admins."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from portal.admin import views  # noqa: E402, F401
+from portal.admin import settings, views  # noqa: E402, F401

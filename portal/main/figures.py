@@ -8,8 +8,17 @@ from sqlalchemy.orm import joinedload
 
 from portal.access import scoped
 from portal.extensions import db
-from portal.models import Lot, Market, Operation, PurchaseDeclaration, SubcontractorShare
-from portal.rules.workflow import DeclarationStatus, OperationStatus
+from portal.models import (
+    Invoice,
+    InvoiceStatus,
+    Lot,
+    Market,
+    Operation,
+    PurchaseDeclaration,
+    Quote,
+    SubcontractorShare,
+)
+from portal.rules.workflow import DeclarationStatus, OperationStatus, QuoteStatus
 
 
 def _count(stmt) -> int:
@@ -44,6 +53,8 @@ def facilitator_figures() -> dict:
             .join(Market.operation)
             .where(Operation.status != OperationStatus.CLOSED)
         ),
+        "draft_quotes": _count(scoped(Quote).where(Quote.status == QuoteStatus.DRAFT)),
+        "unpaid_invoices": _count(scoped(Invoice).where(Invoice.status == InvoiceStatus.ISSUED)),
     }
 
 
@@ -59,6 +70,7 @@ def buyer_figures() -> dict:
         "operations": operations_by_status(),
         "planned_hours": _planned_hours(scoped(Lot)),
         "declarations": [(s, by_status.get(s.value, 0)) for s in DeclarationStatus],
+        "quotes_to_approve": _count(scoped(Quote).where(Quote.status == QuoteStatus.SUBMITTED)),
     }
 
 

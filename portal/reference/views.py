@@ -10,6 +10,7 @@ from portal.access import Role, allow
 from portal.clock import today
 from portal.reference import bp
 from portal.rules import deadlines, eligibility, hours, tariffs
+from portal.services.quotes import convention_periods
 
 
 def _grid_in_force(day):
@@ -24,7 +25,8 @@ def _grid_in_force(day):
 def rules():
     day = today()
     grids = sorted(tariffs.DEFAULT_GRIDS, key=lambda g: g.valid_from, reverse=True)
-    periods = sorted(deadlines.CONVENTION_PERIODS, key=lambda p: p.start)
+    # The convention's own period and those added by avenant (recorded by the AMOI).
+    periods = sorted(convention_periods(), key=lambda p: p.start)
     example = hours.insertion_hours(
         Decimal("1000000"), Decimal("0.50"), Decimal("30"), Decimal("0.05")
     )

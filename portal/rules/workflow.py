@@ -92,12 +92,14 @@ QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
     Q.DRAFT: {"submit": Q.SUBMITTED},
     Q.SUBMITTED: {"approve": Q.APPROVED, "reject": Q.REJECTED},
     Q.REJECTED: {"revise": Q.DRAFT},
-    Q.APPROVED: {"invoice_deposit": Q.INVOICED_DEPOSIT},
+    Q.APPROVED: {"invoice_deposit": Q.INVOICED_DEPOSIT, "invoice_full": Q.INVOICED_BALANCE},
     Q.INVOICED_DEPOSIT: {"invoice_balance": Q.INVOICED_BALANCE},
     Q.INVOICED_BALANCE: {},
 }
 """Quote: draft → submitted → approved | rejected; rejected → draft for revision; approved →
-deposit invoiced (on the CCVG's validation) → balance invoiced (on the final report)."""
+deposit invoiced (on the CCVG's validation) → balance invoiced (on the final report). A
+pilotage quote is invoiced in full on delivery of the annual report (approved →
+invoice_full → invoiced_balance) (DOMAIN.md 4.3)."""
 
 PLACEMENT_TRANSITIONS: dict[PlacementStatus, dict[str, PlacementStatus]] = {
     P.PROPOSED: {"validate": P.ELIGIBLE, "refuse": P.INELIGIBLE},

@@ -18,3 +18,16 @@ exempt_cross_org(
     "admin.deactivate_user",
     "admin.reactivate_user",
 )
+
+SETTINGS_ENDPOINTS = (
+    "admin.amendments",
+    "admin.amendment_create",
+    "admin.amendment_edit",
+    "admin.billing_settings",
+)
+expect(*SETTINGS_ENDPOINTS, roles=(Role.FACILITATOR,), admin=True)
+exempt_cross_org(
+    "avenants belong to the convention, not to an organisation: facilitator admins see them "
+    "all and every other role gets 403 (role matrix)",
+    "admin.amendment_edit",
+)

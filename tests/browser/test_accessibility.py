@@ -16,7 +16,7 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-MAX_PAGES = 40
+MAX_PAGES = 60
 DOWNLOADS = (".xlsx", ".csv", ".pdf")
 axe = Axe()
 

@@ -75,3 +75,24 @@ def test_period_status_depends_on_today(page, monkeypatch):
     assert "Période en vigueur le 01/06/2023" in page()
     monkeypatch.setattr("portal.reference.views.today", lambda: date(2026, 11, 25))
     assert "Aucune période de la convention ne couvre le 25/11/2026" in page()
+
+
+def test_avenants_add_their_periods(page, monkeypatch, db):
+    from portal.models import Amendment
+
+    db.session.add(
+        Amendment(
+            reference="Avenant n°1 (essai)",
+            label="Renouvellement 2025-2027 (essai)",
+            period_start=date(2025, 1, 1),
+            period_end=date(2027, 12, 31),
+            note="",
+        )
+    )
+    db.session.commit()
+    monkeypatch.setattr("portal.reference.views.today", lambda: date(2026, 11, 25))
+    html = page().replace("&#39;", "'")
+    assert "Avenant n°1 (essai)" in html and "31/12/2027" in html
+    assert "Convention cadre de coopération 2022-2024" in html  # the convention's own period
+    assert "Période en vigueur le 25/11/2026" in html
+    assert "Renouvellement 2025-2027 (essai)" in html

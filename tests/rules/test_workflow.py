@@ -27,6 +27,7 @@ VALID = [
     ("quote", "rejected", "revise", QuoteStatus.DRAFT),
     ("quote", "approved", "invoice_deposit", QuoteStatus.INVOICED_DEPOSIT),
     ("quote", "invoiced_deposit", "invoice_balance", QuoteStatus.INVOICED_BALANCE),
+    ("quote", "approved", "invoice_full", QuoteStatus.INVOICED_BALANCE),
     ("placement", "proposed", "validate", PlacementStatus.ELIGIBLE),
     ("placement", "proposed", "refuse", PlacementStatus.INELIGIBLE),
     ("placement", "eligible", "start", PlacementStatus.ACTIVE),

@@ -1,0 +1,225 @@
+"""Quotes (*devis*) and invoices (*factures*) of the AMOI, the convention's avenants and
+the gapless number series (convention art. 7 and annexe 2; DOMAIN.md 1 and 4).
+
+A quote and its invoices reach their buyer through ``buyer_id`` (the operation's buyer,
+the CCVG for a pilotage quote), so that ``portal.access`` scopes them in one step.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import Timestamped, UTCDateTime
+from portal.rules.workflow import QuoteStatus, status_label
+
+MONEY = Numeric(12, 2)
+
+
+class QuoteKind(enum.StrEnum):
+    OPERATION = "operation"
+    PILOTAGE = "pilotage"
+
+    @property
+    def label(self) -> str:
+        return {"operation": "Devis d'opération", "pilotage": "Devis de pilotage annuel"}[self]
+
+
+class Amendment(Timestamped, db.Model):
+    """An *avenant* to the framework convention that adds a period (a renewal), so that
+    quotes can be dated in it (DOMAIN.md 1: renewed only by avenant)."""
+
+    __tablename__ = "amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class NumberSeries(db.Model):
+    """The last number used per series and year (``DEV``, ``FAC``): incremented in the
+    transaction that uses it, so a rolled-back submission leaves no gap."""
+
+    __tablename__ = "number_series"
+
+    series: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Quote(Timestamped, db.Model):
+    __tablename__ = "quotes"
+    __table_args__ = (UniqueConstraint("number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default=QuoteKind.OPERATION.value)
+    number: Mapped[str | None] = mapped_column(String(20))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"), index=True)
+    pilotage_year: Mapped[int | None] = mapped_column(Integer)
+    quote_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=QuoteStatus.DRAFT.value, index=True)
+    sourced_siae: Mapped[int] = mapped_column(Integer, default=0)
+    grid_code: Mapped[str] = mapped_column(String(40), default="")
+    total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decision_comment: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    report_delivered_on: Mapped[date | None] = mapped_column(Date)
+    last_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_id])  # noqa: F821
+    operation: Mapped[Operation | None] = relationship()  # noqa: F821
+    lines: Mapped[list[QuoteLineRow]] = relationship(
+        back_populates="quote", order_by="QuoteLineRow.position", cascade="all, delete-orphan"
+    )
+    invoices: Mapped[list[Invoice]] = relationship(back_populates="quote", order_by="Invoice.id")
+    revision_of: Mapped[Quote | None] = relationship(remote_side=[id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+    last_changed_by: Mapped[User | None] = relationship(  # noqa: F821
+        foreign_keys=[last_changed_by_id]
+    )
+
+    @property
+    def status_label(self) -> str:
+        return status_label("quote", self.status)
+
+    @property
+    def kind_label(self) -> str:
+        return QuoteKind(self.kind).label
+
+    @property
+    def is_pilotage(self) -> bool:
+        return self.kind == QuoteKind.PILOTAGE
+
+    @property
+    def title(self) -> str:
+        if self.is_pilotage:
+            return f"Pilotage annuel {self.pilotage_year}"
+        return self.operation.name if self.operation else "Devis"
+
+    @property
+    def display_number(self) -> str:
+        return self.number or f"Brouillon n°{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Quote {self.id} {self.number or 'draft'} {self.status}>"
+
+
+class QuoteLineRow(db.Model):
+    """A stored quote line: generated from ``rules.tariffs`` (never retyped) or manual
+    (days × day rate, with a justification)."""
+
+    __tablename__ = "quote_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_amount: Mapped[Decimal] = mapped_column(MONEY)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    share_id: Mapped[int | None] = mapped_column(ForeignKey("subcontractor_shares.id"))
+    market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"))
+
+    quote: Mapped[Quote] = relationship(back_populates="lines")
+
+    @property
+    def needs_input(self) -> bool:
+        """A manual line still waiting for its days or its justification."""
+        return self.manual and (not self.quantity or not self.justification.strip())
+
+
+class InvoiceKind(enum.StrEnum):
+    DEPOSIT = "deposit"
+    BALANCE = "balance"
+    FULL = "full"
+
+    @property
+    def label(self) -> str:
+        return INVOICE_KIND_LABELS[self]
+
+
+INVOICE_KIND_LABELS = {
+    InvoiceKind.DEPOSIT: "Acompte de 50 % à la validation du devis",
+    InvoiceKind.BALANCE: "Solde à la remise du bilan final",
+    InvoiceKind.FULL: "Pilotage annuel, à la remise du bilan annuel",
+}
+
+
+class InvoiceStatus(enum.StrEnum):
+    ISSUED = "issued"
+    PAID = "paid"
+
+    @property
+    def label(self) -> str:
+        return {"issued": "Émise", "paid": "Payée"}[self]
+
+
+class Invoice(Timestamped, db.Model):
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(200))
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=InvoiceStatus.ISSUED.value, index=True)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    payee: Mapped[dict] = mapped_column(JSON, default=dict)
+    billed_to: Mapped[str] = mapped_column(String(200))
+    commune: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    quote: Mapped[Quote] = relationship(back_populates="invoices")
+    buyer: Mapped[Organisation] = relationship()  # noqa: F821
+
+    @property
+    def kind_label(self) -> str:
+        return InvoiceKind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return InvoiceStatus(self.status).label
+
+    def __repr__(self) -> str:
+        return f"<Invoice {self.number} {self.amount}>"

@@ -1,0 +1,84 @@
+"""E-mail notifications of the quote and invoice workflow (issue 5):
+quote submitted → the CCVG's approvers; approved or rejected → the AMOI; invoice issued →
+the CCVG. Sent after the transaction commits: a mail failure is logged, never undoes the
+decision that was recorded."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.formatting import money
+from portal.mail import send_mail
+from portal.models import Invoice, Organisation, OrgKind, Quote, User
+
+
+def _emails(org_ids: list[int]) -> list[str]:
+    """Active users who have set their password (invitations pending are left out)."""
+    return db.session.scalars(
+        select(User.email)
+        .where(
+            User.organisation_id.in_(org_ids),
+            User.active.is_(True),
+            User.password_hash.is_not(None),
+        )
+        .order_by(User.email)
+    ).all()
+
+
+def _ccvg_of(quote: Quote) -> Organisation:
+    return quote.buyer.parent or quote.buyer
+
+
+def _facilitator_ids() -> list[int]:
+    return db.session.scalars(
+        select(Organisation.id).where(Organisation.kind == OrgKind.FACILITATOR)
+    ).all()
+
+
+def _send_each(recipients: list[str], subject: str, body: str) -> int:
+    sent = 0
+    for email in recipients:
+        try:
+            send_mail(email, subject, body)
+            sent += 1
+        except Exception:  # SMTP down: the decision stands, the failure is logged
+            current_app.logger.exception("notification not sent: %s", subject)
+    return sent
+
+
+def _quote_url(quote: Quote) -> str:
+    return url_for("quotes.show", quote_id=quote.id, _external=True)
+
+
+def quote_submitted(quote: Quote) -> int:
+    body = (
+        f"Bonjour,\n\nL'AMO Insertion a soumis le devis {quote.number} ({quote.title}) "
+        f"d'un montant de {money(quote.total)} à votre validation.\n\n"
+        f"Consulter le devis : {_quote_url(quote)}\n\n-- Passerelle"
+    )
+    subject = f"Devis {quote.number} à valider"
+    return _send_each(_emails([_ccvg_of(quote).id]), subject, body)
+
+
+def quote_decided(quote: Quote) -> int:
+    approved = quote.status != "rejected"
+    verdict = "validé" if approved else "refusé"
+    body = f"Bonjour,\n\nLe devis {quote.number} ({quote.title}) a été {verdict} par la CCVG."
+    if not approved:
+        body += f"\n\nMotif du refus :\n{quote.decision_comment}"
+    body += f"\n\nConsulter le devis : {_quote_url(quote)}\n\n-- Passerelle"
+    return _send_each(_emails(_facilitator_ids()), f"Devis {quote.number} {verdict}", body)
+
+
+def invoice_issued(invoice: Invoice) -> int:
+    quote = invoice.quote
+    body = (
+        f"Bonjour,\n\nLa facture {invoice.number} ({invoice.label}) d'un montant de "
+        f"{money(invoice.amount)} a été émise par l'AMO Insertion"
+        + (f" ; commune concernée : {invoice.commune}" if invoice.commune else "")
+        + f".\n\nTélécharger la facture : "
+        f"{url_for('quotes.invoice_pdf', invoice_id=invoice.id, _external=True)}\n\n-- Passerelle"
+    )
+    return _send_each(_emails([_ccvg_of(quote).id]), f"Facture {invoice.number} émise", body)

@@ -1,0 +1,192 @@
+"""Invoices (*factures*): list with totals, PDF, payment, and the yearly re-invoicing recap
+per commune (convention art. 7: the CCVG pays, then re-invoices each commune once a year)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.access import Role, allow, get_or_404, scoped
+from portal.clock import today
+from portal.extensions import db
+from portal.htmx import render
+from portal.models import Invoice, InvoiceStatus, Organisation, Quote
+from portal.pagination import paginate
+from portal.pdf import pdf_response, render_pdf
+from portal.quotes import bp
+from portal.quotes.forms import PaymentForm
+from portal.services import quotes as service
+from portal.services.quotes import QuoteRefused
+from portal.spreadsheets import Column, Sheet, xlsx_response
+
+
+def _year(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) == 4 else None
+
+
+@bp.route("/factures/")
+@allow(Role.FACILITATOR, Role.BUYER)
+def invoices():
+    status = request.args.get("statut", "")
+    year = _year(request.args.get("annee", ""))
+    stmt = scoped(Invoice).options(joinedload(Invoice.quote), joinedload(Invoice.buyer))
+    if status in {s.value for s in InvoiceStatus}:
+        stmt = stmt.where(Invoice.status == status)
+    else:
+        status = ""
+    if year:
+        stmt = stmt.where(extract("year", Invoice.issue_date) == year)
+    visible = scoped(Invoice).subquery()
+    year_col = extract("year", visible.c.issue_date)
+    totals = db.session.execute(
+        select(year_col, visible.c.status, func.count(), func.sum(visible.c.amount))
+        .group_by(year_col, visible.c.status)
+        .order_by(year_col.desc(), visible.c.status)
+    ).all()
+    return render(
+        "quotes/invoices.html",
+        "quotes/_partials/_invoices_table.html",
+        pagination=paginate(stmt.order_by(Invoice.issue_date.desc(), Invoice.id.desc())),
+        filters={"statut": status, "annee": str(year or "")},
+        totals=[(int(y), InvoiceStatus(s), n, amount) for y, s, n, amount in totals],
+        statuses=list(InvoiceStatus),
+        years=sorted({int(y) for y, *_ in totals}, reverse=True),
+        payment_form=PaymentForm(data={"paid_on": today()}),
+    )
+
+
+@bp.route("/factures/<int:invoice_id>.pdf")
+@allow(Role.FACILITATOR, Role.BUYER)
+def invoice_pdf(invoice_id: int):
+    invoice = get_or_404(Invoice, invoice_id)
+    return pdf_response(render_pdf("pdf/invoice.html", invoice=invoice), f"{invoice.number}.pdf")
+
+
+@bp.route("/factures/<int:invoice_id>/payee", methods=["POST"])
+@allow(Role.FACILITATOR)
+def invoice_paid(invoice_id: int):
+    invoice = get_or_404(Invoice, invoice_id)
+    form = PaymentForm()
+    if not form.validate():
+        abort(409, description=" ".join(e for errors in form.errors.values() for e in errors))
+    try:
+        service.mark_paid(invoice, form.paid_on.data, g.user)
+        db.session.commit()
+    except QuoteRefused as refused:
+        db.session.rollback()
+        abort(409, description=str(refused))
+    except StaleDataError:
+        db.session.rollback()
+        abort(409)
+    flash(f"La facture {invoice.number} est marquée payée.", "success")
+    return redirect(request.referrer or url_for("quotes.invoices"), code=303)
+
+
+# --- yearly re-invoicing recap per commune ---------------------------------------------------
+
+
+def _communes() -> list[Organisation]:
+    """Communes the user may see (buyers with a parent)."""
+    return db.session.scalars(
+        scoped(Organisation)
+        .where(Organisation.parent_id.is_not(None), Organisation.kind == "buyer")
+        .order_by(Organisation.name)
+    ).all()
+
+
+def _recap(commune: Organisation, year: int) -> tuple[list[dict], Decimal]:
+    """Invoices the CCVG paid in ``year`` for the commune's quotes, per operation."""
+    rows = []
+    paid = db.session.scalars(
+        scoped(Invoice)
+        .where(
+            Invoice.buyer_id == commune.id,
+            Invoice.status == InvoiceStatus.PAID,
+            Invoice.paid_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .options(selectinload(Invoice.quote).joinedload(Quote.operation))
+        .order_by(Invoice.paid_on, Invoice.id)
+    ).all()
+    for invoice in paid:
+        rows.append(
+            {
+                "operation": invoice.quote.title,
+                "quote_number": invoice.quote.number or "",
+                "invoice_number": invoice.number,
+                "invoice_label": invoice.label,
+                "paid_on": invoice.paid_on,
+                "amount": invoice.amount,
+            }
+        )
+    return rows, sum((r["amount"] for r in rows), Decimal("0.00"))
+
+
+def _recap_args() -> tuple[list[Organisation], Organisation | None, int]:
+    communes = _communes()
+    year = _year(request.args.get("annee", "")) or today().year
+    wanted = request.args.get("commune", "")
+    commune = next((c for c in communes if str(c.id) == wanted), None)
+    if commune is None and g.role is Role.BUYER and g.org.parent_id:
+        commune = g.org  # a commune sees its own recap
+    return communes, commune, year
+
+
+@bp.route("/factures/refacturation")
+@allow(Role.FACILITATOR, Role.BUYER)
+def recap():
+    communes, commune, year = _recap_args()
+    rows, total = _recap(commune, year) if commune else ([], Decimal("0"))
+    return render_template(
+        "quotes/recap.html", communes=communes, commune=commune, year=year, rows=rows, total=total
+    )
+
+
+def _recap_or_404():
+    _communes_list, commune, year = _recap_args()
+    if commune is None:
+        abort(404)
+    rows, total = _recap(commune, year)
+    return commune, year, rows, total
+
+
+@bp.route("/factures/refacturation.pdf")
+@allow(Role.FACILITATOR, Role.BUYER)
+def recap_pdf():
+    commune, year, rows, total = _recap_or_404()
+    data = render_pdf(
+        "pdf/recap.html",
+        commune=commune,
+        year=year,
+        rows=rows,
+        total=total,
+        payee=service.payee_block(),
+    )
+    return pdf_response(data, f"refacturation-{year}-{commune.id}.pdf")
+
+
+RECAP_COLUMNS = (
+    Column("Opération", width=40),
+    Column("Devis", width=16),
+    Column("Facture", width=16),
+    Column("Objet", width=50),
+    Column("Payée le", "date", 12),
+    Column("Montant (€)", "money", 14),
+)
+
+
+@bp.route("/factures/refacturation.xlsx")
+@allow(Role.FACILITATOR, Role.BUYER)
+def recap_xlsx():
+    commune, year, rows, total = _recap_or_404()
+    keys = ("operation", "quote_number", "invoice_number", "invoice_label", "paid_on", "amount")
+    lines = [[r[k] for k in keys] for r in rows]
+    lines.append(["Total", "", "", "", None, total])
+    title = f"Refacturation {year}"
+    return xlsx_response(
+        f"refacturation-{year}-{commune.id}.xlsx", [Sheet(title, RECAP_COLUMNS, lines)]
+    )

@@ -1,0 +1,360 @@
+"""Quotes (*devis*): the AMOI builds and submits, the CCVG approves or rejects (convention
+art. 7 and annexe 2). Two people acting on the same quote at once: exactly one wins, the
+other gets a 409 page saying who changed it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import notifications
+from portal.access import Role, allow, can_approve_quote, get_or_404, scoped
+from portal.clock import today
+from portal.extensions import db
+from portal.formatting import moment
+from portal.formflow import render_form, submitted_and_valid
+from portal.htmx import render
+from portal.models import AuditEvent, Operation, Organisation, Quote, QuoteKind, QuoteLineRow
+from portal.pagination import paginate
+from portal.pdf import pdf_response, render_pdf
+from portal.quotes import bp
+from portal.quotes.forms import (
+    DeliveryForm,
+    ManualLineForm,
+    QuoteForm,
+    RejectForm,
+    coordinator,
+)
+from portal.rules import tariffs
+from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllowed
+from portal.services import quotes as service
+from portal.services.quotes import QuoteRefused
+
+
+def _stale(quote: Quote) -> None:
+    """409: someone else changed the quote since the user loaded it."""
+    db.session.rollback()
+    fresh = db.session.get(Quote, quote.id)
+    who = fresh.last_changed_by.name if fresh and fresh.last_changed_by else "un autre utilisateur"
+    when = moment(fresh.updated_at) if fresh else ""
+    status = fresh.status_label if fresh else ""
+    abort(
+        409,
+        description=(
+            f"Ce devis a été modifié par {who} le {when} pendant que vous le consultiez : "
+            f"il est maintenant « {status} ». Rechargez la page pour voir sa dernière version."
+        ),
+    )
+
+
+def quote_action(view: Callable) -> Callable:
+    """Load the quote (scoped), check the version the user saw, turn refusals into 409
+    with their French reason and a concurrent write into the « who changed it » 409."""
+
+    @wraps(view)
+    def wrapper(quote_id: int, **kwargs):
+        quote = get_or_404(Quote, quote_id)
+        seen = request.form.get("version", "")
+        if not seen.isdigit() or int(seen) != quote.version:
+            _stale(quote)
+        g.after_commit = []
+        try:
+            response = view(quote, **kwargs)
+            db.session.commit()
+        except StaleDataError:
+            _stale(quote)
+        except (QuoteRefused, TransitionNotAllowed) as refused:
+            db.session.rollback()
+            message = str(refused)
+            if isinstance(refused, TransitionNotAllowed):
+                message = (
+                    f"Cette action n'est pas possible : le devis est « {quote.status_label} »."
+                )
+            abort(409, description=message)
+        for callback in g.after_commit:
+            callback()  # notifications: only once the decision is recorded
+        return response
+
+    return wrapper
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    g.after_commit.append(callback)
+
+
+def _back(quote: Quote, anchor: str | None = None):
+    return redirect(url_for("quotes.show", quote_id=quote.id, _anchor=anchor), code=303)
+
+
+# --- list and page ----------------------------------------------------------------------
+
+
+@bp.route("/devis/")
+@allow(Role.FACILITATOR, Role.BUYER)
+def index():
+    status = request.args.get("statut", "")
+    year = request.args.get("annee", "")
+    buyer = request.args.get("acheteur", "")
+    stmt = scoped(Quote).options(joinedload(Quote.buyer), joinedload(Quote.operation))
+    if status in {s.value for s in QuoteStatus}:
+        stmt = stmt.where(Quote.status == status)
+    else:
+        status = ""
+    if year.isdigit() and len(year) == 4:
+        stmt = stmt.where(Quote.quote_date.between(f"{year}-01-01", f"{year}-12-31"))
+    else:
+        year = ""
+    buyers = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_(scoped(Quote).with_only_columns(Quote.buyer_id)))
+        .order_by(Organisation.name)
+    ).all()
+    if buyer in {str(b.id) for b in buyers}:
+        stmt = stmt.where(Quote.buyer_id == int(buyer))
+    else:
+        buyer = ""
+    stmt = stmt.order_by(Quote.quote_date.desc(), Quote.id.desc())
+    years = sorted(
+        {d.year for d in db.session.scalars(scoped(Quote).with_only_columns(Quote.quote_date))},
+        reverse=True,
+    )
+    return render(
+        "quotes/index.html",
+        "quotes/_partials/_table.html",
+        pagination=paginate(stmt),
+        filters={"statut": status, "annee": year, "acheteur": buyer},
+        statuses=STATUS_LABELS["quote"],
+        years=years,
+        buyers=buyers,
+    )
+
+
+def _history(quote: Quote) -> list[AuditEvent]:
+    invoice_ids = [str(i.id) for i in quote.invoices]
+    return db.session.scalars(
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(
+            ((AuditEvent.object_type == "Quote") & (AuditEvent.object_id == str(quote.id)))
+            | ((AuditEvent.object_type == "Invoice") & AuditEvent.object_id.in_(invoice_ids))
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+
+
+def _schedule(quote: Quote) -> list[tariffs.Milestone]:
+    if quote.is_pilotage:
+        return tariffs.pilotage_payment_schedule(quote.total)
+    return tariffs.payment_schedule(quote.total)
+
+
+@bp.route("/devis/<int:quote_id>")
+@allow(Role.FACILITATOR, Role.BUYER)
+def show(quote_id: int):
+    quote = get_or_404(Quote, quote_id)
+    revised_by = db.session.scalar(select(Quote).where(Quote.revision_of_id == quote.id))
+    return render_template(
+        "quotes/show.html",
+        quote=quote,
+        schedule=_schedule(quote),
+        history=_history(quote),
+        revised_by=revised_by,
+        note=tariffs.BRACKET_NOTE,
+        reject_form=RejectForm(),
+        delivery_form=DeliveryForm(data={"delivered_on": today()}),
+        line_form=ManualLineForm(),
+        can_approve=can_approve_quote(g.user, quote),
+    )
+
+
+@bp.route("/devis/<int:quote_id>.pdf")
+@allow(Role.FACILITATOR, Role.BUYER)
+def pdf(quote_id: int):
+    quote = get_or_404(Quote, quote_id)
+    data = render_pdf(
+        "pdf/quote.html",
+        quote=quote,
+        payee=service.payee_block(),
+        schedule=_schedule(quote),
+        note=tariffs.BRACKET_NOTE,
+    )
+    return pdf_response(data, f"devis-{quote.number or quote.id}.pdf")
+
+
+# --- the AMOI builds the quote ------------------------------------------------------------
+
+
+@bp.route("/devis/nouveau", methods=["GET", "POST"])
+@allow(Role.FACILITATOR)
+def create():
+    form = QuoteForm()
+    if request.method == "GET":
+        form.quote_date.data = today()
+        form.pilotage_year.data = today().year
+        if request.args.get("operation", "").isdigit():
+            form.operation_id.data = request.args["operation"]
+            form.kind.data = QuoteKind.OPERATION.value
+    if submitted_and_valid(form):
+        kind = QuoteKind(form.kind.data)
+        operation = None
+        if form.operation_id.data:
+            operation = get_or_404(Operation, int(form.operation_id.data))
+        ccvg = coordinator()
+        try:
+            quote = service.create_quote(
+                kind=kind,
+                quote_date=form.quote_date.data,
+                user=g.user,
+                operation=operation if kind == QuoteKind.OPERATION else None,
+                pilotage_year=form.pilotage_year.data if kind == QuoteKind.PILOTAGE else None,
+                ccvg=ccvg,
+                sourced_siae=form.sourced_siae.data or 0,
+                note=(form.note.data or "").strip(),
+            )
+        except QuoteRefused as refused:
+            db.session.rollback()
+            form.quote_date.errors = [*form.quote_date.errors, str(refused)]
+        else:
+            if kind == QuoteKind.PILOTAGE and operation is not None:
+                quote.operation = operation  # folded into a significant operation
+            db.session.commit()
+            flash(
+                "Le brouillon de devis est prêt : vérifiez ses lignes puis soumettez-le.", "success"
+            )
+            return redirect(url_for("quotes.show", quote_id=quote.id), code=303)
+    return render_form("quotes/form.html", "quotes/_partials/_form.html", form)
+
+
+@bp.route("/devis/<int:quote_id>/recalculer", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def recalculate(quote: Quote):
+    service.regenerate_lines(quote)
+    quote.last_changed_by_id = g.user.id
+    flash("Les lignes ont été recalculées à partir des lots et de la grille.", "success")
+    return _back(quote, "lignes")
+
+
+@bp.route("/devis/<int:quote_id>/lignes/<int:line_id>", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def line(quote: Quote, line_id: int):
+    row = db.session.scalar(
+        select(QuoteLineRow).where(QuoteLineRow.id == line_id, QuoteLineRow.quote_id == quote.id)
+    )
+    if row is None or not row.manual:
+        abort(404)
+    return _save_manual_line(quote, row)
+
+
+@bp.route("/devis/<int:quote_id>/lignes", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def add_line(quote: Quote):
+    return _save_manual_line(quote, None)
+
+
+def _save_manual_line(quote: Quote, row: QuoteLineRow | None):
+    form = ManualLineForm()
+    if not form.validate():
+        messages = " ".join(e for errors in form.errors.values() for e in errors)
+        raise QuoteRefused(f"La ligne n'a pas été enregistrée : {messages}")
+    label = (form.label.data or "").strip()
+    service.set_manual_line(quote, row, form.days.data, form.justification.data.strip(), label)
+    quote.last_changed_by_id = g.user.id
+    flash("La ligne sur devis est enregistrée.", "success")
+    return _back(quote, "lignes")
+
+
+@bp.route("/devis/<int:quote_id>/lignes/<int:line_id>/supprimer", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def delete_line(quote: Quote, line_id: int):
+    row = db.session.scalar(
+        select(QuoteLineRow).where(QuoteLineRow.id == line_id, QuoteLineRow.quote_id == quote.id)
+    )
+    if row is None or row.code != "manual":
+        abort(404)
+    if quote.status != QuoteStatus.DRAFT:
+        raise QuoteRefused("Ce devis est figé : ses lignes ne peuvent plus changer.")
+    quote.lines.remove(row)
+    db.session.flush()
+    quote.total = tariffs.quote_total(quote.lines)
+    quote.last_changed_by_id = g.user.id
+    flash("La ligne a été supprimée.", "success")
+    return _back(quote, "lignes")
+
+
+@bp.route("/devis/<int:quote_id>/soumettre", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def submit(quote: Quote):
+    service.submit(quote, g.user)
+    flash(f"Le devis {quote.number} est soumis à la validation de la CCVG.", "success")
+    after_commit(lambda: notifications.quote_submitted(quote))
+    return _back(quote)
+
+
+@bp.route("/devis/<int:quote_id>/reviser", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def revise(quote: Quote):
+    fresh = service.revise(quote, g.user, today())
+    flash(f"Version {fresh.revision} du devis créée : corrigez-la puis soumettez-la.", "success")
+    return redirect(url_for("quotes.show", quote_id=fresh.id), code=303)
+
+
+@bp.route("/devis/<int:quote_id>/bilan", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def deliver(quote: Quote):
+    form = DeliveryForm()
+    if not form.validate():
+        raise QuoteRefused(" ".join(e for errors in form.errors.values() for e in errors))
+    invoice = service.deliver_report(quote, g.user, form.delivered_on.data)
+    flash(f"Bilan remis : la facture {invoice.number} est émise.", "success")
+    after_commit(lambda: notifications.invoice_issued(invoice))
+    return _back(quote)
+
+
+# --- the CCVG decides -------------------------------------------------------------------
+
+
+def _require_approver(quote: Quote) -> None:
+    if quote.status == QuoteStatus.SUBMITTED and not can_approve_quote(g.user, quote):
+        abort(
+            403,
+            description="Seule la CCVG valide ou refuse les devis ; les communes les consultent.",
+        )
+
+
+@bp.route("/devis/<int:quote_id>/valider", methods=["POST"])
+@allow(Role.BUYER)
+@quote_action
+def approve(quote: Quote):
+    _require_approver(quote)
+    invoice = service.approve(quote, g.user, today())
+    flash(f"Le devis {quote.number} est validé.", "success")
+    after_commit(lambda: notifications.quote_decided(quote))
+    if invoice is not None:
+        after_commit(lambda: notifications.invoice_issued(invoice))
+    return _back(quote)
+
+
+@bp.route("/devis/<int:quote_id>/refuser", methods=["POST"])
+@allow(Role.BUYER)
+@quote_action
+def reject(quote: Quote):
+    _require_approver(quote)
+    form = RejectForm()
+    if not form.validate():
+        raise QuoteRefused("Expliquez le refus : le motif est obligatoire.")
+    service.reject(quote, g.user, form.comment.data)
+    flash(f"Le devis {quote.number} est refusé ; l'AMOI en est informée.", "success")
+    after_commit(lambda: notifications.quote_decided(quote))
+    return _back(quote)
