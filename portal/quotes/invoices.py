@@ -54,7 +54,7 @@ def invoices():
         pagination=paginate(stmt.order_by(Invoice.issue_date.desc(), Invoice.id.desc())),
         filters={"statut": status, "annee": str(year or "")},
         totals=[(int(y), InvoiceStatus(s), n, amount) for y, s, n, amount in totals],
-        statuses=list(InvoiceStatus),
+        statuses=[(s.value, s.label) for s in InvoiceStatus],
         years=sorted({int(y) for y, *_ in totals}, reverse=True),
         payment_form=PaymentForm(data={"paid_on": today()}),
     )

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal import audit
 from portal.extensions import db
+from portal.formatting import number
 from portal.models import (
     Amendment,
     Invoice,
@@ -98,7 +99,7 @@ def _manual_lot_row(prefix: str, hours: int, grid: tariffs.TariffGrid, **links) 
     justification) before the quote can be submitted (DOMAIN.md 4.1)."""
     return QuoteLineRow(
         code="lot_manual",
-        label=f"{prefix}{hours} h, au-delà du barème : sur devis"[:300],
+        label=f"{prefix}{number(hours)} h, au-delà du barème : sur devis"[:300],
         quantity=Decimal("0"),
         unit="jour",
         unit_amount=grid.day_rate,
