@@ -100,8 +100,10 @@ def _defaults(form: LotForm, market: Market, lot: Lot | None) -> None:
     form.trade.data = trade
     form.labour_share.data = TRADES[trade].labour_share
     form.hourly_cost.data = DEFAULT_HOURLY_COST
-    if not market.is_reserved:
+    if market.legal_basis == LegalBasis.EXECUTION_CONDITION:
         form.rate.data = default_rate(market.operation.nature)
+    elif market.legal_basis == LegalBasis.AWARD_CRITERION:
+        form.award_criterion.data = True  # hours only if the lot also has a condition
 
 
 def _save_lot(form: LotForm, lot: Lot) -> list[str]:

@@ -305,3 +305,18 @@ def test_export_follows_the_screen_filters_and_scope(login_as):
     )
     assert "Lot Beta" not in filtered
     assert ccvg_client.get("/lots/export.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("basis", "rate", "award"),
+    [("execution_condition", 'value="5"', False), ("award_criterion", 'value=""', True)],
+)
+def test_new_lot_form_defaults_follow_the_legal_basis(login_as, basis, rate, award):
+    market = make_market(legal_basis=basis)
+    html = text_of(login_as(make_admin()).get(f"/marches/{market.id}/lots/nouveau"))
+    rate_input = html[html.index('id="rate"') - 200 : html.index('id="rate"') + 200]
+    assert rate in rate_input
+    checkbox = html[
+        html.index('id="award_criterion"') - 100 : html.index('id="award_criterion"') + 100
+    ]
+    assert ("checked" in checkbox) is award
