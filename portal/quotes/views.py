@@ -205,6 +205,12 @@ def create():
         if form.operation_id.data:
             operation = get_or_404(Operation, int(form.operation_id.data))
         ccvg = coordinator()
+        if kind == QuoteKind.PILOTAGE and ccvg is None:
+            form.kind.errors = [
+                "Aucun acheteur coordonnateur (la CCVG) n'est enregistré : créez-le d'abord "
+                "dans les organisations."
+            ]
+            return render_form("quotes/form.html", "quotes/_partials/_form.html", form)
         try:
             quote = service.create_quote(
                 kind=kind,

@@ -15,7 +15,7 @@ from portal.extensions import db as _db
 from portal.models import Amendment, AuditEvent, Invoice, OrgKind, Quote
 from portal.services import quotes as service
 from tests.conftest import HTMX, outbox_messages, text_of
-from tests.factories import make_ccvg_with_communes, make_org, make_user
+from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 
 
@@ -303,3 +303,13 @@ def test_invoices_list_totals_payment_and_recap(login_as, db):
         login_as(beta_user).get(f"/factures/refacturation?commune={w['alpha'].id}&annee=2024")
     )
     assert invoice.number not in beta_view
+
+
+def test_pilotage_without_a_coordinating_buyer_is_explained(login_as, db):
+    client = login_as(make_admin())
+    response = client.post_form(
+        "/devis/nouveau", {"kind": "pilotage", "pilotage_year": "2024", "quote_date": "2024-06-03"}
+    )
+    assert response.status_code == 422
+    assert "Aucun acheteur coordonnateur (la CCVG)" in text_of(response)
+    assert db.session.scalar(select(Quote.id)) is None
