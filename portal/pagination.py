@@ -8,11 +8,13 @@ from sqlalchemy import Select
 
 from portal.extensions import db
 
+MAX_PAGE = 1_000_000  # beyond any real list; keeps the OFFSET inside a 64-bit integer
+
 
 def page_number() -> int:
     """The requested page (``?page=``), 1 for anything missing or malformed."""
     try:
-        return max(1, int(request.args.get("page", "1")))
+        return min(MAX_PAGE, max(1, int(request.args.get("page", "1"))))
     except ValueError:
         return 1
 

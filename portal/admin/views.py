@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
@@ -191,11 +191,11 @@ def audit_log():
     if actor_q:
         like = f"%{actor_q.lower()}%"
         stmt = stmt.join(AuditEvent.actor).where(or_(User.name.ilike(like), User.email.ilike(like)))
-    if org_id.isdigit():
+    if org_id.isdigit() and len(org_id) <= 9:
         stmt = stmt.where(AuditEvent.organisation_id == int(org_id))
     if start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, UTC))
-    if end:
+    if end and end < date.max:
         stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render(

@@ -33,7 +33,7 @@ class Filters:
         year = args.get("annee", "")
         return cls(
             q=args.get("q", "").strip()[:100],
-            acheteur=buyer if buyer.isdigit() else "",
+            acheteur=buyer if buyer.isdigit() and len(buyer) <= 9 else "",
             statut=status if status in {s.value for s in OperationStatus} else "",
             annee=year if year.isdigit() and len(year) == 4 else "",
             fondement=basis if basis in {b.value for b in LegalBasis} else "",
