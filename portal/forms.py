@@ -46,10 +46,11 @@ class FrenchDecimalField(StringField):
     """A decimal typed the French way (see :func:`parse_french_decimal`); ``data`` is a
     ``Decimal`` or None, and a bad entry gives a French error instead of a crash."""
 
-    def __init__(self, label=None, validators=None, places: int = 2, **kwargs):
+    def __init__(self, label=None, validators=None, places: int = 2, digits: int = 10, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(label, validators, **kwargs)
-        self.places = places
+        self.places = places  # decimals accepted as typed
+        self.digits = digits  # integer digits accepted (the columns are Numeric(12, 2))
 
     def process_formdata(self, valuelist):
         self.raw_entry = valuelist[0] if valuelist else ""
@@ -57,13 +58,18 @@ class FrenchDecimalField(StringField):
         if not valuelist:
             return
         try:
-            self.data = parse_french_decimal(valuelist[0])
+            value = parse_french_decimal(valuelist[0])
         except (ValueError, InvalidOperation) as error:
-            self.data = None
             raise ValidationError(
                 f"« {valuelist[0][:30]} » n'est pas un nombre valide. "
                 "Saisissez par exemple 1 250,50."
             ) from error
+        if value is not None:
+            if -value.as_tuple().exponent > self.places:
+                raise ValidationError(f"Saisissez au plus {self.places} décimales.")
+            if abs(value) >= Decimal(10) ** self.digits:
+                raise ValidationError("Ce nombre est trop grand.")
+        self.data = value
 
     def pre_validate(self, form):
         if self.process_errors:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -11,8 +9,6 @@ from portal.forms import Form, FrenchDateField, FrenchDecimalField, choices
 from portal.models import PurchaseDeclaration
 from portal.rules.markets import LegalBasis, PurchaseNature
 
-# Numeric(12, 2): ten digits before the comma.
-MAX_AMOUNT = Decimal("9999999999.99")
 DECISIONS = {
     "retain": "Clause recommandée : l'achat se prête à une clause d'insertion",
     "decline": "Sans clause : l'achat ne se prête pas à une clause",
@@ -52,10 +48,7 @@ class DeclarationForm(Form):
             return
         if field.data <= 0:
             raise ValidationError("Le montant estimé doit être supérieur à 0 €.")
-        if field.data > MAX_AMOUNT:
-            raise ValidationError("Ce montant est trop élevé : vérifiez le nombre de chiffres.")
-        if field.data != field.data.quantize(Decimal("0.01")):
-            raise ValidationError("Le montant ne peut pas avoir plus de deux décimales.")
+        # Size and decimals are checked by FrenchDecimalField (Numeric(12, 2)).
 
     def validate_planned_publication(self, field):
         if field.data is not None and not 2000 <= field.data.year <= 2100:

@@ -66,7 +66,9 @@ class OperationForm(Form):
         "Volume global d'heures d'insertion (TCE)",
         validators=[
             Optional(),
-            NumberRange(min=1, message="Saisissez un nombre d'heures positif."),
+            NumberRange(
+                min=1, max=1_000_000, message="Saisissez un nombre d'heures de 1 à 1 000 000."
+            ),
         ],
         description="Réparti entre les sous-traitants au prorata de leurs montants.",
         render_kw={"inputmode": "numeric"},

@@ -69,7 +69,7 @@ def test_declaration_accepts_a_french_typed_date(login_as, db):
         ({"estimated_amount": "0"}, "Le montant estimé doit être supérieur à 0 €."),
         ({"estimated_amount": "douze mille"}, "n&#39;est pas un nombre valide"),
         ({"estimated_amount": ""}, "Saisissez le montant estimé hors taxes."),
-        ({"estimated_amount": "12,345"}, "plus de deux décimales"),
+        ({"estimated_amount": "12,345"}, "Saisissez au plus 2 décimales."),
         ({"planned_publication": ""}, "Saisissez la date de publication prévue"),
         ({"planned_publication": "31/02/2026"}, "Cette date n&#39;est pas valide."),
         ({"title": ""}, "Saisissez l&#39;intitulé de l&#39;achat."),

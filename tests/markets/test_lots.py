@@ -320,3 +320,21 @@ def test_new_lot_form_defaults_follow_the_legal_basis(login_as, basis, rate, awa
         html.index('id="award_criterion"') - 100 : html.index('id="award_criterion"') + 100
     ]
     assert ("checked" in checkbox) is award
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("amount_excl_tax", "99 999 999 999", "Ce nombre est trop grand."),
+        ("amount_excl_tax", "1000,555", "Saisissez au plus 2 décimales."),
+        ("rate", "5,1234", "Saisissez au plus 2 décimales."),
+        ("penalty_cap", "1" * 30, "Ce nombre est trop grand."),
+    ],
+)
+def test_numbers_that_do_not_fit_the_columns_are_refused(login_as, db, field, value, message):
+    market = make_market()
+    data = lot_data(**{field: value}, penalty_kind="fixed_per_hour", penalty_value="40")
+    response = login_as(make_admin()).post_form(f"/marches/{market.id}/lots/nouveau", data)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert db.session.scalar(select(Lot.id)) is None
