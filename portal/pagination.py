@@ -24,3 +24,11 @@ def paginate(stmt: Select) -> Pagination:
     return db.paginate(
         stmt, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
+
+
+def year_arg(name: str = "annee") -> int | None:
+    """A plausible year from the query string (2000–2100), None for anything else."""
+    value = request.args.get(name, "")
+    if value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100:
+        return int(value)
+    return None

@@ -11,6 +11,7 @@ from sqlalchemy import Select, extract, func, or_, select
 from portal.access import scoped
 from portal.extensions import db
 from portal.models import Lot, Market, Operation, Organisation
+from portal.pagination import year_arg
 from portal.rules.markets import LegalBasis
 from portal.rules.workflow import OperationStatus
 
@@ -30,12 +31,11 @@ class Filters:
         status = args.get("statut", "")
         basis = args.get("fondement", "")
         buyer = args.get("acheteur", "")
-        year = args.get("annee", "")
         return cls(
             q=args.get("q", "").strip()[:100],
             acheteur=buyer if buyer.isdigit() and len(buyer) <= 9 else "",
             statut=status if status in {s.value for s in OperationStatus} else "",
-            annee=year if year.isdigit() and len(year) == 4 else "",
+            annee=str(year_arg() or ""),
             fondement=basis if basis in {b.value for b in LegalBasis} else "",
         )
 

@@ -16,7 +16,7 @@ from portal.clock import today
 from portal.extensions import db
 from portal.htmx import render
 from portal.models import Invoice, InvoiceStatus, Organisation, Quote
-from portal.pagination import paginate
+from portal.pagination import paginate, year_arg
 from portal.pdf import pdf_response, render_pdf
 from portal.quotes import bp
 from portal.quotes.forms import PaymentForm
@@ -25,15 +25,11 @@ from portal.services.quotes import QuoteRefused
 from portal.spreadsheets import Column, Sheet, xlsx_response
 
 
-def _year(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) == 4 else None
-
-
 @bp.route("/factures/")
 @allow(Role.FACILITATOR, Role.BUYER)
 def invoices():
     status = request.args.get("statut", "")
-    year = _year(request.args.get("annee", ""))
+    year = year_arg()
     stmt = scoped(Invoice).options(joinedload(Invoice.quote), joinedload(Invoice.buyer))
     if status in {s.value for s in InvoiceStatus}:
         stmt = stmt.where(Invoice.status == status)
@@ -128,7 +124,7 @@ def _recap(commune: Organisation, year: int) -> tuple[list[dict], Decimal]:
 
 def _recap_args() -> tuple[list[Organisation], Organisation | None, int]:
     communes = _communes()
-    year = _year(request.args.get("annee", "")) or today().year
+    year = year_arg() or today().year
     wanted = request.args.get("commune", "")
     commune = next((c for c in communes if str(c.id) == wanted), None)
     if commune is None and g.role is Role.BUYER and g.org.parent_id:

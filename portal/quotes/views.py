@@ -5,6 +5,7 @@ other gets a 409 page saying who changed it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -20,7 +21,7 @@ from portal.formatting import moment
 from portal.formflow import render_form, submitted_and_valid
 from portal.htmx import render
 from portal.models import AuditEvent, Operation, Organisation, Quote, QuoteKind, QuoteLineRow
-from portal.pagination import paginate
+from portal.pagination import paginate, year_arg
 from portal.pdf import pdf_response, render_pdf
 from portal.quotes import bp
 from portal.quotes.forms import (
@@ -98,17 +99,15 @@ def _back(quote: Quote, anchor: str | None = None):
 @allow(Role.FACILITATOR, Role.BUYER)
 def index():
     status = request.args.get("statut", "")
-    year = request.args.get("annee", "")
+    year = year_arg()
     buyer = request.args.get("acheteur", "")
     stmt = scoped(Quote).options(joinedload(Quote.buyer), joinedload(Quote.operation))
     if status in {s.value for s in QuoteStatus}:
         stmt = stmt.where(Quote.status == status)
     else:
         status = ""
-    if year.isdigit() and len(year) == 4:
-        stmt = stmt.where(Quote.quote_date.between(f"{year}-01-01", f"{year}-12-31"))
-    else:
-        year = ""
+    if year:
+        stmt = stmt.where(Quote.quote_date.between(date(year, 1, 1), date(year, 12, 31)))
     buyers = db.session.scalars(
         select(Organisation)
         .where(Organisation.id.in_(scoped(Quote).with_only_columns(Quote.buyer_id)))
@@ -127,7 +126,7 @@ def index():
         "quotes/index.html",
         "quotes/_partials/_table.html",
         pagination=paginate(stmt),
-        filters={"statut": status, "annee": year, "acheteur": buyer},
+        filters={"statut": status, "annee": str(year or ""), "acheteur": buyer},
         statuses=STATUS_LABELS["quote"],
         years=years,
         buyers=buyers,
