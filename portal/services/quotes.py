@@ -161,18 +161,21 @@ def regenerate_lines(quote: Quote) -> None:
     if quote.status != QuoteStatus.DRAFT:
         raise QuoteRefused("Seul un brouillon peut être recalculé : ce devis est figé.")
     grid = grid_for_quote(quote.quote_date)
-    kept_manual = {(row.code, row.lot_id, row.share_id): row for row in quote.lines if row.manual}
+    completed = {  # "sur devis" lines of a lot or share, as the AMOI completed them
+        (row.lot_id, row.share_id): row for row in quote.lines if row.code == "lot_manual"
+    }
+    free = [_copy(row) for row in quote.lines if row.code == "manual"]
     fresh = generated_rows(quote, grid)
     rows = []
     for row in fresh:
-        previous = kept_manual.pop((row.code, row.lot_id, row.share_id), None)
-        if row.manual and previous is not None:
+        previous = completed.get((row.lot_id, row.share_id)) if row.manual else None
+        if previous is not None:
             row.quantity, row.justification = previous.quantity, previous.justification
             row.amount = tariffs.QuoteLine.priced(
                 row.code, row.label, row.quantity, row.unit, row.unit_amount
             ).amount
         rows.append(row)
-    rows += [row for key, row in kept_manual.items() if key[0] == "manual"]  # free lines
+    rows += free
     quote.lines.clear()
     db.session.flush()
     for position, row in enumerate(rows, start=1):
@@ -180,6 +183,18 @@ def regenerate_lines(quote: Quote) -> None:
         quote.lines.append(row)
     quote.grid_code = grid.code
     quote.total = tariffs.quote_total(rows)
+
+
+def _copy(row: QuoteLineRow) -> QuoteLineRow:
+    """A new row with the same content (the old one is deleted with the collection)."""
+    fields = ("code", "label", "quantity", "unit", "unit_amount", "amount", "manual")
+    return QuoteLineRow(
+        justification=row.justification,
+        lot_id=row.lot_id,
+        share_id=row.share_id,
+        market_id=row.market_id,
+        **{name: getattr(row, name) for name in fields},
+    )
 
 
 def set_manual_line(
@@ -341,9 +356,14 @@ def revise(quote: Quote, user: User, today: date) -> Quote:
     )
     fresh.revision = quote.revision + 1
     fresh.revision_of_id = quote.id
+    placeholders = {(row.lot_id, row.share_id): row for row in fresh.lines if row.manual}
     for line in quote.lines:
         if line.code == "manual":
             set_manual_line(fresh, None, line.quantity, line.justification, line.label)
+        elif line.code == "lot_manual" and not line.needs_input:
+            target = placeholders.get((line.lot_id, line.share_id))
+            if target is not None:  # the AMOI's days carry over; it may change them
+                set_manual_line(fresh, target, line.quantity, line.justification)
     audit.record("quote.revised", quote, detail=f"new={fresh.id}", actor=user)
     return fresh
 

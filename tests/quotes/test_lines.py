@@ -149,3 +149,46 @@ def test_a_date_outside_every_convention_period_is_refused(db):
     quote = make_quote(operation, make_admin(), quote_date=date(2026, 11, 25))
     assert quote.grid_code == GRID.code
     assert db.session.scalar(select(Amendment.id)) is not None
+
+
+def test_recalculating_keeps_free_manual_lines(db):
+    admin = make_admin()
+    quote = make_quote(priced_operation(make_org(OrgKind.BUYER), hours=(300,)), admin)
+    service.set_manual_line(quote, None, Decimal("1.5"), "Demandée par l'acheteur", "Négociation")
+    service.set_manual_line(quote, None, Decimal("1"), "Réunion supplémentaire", "Réunion")
+    db.session.commit()
+    service.regenerate_lines(quote)
+    db.session.commit()
+    db.session.expire_all()
+    labels = [(line.code, line.label, line.amount) for line in quote.lines]
+    assert labels[1:] == [
+        ("manual", "Négociation", Decimal("750.00")),
+        ("manual", "Réunion", Decimal("500.00")),
+    ]
+    assert quote.total == Decimal("2000.00")
+    assert [line.position for line in quote.lines] == [1, 2, 3]
+
+
+def test_a_revision_carries_the_manual_lines_over(db):
+    admin = make_admin()
+    quote = make_quote(priced_operation(make_org(OrgKind.BUYER), hours=(4000,)), admin)
+    service.set_manual_line(quote, quote.lines[0], Decimal("6"), "Trois ans de suivi")
+    service.set_manual_line(quote, None, Decimal("1"), "Réunion demandée", "Réunion")
+    service.submit(quote, admin)
+    service.reject(quote, admin, "Revoir la date")
+    db.session.add(
+        Amendment(
+            reference="Avenant n°1",
+            label="Renouvellement",
+            period_start=date(2025, 1, 1),
+            period_end=date(2027, 12, 31),
+        )
+    )
+    fresh = service.revise(quote, admin, date(2026, 11, 25))
+    db.session.commit()
+    assert [(line.code, line.quantity, line.justification) for line in fresh.lines] == [
+        ("lot_manual", Decimal("6"), "Trois ans de suivi"),
+        ("manual", Decimal("1"), "Réunion demandée"),
+    ]
+    assert fresh.total == quote.total == Decimal("3500.00")
+    assert (fresh.revision, fresh.revision_of_id) == (2, quote.id)
