@@ -281,9 +281,12 @@ def _declarations(stmt: Select, user: User) -> Select:
 @scope_rule(Quote)
 def _quotes(stmt: Select, user: User) -> Select:
     """Quotes: the CCVG sees all of its own and its communes'; a commune those of its
-    operations (read-only). Companies and structures never see the AMOI's prices."""
+    operations (read-only); drafts stay with the AMOI until submitted. Companies and
+    structures never see the AMOI's prices."""
     if user.role is Role.BUYER:
-        return stmt.where(Quote.buyer_id.in_(buyer_org_ids(user.organisation)))
+        return stmt.where(
+            Quote.buyer_id.in_(buyer_org_ids(user.organisation)), Quote.status != "draft"
+        )
     return stmt.where(False)
 
 

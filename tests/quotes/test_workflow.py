@@ -313,3 +313,12 @@ def test_pilotage_without_a_coordinating_buyer_is_explained(login_as, db):
     assert response.status_code == 422
     assert "Aucun acheteur coordonnateur (la CCVG)" in text_of(response)
     assert db.session.scalar(select(Quote.id)) is None
+
+
+def test_drafts_stay_with_the_amoi(login_as, db):
+    w = _world()
+    draft = make_quote(priced_operation(w["ccvg"], name="Brouillon interne"), w["amoi_user"])
+    ccvg = login_as(w["ccvg_user"])
+    assert ccvg.get(f"/devis/{draft.id}").status_code == 404
+    assert "Brouillon interne" not in text_of(ccvg.get("/devis/"))
+    assert "Brouillon interne" in text_of(login_as(w["amoi_user"]).get("/devis/"))
