@@ -255,7 +255,7 @@ DEMO_PAYEE = {
     "payee_contact": "Coordonnées bancaires fictives (démonstration) : ne payez rien. "
     "Service facturation, facturation@sud-ouest-emploi.example",
 }
-"""The payee block printed on the demo's invoices (keys of services.quotes.PAYEE_FIELDS)."""
+"""The payee block printed on the demo's invoices (keys of services.invoices.PAYEE_FIELDS)."""
 
 
 def _seed_convention() -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Operation, Organisation, QuoteKind, User
+from portal.services import invoices as invoicing
 from portal.services import quotes as service
 
 
@@ -103,7 +104,7 @@ def seed_quotes(
                 invoices.append(service.deliver_report(quote, amoi, spec.delivered_on))
         for invoice, paid_on in zip(invoices, spec.paid, strict=False):
             if invoice is not None:
-                service.mark_paid(invoice, paid_on, amoi)
+                invoicing.mark_paid(invoice, paid_on, amoi)
         counts["invoices"] += len([i for i in invoices if i is not None])
     db.session.flush()
     return dict(counts)

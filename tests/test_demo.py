@@ -21,7 +21,7 @@ from portal.demo import (
     DemoRefused,
     seed_demo,
 )
-from portal.demo_year import DECLARATIONS
+from portal.demo_year_data import DECLARATIONS
 from portal.extensions import db as database
 from portal.models import (
     Amendment,
@@ -43,7 +43,8 @@ from portal.rules.hours import DEFAULT_HOURLY_COST, TRADES, insertion_hours, spl
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature, default_rate
 from portal.rules.tariffs import CONVENTION_2022, bracket_for, lot_package
 from portal.rules.workflow import DeclarationStatus, OperationStatus
-from portal.services.quotes import PAYEE_FIELDS, convention_periods, payee_block
+from portal.services.invoices import PAYEE_FIELDS, payee_block
+from portal.services.quotes import convention_periods
 from tests.factories import make_org
 
 YEAR_TABLES = (PurchaseDeclaration, Operation, Market, Lot, HoursRecord, SubcontractorShare)

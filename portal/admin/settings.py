@@ -15,7 +15,8 @@ from portal.extensions import db
 from portal.formflow import render_form, submitted_and_valid
 from portal.models import Amendment, Setting
 from portal.rules import deadlines
-from portal.services.quotes import PAYEE_FIELDS, convention_periods, payee_block
+from portal.services.invoices import PAYEE_FIELDS, payee_block
+from portal.services.quotes import convention_periods
 
 FORM_PAGE = "admin/amendment_form.html"
 FORM_PARTIAL = "admin/_partials/_amendment_form.html"

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.forms import Form, FrenchDateField
 from portal.models import Amendment
 from portal.organisations.forms import clean_siret, siret_error
-from portal.services.quotes import PAYEE_FIELDS
+from portal.services.invoices import PAYEE_FIELDS
 
 DATE_ERROR = "Saisissez la date (jj/mm/aaaa)."
 
@@ -123,7 +123,7 @@ def bic_error(value: str) -> str | None:
 
 
 class BillingForm(Form):
-    """One field per key of ``portal.services.quotes.PAYEE_FIELDS`` (the labels come from
+    """One field per key of ``portal.services.invoices.PAYEE_FIELDS`` (the labels come from
     there, so that invoices and this page name them alike)."""
 
     payee_name = StringField(

@@ -24,7 +24,7 @@ from portal.formflow import render_form, submitted_and_valid
 from portal.htmx import render
 from portal.models import Organisation, OrgKind, PurchaseDeclaration
 from portal.models.base import utcnow
-from portal.pagination import paginate
+from portal.pagination import paginate, year_arg
 from portal.rules.workflow import (
     STATUS_LABELS,
     DeclarationStatus,
@@ -85,11 +85,6 @@ def _claim(declaration: PurchaseDeclaration) -> None:
 # --- list -----------------------------------------------------------------------------
 
 
-def _year_arg(value: str) -> int | None:
-    """A plausible census year from the query string, else None."""
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
-
-
 def _year_range(year: int):
     return PurchaseDeclaration.planned_publication.between(date(year, 1, 1), date(year, 12, 31))
 
@@ -113,7 +108,7 @@ def _visible_buyers() -> list[Organisation]:
 def index():
     q = request.args.get("q", "").strip()
     status = request.args.get("statut", "")
-    year = _year_arg(request.args.get("annee", ""))
+    year = year_arg()
     buyer = request.args.get("acheteur", "")
     buyers = _visible_buyers()
     stmt = (
@@ -303,7 +298,7 @@ class BuyerSummary:
 
 
 def _chosen_year() -> int:
-    return _year_arg(request.args.get("annee", "")) or today().year
+    return year_arg() or today().year
 
 
 def _summary(year: int) -> list[BuyerSummary]:

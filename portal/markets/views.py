@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
+from portal.clock import today
 from portal.extensions import db
 from portal.formflow import render_form, submitted_and_valid
 from portal.htmx import render
@@ -47,8 +48,6 @@ def _apply(obj, values: dict) -> list[str]:
 
 def current_grid():
     """The tariff grid in force today, or None (then packages are not shown)."""
-    from portal.clock import today
-
     try:
         return grid_for(today(), DEFAULT_GRIDS)
     except NoTariffForDate:

@@ -20,8 +20,8 @@ from portal.pagination import paginate, year_arg
 from portal.pdf import pdf_response, render_pdf
 from portal.quotes import bp
 from portal.quotes.forms import PaymentForm
-from portal.services import quotes as service
-from portal.services.quotes import QuoteRefused
+from portal.services import invoices as invoicing
+from portal.services.invoices import InvoiceRefused
 from portal.spreadsheets import Column, Sheet, xlsx_response
 
 
@@ -71,9 +71,9 @@ def invoice_paid(invoice_id: int):
     if not form.validate():
         abort(409, description=" ".join(e for errors in form.errors.values() for e in errors))
     try:
-        service.mark_paid(invoice, form.paid_on.data, g.user)
+        invoicing.mark_paid(invoice, form.paid_on.data, g.user)
         db.session.commit()
-    except QuoteRefused as refused:
+    except InvoiceRefused as refused:
         db.session.rollback()
         abort(409, description=str(refused))
     except StaleDataError:
@@ -160,7 +160,7 @@ def recap_pdf():
         year=year,
         rows=rows,
         total=total,
-        payee=service.payee_block(),
+        payee=invoicing.payee_block(),
     )
     return pdf_response(data, f"refacturation-{year}-{commune.id}.pdf")
 

@@ -33,17 +33,16 @@ from portal.quotes.forms import (
 )
 from portal.rules import tariffs
 from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllowed
+from portal.services import invoices as invoicing
 from portal.services import quotes as service
 from portal.services.quotes import QuoteRefused
 
 
 def _stale(quote: Quote) -> None:
     """409: someone else changed the quote since the user loaded it."""
-    db.session.rollback()
-    fresh = db.session.get(Quote, quote.id)
-    who = fresh.last_changed_by.name if fresh and fresh.last_changed_by else "un autre utilisateur"
-    when = moment(fresh.updated_at) if fresh else ""
-    status = fresh.status_label if fresh else ""
+    db.session.rollback()  # expires ``quote``: the lines below read its current state
+    who = quote.last_changed_by.name if quote.last_changed_by else "un autre utilisateur"
+    when, status = moment(quote.updated_at), quote.status_label
     abort(
         409,
         description=(
@@ -178,7 +177,7 @@ def pdf(quote_id: int):
     data = render_pdf(
         "pdf/quote.html",
         quote=quote,
-        payee=service.payee_block(),
+        payee=invoicing.payee_block(),
         schedule=_schedule(quote),
         note=tariffs.BRACKET_NOTE,
     )
@@ -249,12 +248,15 @@ def recalculate(quote: Quote):
 @allow(Role.FACILITATOR)
 @quote_action
 def line(quote: Quote, line_id: int):
-    row = db.session.scalar(
-        select(QuoteLineRow).where(QuoteLineRow.id == line_id, QuoteLineRow.quote_id == quote.id)
-    )
-    if row is None or not row.manual:
-        abort(404)
-    return _save_manual_line(quote, row)
+    return _save_manual_line(quote, _manual_line(quote, line_id))
+
+
+def _manual_line(quote: Quote, line_id: int, *, free_only: bool = False) -> QuoteLineRow:
+    """One of the quote's manual lines (a free one with ``free_only``), else 404."""
+    for row in quote.lines:
+        if row.id == line_id and row.manual and (row.code == "manual" or not free_only):
+            return row
+    abort(404)
 
 
 @bp.route("/devis/<int:quote_id>/lignes", methods=["POST"])
@@ -280,16 +282,7 @@ def _save_manual_line(quote: Quote, row: QuoteLineRow | None):
 @allow(Role.FACILITATOR)
 @quote_action
 def delete_line(quote: Quote, line_id: int):
-    row = db.session.scalar(
-        select(QuoteLineRow).where(QuoteLineRow.id == line_id, QuoteLineRow.quote_id == quote.id)
-    )
-    if row is None or row.code != "manual":
-        abort(404)
-    if quote.status != QuoteStatus.DRAFT:
-        raise QuoteRefused("Ce devis est figé : ses lignes ne peuvent plus changer.")
-    quote.lines.remove(row)
-    db.session.flush()
-    quote.total = tariffs.quote_total(quote.lines)
+    service.remove_manual_line(quote, _manual_line(quote, line_id, free_only=True))
     quote.last_changed_by_id = g.user.id
     flash("La ligne a été supprimée.", "success")
     return _back(quote, "lignes")

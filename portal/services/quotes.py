@@ -10,9 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 
 from portal import audit
 from portal.extensions import db
@@ -21,20 +19,19 @@ from portal.models import (
     Amendment,
     Invoice,
     InvoiceKind,
-    InvoiceStatus,
-    NumberSeries,
     Operation,
     Organisation,
     Quote,
     QuoteKind,
     QuoteLineRow,
-    Setting,
     User,
 )
 from portal.models.base import utcnow
 from portal.rules import tariffs
 from portal.rules.deadlines import CONVENTION_PERIODS, ConventionPeriod, convention_period_for
 from portal.rules.workflow import QuoteStatus, next_status
+from portal.services.invoices import issue_invoice
+from portal.services.numbering import next_number
 
 
 class QuoteRefused(Exception):
@@ -225,34 +222,13 @@ def set_manual_line(
     return line
 
 
-# --- numbering ----------------------------------------------------------------------------
-
-
-def next_number(series: str, year: int) -> str:
-    """The next number of ``series`` for ``year`` (``DEV-2026-0007``), without gaps: the
-    counter row is incremented inside the caller's transaction (a row lock on PostgreSQL,
-    the database write lock on SQLite), so a rolled-back transaction gives its number back
-    and two concurrent transactions never share one."""
-    bump = (
-        update(NumberSeries)
-        .where(NumberSeries.series == series, NumberSeries.year == year)
-        .values(last=NumberSeries.last + 1)
-        .returning(NumberSeries.last)
-        .execution_options(synchronize_session=False)
-    )
-    value = db.session.execute(bump).scalar()
-    if value is None:
-        # First number of the year: create the counter; if another transaction does it at
-        # the same time, ON CONFLICT DO NOTHING waits for it and then leaves its row alone.
-        dialect = db.session.get_bind().dialect.name
-        insert_fn = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        db.session.execute(
-            insert_fn(NumberSeries)
-            .values(series=series, year=year, last=0)
-            .on_conflict_do_nothing(index_elements=["series", "year"])
-        )
-        value = db.session.execute(bump).scalar_one()
-    return f"{series}-{year}-{value:04d}"
+def remove_manual_line(quote: Quote, line: QuoteLineRow) -> None:
+    """Drop a free manual line of a draft; the total follows."""
+    if quote.status != QuoteStatus.DRAFT:
+        raise QuoteRefused("Ce devis est figé : ses lignes ne peuvent plus changer.")
+    quote.lines.remove(line)
+    db.session.flush()
+    quote.total = tariffs.quote_total(quote.lines)
 
 
 # --- workflow -----------------------------------------------------------------------------
@@ -386,64 +362,3 @@ def deliver_report(quote: Quote, user: User, delivered_on: date) -> Invoice:
     quote.report_delivered_on = delivered_on
     audit.record("quote.report_delivered", quote, actor=user)
     return issue_invoice(quote, kind, milestone, delivered_on, user)
-
-
-# --- invoices -----------------------------------------------------------------------------
-
-PAYEE_FIELDS = {
-    "payee_name": "Raison sociale",
-    "payee_address": "Adresse",
-    "payee_siret": "SIRET",
-    "payee_vat": "Mention TVA",
-    "payee_iban": "IBAN",
-    "payee_bic": "BIC",
-    "payee_contact": "Contact facturation",
-}
-
-
-def payee_block() -> dict[str, str]:
-    """Sud-Ouest Emploi's identity and bank details, as a facilitator admin set them
-    (settings, never hard-coded)."""
-    values = dict(
-        db.session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.in_(PAYEE_FIELDS))
-        ).all()
-    )
-    return {key: values.get(key, "") for key in PAYEE_FIELDS}
-
-
-def issue_invoice(
-    quote: Quote, kind: InvoiceKind, milestone: tariffs.Milestone, issued_on: date, user: User
-) -> Invoice:
-    """An invoice billed to the CCVG, naming the commune when the buyer is a commune
-    (convention art. 7), with the payee block frozen as it is today."""
-    buyer = quote.buyer
-    ccvg = buyer.parent or buyer
-    invoice = Invoice(
-        number=next_number("FAC", issued_on.year),
-        quote=quote,
-        buyer_id=quote.buyer_id,
-        kind=kind.value,
-        label=f"{kind.label} – devis {quote.number}",
-        share=milestone.share,
-        amount=milestone.amount,
-        issue_date=issued_on,
-        status=InvoiceStatus.ISSUED.value,
-        payee=payee_block(),
-        billed_to=ccvg.name,
-        commune=buyer.name if buyer.parent_id else "",
-    )
-    db.session.add(invoice)
-    db.session.flush()
-    audit.record("invoice.issued", invoice, detail=f"number={invoice.number}", actor=user)
-    return invoice
-
-
-def mark_paid(invoice: Invoice, paid_on: date, user: User) -> None:
-    if invoice.status == InvoiceStatus.PAID:
-        raise QuoteRefused("Cette facture est déjà marquée payée.")
-    if paid_on < invoice.issue_date:
-        raise QuoteRefused("La date de paiement ne peut pas précéder la date de la facture.")
-    invoice.status = InvoiceStatus.PAID.value
-    invoice.paid_on = paid_on
-    audit.record("invoice.paid", invoice, actor=user)

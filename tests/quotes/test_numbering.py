@@ -10,15 +10,16 @@ from sqlalchemy import select
 from portal.extensions import db as _db
 from portal.models import NumberSeries, OrgKind, Quote
 from portal.services import quotes as service
+from portal.services.numbering import next_number
 from tests.factories import make_admin, make_org
 from tests.quotes.builders import make_quote, priced_operation
 
 
 def test_numbers_follow_each_other_per_series_and_year(db):
-    assert service.next_number("DEV", 2026) == "DEV-2026-0001"
-    assert service.next_number("DEV", 2026) == "DEV-2026-0002"
-    assert service.next_number("FAC", 2026) == "FAC-2026-0001"
-    assert service.next_number("DEV", 2027) == "DEV-2027-0001"
+    assert next_number("DEV", 2026) == "DEV-2026-0001"
+    assert next_number("DEV", 2026) == "DEV-2026-0002"
+    assert next_number("FAC", 2026) == "FAC-2026-0001"
+    assert next_number("DEV", 2027) == "DEV-2027-0001"
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal.models import OrgKind
+from portal.services import invoices as invoicing
 from portal.services import quotes as service
 from tests.conftest import HTMX, text_of
 from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user
@@ -83,7 +84,7 @@ def test_recap_documents(login_as, db):
     admin = make_admin()
     quote = make_quote(priced_operation(alpha, hours=(1000,)), admin, status="submitted")
     invoice = service.approve(quote, make_user(ccvg), IN_CONVENTION)
-    service.mark_paid(invoice, IN_CONVENTION, admin)
+    invoicing.mark_paid(invoice, IN_CONVENTION, admin)
     db.session.commit()
     client = login_as(make_user(ccvg))
     query = f"commune={alpha.id}&annee=2024"
