@@ -84,10 +84,10 @@ def _register_extensions(app: Flask) -> None:
 def _register_core(app: Flask) -> None:
     from portal import cli, demo
     from portal.access import register_access
-    from portal.errors import register_errors
     from portal.formatting import register_formatting
-    from portal.htmx import register_htmx
-    from portal.http_headers import register_headers
+    from portal.web.errors import register_errors
+    from portal.web.headers import register_headers
+    from portal.web.htmx import register_htmx
 
     register_access(app)
     register_htmx(app)

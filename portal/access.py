@@ -23,7 +23,6 @@ from sqlalchemy import Select, select
 
 from portal import audit
 from portal.extensions import db, login_manager
-from portal.htmx import is_htmx
 from portal.models import (
     HoursRecord,
     Invoice,
@@ -38,6 +37,7 @@ from portal.models import (
     SubcontractorShare,
     User,
 )
+from portal.web.htmx import is_htmx
 
 __all__ = ["Role", "allow", "get_or_404", "predicate", "public", "scoped"]
 

@@ -38,7 +38,7 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    WTF_I18N_ENABLED = False  # WTForms messages come from its French catalogue (portal.forms)
+    WTF_I18N_ENABLED = False  # WTForms messages come from its French catalogue (portal.web.forms)
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     PAGE_SIZE = 25
     # A demonstration instance shows a banner on every page (set by seed-demo).

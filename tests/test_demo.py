@@ -21,7 +21,7 @@ from portal.demo import (
     DemoRefused,
     seed_demo,
 )
-from portal.demo_year_data import DECLARATIONS
+from portal.demo.year_data import DECLARATIONS
 from portal.extensions import db as database
 from portal.models import (
     Amendment,

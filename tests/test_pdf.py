@@ -1,5 +1,5 @@
 """PDF documents (DESIGN.md 7): quotes, invoices and the yearly recap through
-``portal.pdf.render_pdf``, read back with pypdf: French text and amounts, the embedded
+``portal.documents.pdf.render_pdf``, read back with pypdf: French text and amounts, the embedded
 font, "Page X / Y", repeated table headers, the issuer block on every page, and a
 resource policy that lets a document read the fonts and nothing else."""
 
@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from portal import pdf
+from portal.documents import pdf
 from portal.extensions import db
 from portal.models import Invoice, InvoiceKind, OrgKind, Quote, QuoteLineRow
 from portal.rules import tariffs

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from portal.spreadsheets import Column, Sheet, csv_bytes, neutralise, xlsx_bytes
+from portal.documents.spreadsheets import Column, Sheet, csv_bytes, neutralise, xlsx_bytes
 
 COLUMNS = (
     Column("Nom"),

@@ -5,9 +5,9 @@ from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.extensions import db
-from portal.forms import Form, choices
 from portal.models import Organisation, OrgKind
 from portal.services.accounts import email_taken
+from portal.web.forms import Form, choices
 
 
 class InviteForm(Form):

@@ -12,11 +12,11 @@ from portal.admin import bp
 from portal.admin.settings_forms import AmendmentForm, BillingForm
 from portal.clock import today
 from portal.extensions import db
-from portal.formflow import render_form, submitted_and_valid
 from portal.models import Amendment, Setting
 from portal.rules import deadlines
 from portal.services.invoices import PAYEE_FIELDS, payee_block
 from portal.services.quotes import convention_periods
+from portal.web.formflow import render_form, submitted_and_valid
 
 FORM_PAGE = "admin/amendment_form.html"
 FORM_PARTIAL = "admin/_partials/_amendment_form.html"

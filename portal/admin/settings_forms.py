@@ -12,10 +12,10 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.extensions import db
-from portal.forms import Form, FrenchDateField
 from portal.models import Amendment
 from portal.organisations.forms import clean_siret, siret_error
 from portal.services.invoices import PAYEE_FIELDS
+from portal.web.forms import Form, FrenchDateField
 
 DATE_ERROR = "Saisissez la date (jj/mm/aaaa)."
 

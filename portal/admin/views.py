@@ -13,12 +13,12 @@ from portal.access import Role, allow, get_or_404, scoped
 from portal.admin import bp
 from portal.admin.forms import InviteForm
 from portal.extensions import db
-from portal.formflow import render_form, submitted_and_valid
-from portal.htmx import render
 from portal.models import AccountToken, AuditEvent, Organisation, OrgKind, TokenPurpose, User
 from portal.models.base import utcnow
-from portal.pagination import paginate
 from portal.services import accounts
+from portal.web.formflow import render_form, submitted_and_valid
+from portal.web.htmx import render
+from portal.web.pagination import paginate
 
 USER_STATUSES = {
     "actifs": "Actifs",

@@ -1,7 +1,7 @@
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.forms import Form
+from portal.web.forms import Form
 
 
 class LoginForm(Form):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.forms import Form, FrenchDateField, FrenchDecimalField, choices
 from portal.models import PurchaseDeclaration
 from portal.rules.markets import LegalBasis, PurchaseNature
+from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
 DECISIONS = {
     "retain": "Clause recommandée : l'achat se prête à une clause d'insertion",

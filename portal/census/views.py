@@ -19,12 +19,10 @@ from portal.access import Role, allow, can_edit_declaration, get_or_404, scoped
 from portal.census import bp
 from portal.census.forms import DeclarationForm, ReviewForm
 from portal.clock import today
+from portal.documents.spreadsheets import Column, Sheet, xlsx_response
 from portal.extensions import db
-from portal.formflow import render_form, submitted_and_valid
-from portal.htmx import render
 from portal.models import Organisation, OrgKind, PurchaseDeclaration
 from portal.models.base import utcnow
-from portal.pagination import paginate, year_arg
 from portal.rules.workflow import (
     STATUS_LABELS,
     DeclarationStatus,
@@ -33,7 +31,9 @@ from portal.rules.workflow import (
     next_status,
 )
 from portal.services.markets import operation_from_declaration
-from portal.spreadsheets import Column, Sheet, xlsx_response
+from portal.web.formflow import render_form, submitted_and_valid
+from portal.web.htmx import render
+from portal.web.pagination import paginate, year_arg
 
 MACHINE = "declaration"
 STATUSES = list(DeclarationStatus)

@@ -9,10 +9,10 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.extensions import db
-from portal.forms import Form, FrenchDateField, FrenchDecimalField, PercentField, choices
 from portal.models import Lot, Organisation, OrgKind
 from portal.rules.hours import DEFAULT_HOURLY_COST, DEFAULT_ROUNDING, ROUNDING_LABELS, TRADES
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature
+from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, PercentField, choices
 
 DATE_ERROR = "Saisissez la date (jj/mm/aaaa)."
 TRADE_CHOICES = [(code, trade.label) for code, trade in TRADES.items()]

@@ -11,9 +11,9 @@ from sqlalchemy import Select, extract, func, or_, select
 from portal.access import scoped
 from portal.extensions import db
 from portal.models import Lot, Market, Operation, Organisation
-from portal.pagination import year_arg
 from portal.rules.markets import LegalBasis
 from portal.rules.workflow import OperationStatus
+from portal.web.pagination import year_arg
 
 
 @dataclass(frozen=True)

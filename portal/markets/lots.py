@@ -10,15 +10,13 @@ from sqlalchemy.orm import joinedload
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
+from portal.documents.spreadsheets import Column, Sheet, csv_response, xlsx_response
 from portal.extensions import db
-from portal.formflow import is_validation_only, render_form, submitted_and_valid
-from portal.htmx import render
 from portal.markets import bp
 from portal.markets.forms import CalculatorFields, LotForm
 from portal.markets.listing import Filters, buyer_choices, lots_statement, year_choices
 from portal.markets.views import _apply, current_grid, package_of
 from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
-from portal.pagination import paginate
 from portal.rules.hours import (
     DEFAULT_HOURLY_COST,
     FORMULA,
@@ -31,7 +29,9 @@ from portal.rules.markets import LegalBasis, default_rate
 from portal.rules.tariffs import BRACKET_NOTE, Package, TariffGrid, lot_package
 from portal.rules.workflow import OperationStatus
 from portal.services.markets import clear_hours, latest_calculation, record_calculation
-from portal.spreadsheets import Column, Sheet, csv_response, xlsx_response
+from portal.web.formflow import is_validation_only, render_form, submitted_and_valid
+from portal.web.htmx import render
+from portal.web.pagination import paginate
 
 
 @bp.route("/lots/")

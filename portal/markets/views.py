@@ -13,8 +13,6 @@ from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
 from portal.extensions import db
-from portal.formflow import render_form, submitted_and_valid
-from portal.htmx import render
 from portal.markets import bp
 from portal.markets.forms import MarketForm, OperationForm, ShareForm
 from portal.markets.listing import (
@@ -24,7 +22,6 @@ from portal.markets.listing import (
     year_choices,
 )
 from portal.models import Lot, Market, Operation, PurchaseDeclaration, SubcontractorShare
-from portal.pagination import paginate
 from portal.rules.markets import LegalBasis
 from portal.rules.tariffs import DEFAULT_GRIDS, NoTariffForDate, grid_for, lot_package
 from portal.rules.workflow import (
@@ -34,6 +31,9 @@ from portal.rules.workflow import (
     next_status,
 )
 from portal.services.markets import recommended_basis, redistribute_shares
+from portal.web.formflow import render_form, submitted_and_valid
+from portal.web.htmx import render
+from portal.web.pagination import paginate
 
 OPERATION_ACTIONS = {"start": "Démarrer le suivi", "close": "Clôturer", "reopen": "Rouvrir"}
 

@@ -11,9 +11,9 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.extensions import db
-from portal.forms import Form, choices
 from portal.models import Organisation, OrgKind, StructureKind
 from portal.models.organisations import ORG_KIND_LABELS, SIRET_REQUIRED, STRUCTURE_KIND_LABELS
+from portal.web.forms import Form, choices
 
 PHONE = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
 

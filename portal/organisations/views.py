@@ -9,12 +9,12 @@ from sqlalchemy.orm import joinedload, undefer
 from portal import audit
 from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.extensions import db
-from portal.formflow import render_form, submitted_and_valid
-from portal.htmx import render
 from portal.models import Organisation, OrgKind, User
 from portal.organisations import bp
 from portal.organisations.forms import OrganisationForm
-from portal.pagination import paginate
+from portal.web.formflow import render_form, submitted_and_valid
+from portal.web.htmx import render
+from portal.web.pagination import paginate
 
 STATUS_FILTERS = {"actives": True, "inactives": False, "toutes": None}
 

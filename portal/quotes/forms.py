@@ -9,8 +9,8 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.extensions import db
-from portal.forms import Form, FrenchDateField, FrenchDecimalField, choices
 from portal.models import Operation, Organisation, OrgKind, QuoteKind
+from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
 
 class QuoteForm(Form):

@@ -13,16 +13,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
+from portal.documents.pdf import pdf_response, render_pdf
+from portal.documents.spreadsheets import Column, Sheet, xlsx_response
 from portal.extensions import db
-from portal.htmx import render
 from portal.models import Invoice, InvoiceStatus, Organisation, Quote
-from portal.pagination import paginate, year_arg
-from portal.pdf import pdf_response, render_pdf
 from portal.quotes import bp
 from portal.quotes.forms import PaymentForm
 from portal.services import invoices as invoicing
 from portal.services.invoices import InvoiceRefused
-from portal.spreadsheets import Column, Sheet, xlsx_response
+from portal.web.htmx import render
+from portal.web.pagination import paginate, year_arg
 
 
 @bp.route("/factures/")

@@ -13,16 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import notifications
 from portal.access import Role, allow, can_approve_quote, get_or_404, scoped
 from portal.clock import today
+from portal.documents import notifications
+from portal.documents.pdf import pdf_response, render_pdf
 from portal.extensions import db
 from portal.formatting import moment
-from portal.formflow import render_form, submitted_and_valid
-from portal.htmx import render
 from portal.models import AuditEvent, Operation, Organisation, Quote, QuoteKind, QuoteLineRow
-from portal.pagination import paginate, year_arg
-from portal.pdf import pdf_response, render_pdf
 from portal.quotes import bp
 from portal.quotes.forms import (
     DeliveryForm,
@@ -36,6 +33,9 @@ from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllow
 from portal.services import invoices as invoicing
 from portal.services import quotes as service
 from portal.services.quotes import QuoteRefused
+from portal.web.formflow import render_form, submitted_and_valid
+from portal.web.htmx import render
+from portal.web.pagination import paginate, year_arg
 
 
 def _stale(quote: Quote) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 from sqlalchemy import select, update
 
-from portal import audit, mail
+from portal import audit
+from portal.documents import mail
 from portal.extensions import db
 from portal.models import AccountToken, Organisation, TokenPurpose, User
 from portal.models.base import utcnow

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 
-from portal.htmx import render
+from portal.web.htmx import render
 
 VALIDATE_FLAG = "_validate"
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, time
 
-from portal.demo_year_data import CONVERTED, DECLARATIONS, DECLINED, SUBMITTED, DemoOperation
+from portal.demo.year_data import CONVERTED, DECLARATIONS, DECLINED, SUBMITTED, DemoOperation
 from portal.extensions import db
 from portal.formatting import PARIS
 from portal.models import (

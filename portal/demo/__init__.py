@@ -1,5 +1,5 @@
 """Demonstration data: the real parties of the convention and clearly fictitious others,
-then a year of preparation work (``portal.demo_year``).
+then a year of preparation work (``portal.demo.year``).
 
 Loaded by ``flask seed-demo`` (``make run`` on an empty database). An instance holding
 demo data shows the banner « Instance de démonstration » on every page.
@@ -13,8 +13,8 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from portal.demo_quotes import seed_quotes
-from portal.demo_year import seed_year
+from portal.demo.quotes import seed_quotes
+from portal.demo.year import seed_year
 from portal.extensions import db
 from portal.models import (
     Amendment,

@@ -1,5 +1,5 @@
 """The demonstration year as data: census declarations (2026 and 2027) and the
-operations, markets, lots and TCE shares they became. ``portal.demo_year`` loads it with
+operations, markets, lots and TCE shares they became. ``portal.demo.year`` loads it with
 the portal's own rules and services. Every name and company is fictitious except the
 parties of the convention.
 """

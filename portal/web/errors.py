@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
-from portal.htmx import is_htmx, retarget
+from portal.web.htmx import is_htmx, retarget
 
 MESSAGES = {
     400: (

@@ -42,7 +42,7 @@ __all__ = [
     "render_pdf",
 ]
 
-FONTS_DIR = (Path(__file__).resolve().parent.parent / "static" / "fonts").resolve()
+FONTS_DIR = (Path(__file__).resolve().parents[2] / "static" / "fonts").resolve()
 FONTS_URL = "/static/fonts/"
 NARROW_NO_BREAK_SPACE = "\u202f"
 NO_BREAK_SPACE = "\u00a0"

@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import current_app, url_for
 from sqlalchemy import select
 
+from portal.documents.mail import send_mail
 from portal.extensions import db
 from portal.formatting import money
-from portal.mail import send_mail
 from portal.models import Invoice, Organisation, OrgKind, Quote, User
 
 

@@ -1,0 +1,2 @@
+"""Documents the portal produces: PDFs, spreadsheets, and e-mails with their
+notifications."""
