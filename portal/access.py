@@ -35,6 +35,7 @@ from portal.models import (
     Quote,
     Role,
     SubcontractorShare,
+    TceSplit,
     User,
 )
 from portal.web.htmx import is_htmx
@@ -270,6 +271,20 @@ def _shares(stmt: Select, user: User) -> Select:
     return stmt.where(SubcontractorShare.company_id == user.organisation_id)
 
 
+@scope_rule(TceSplit)
+def _splits(stmt: Select, user: User) -> Select:
+    """A TCE split: the buyers of its operation, and the general contractor, who accepts
+    the split of its own lot (DOMAIN.md 2). Subcontractors see their own share only."""
+    if user.role is Role.BUYER:
+        return stmt.where(TceSplit.operation_id.in_(_buyer_operation_ids(user)))
+    if user.role is Role.COMPANY:
+        contractor = select(Operation.id).where(
+            Operation.general_contractor_id == user.organisation_id, Operation.is_tce.is_(True)
+        )
+        return stmt.where(TceSplit.operation_id.in_(contractor))
+    return stmt.where(False)
+
+
 @scope_rule(PurchaseDeclaration)
 def _declarations(stmt: Select, user: User) -> Select:
     """Census declarations: the declaring buyer (and the CCVG for its communes)."""
@@ -390,6 +405,44 @@ def can_approve_quote(user: User | None, quote: Quote) -> bool:
         and quote.status == "submitted"
         and quote.buyer_id in buyer_org_ids(user.organisation)
     )
+
+
+@predicate
+def can_prepare_split(user: User | None, split: TceSplit) -> bool:
+    """The AMOI prepares the TCE split (shares, hours) while it is in draft (DOMAIN.md 2)."""
+    return is_facilitator(user) and split.status == "draft"
+
+
+@predicate
+def can_answer_split(user: User | None, split: TceSplit) -> bool:
+    """The general contractor accepts or comments the split of its own lot (DOMAIN.md 2)."""
+    return (
+        user is not None
+        and user.role is Role.COMPANY
+        and split.status == "proposed"
+        and split.operation.general_contractor_id == user.organisation_id
+    )
+
+
+@predicate
+def can_validate_split(user: User | None, split: TceSplit) -> bool:
+    """Once the general contractor accepted, the AMOI validates, then the buyer (the
+    operation's *maître d'ouvrage*) (DOMAIN.md 2)."""
+    if split.status == "accepted":
+        return is_facilitator(user)
+    if split.status == "amoi_validated":
+        return (
+            user is not None
+            and user.role is Role.BUYER
+            and split.operation.buyer_id == user.organisation_id
+        )
+    return False
+
+
+@predicate
+def can_reopen_split(user: User | None, split: TceSplit) -> bool:
+    """The AMOI reopens a split to change it; everyone validates it again."""
+    return is_facilitator(user) and split.status != "draft"
 
 
 def register_access(app: Flask) -> None:

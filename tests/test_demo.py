@@ -43,8 +43,9 @@ from portal.rules.hours import DEFAULT_HOURLY_COST, TRADES, insertion_hours, spl
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature, default_rate
 from portal.rules.tariffs import CONVENTION_2022, bracket_for, lot_package
 from portal.rules.workflow import DeclarationStatus, OperationStatus
+from portal.services import tce
+from portal.services.convention import convention_periods
 from portal.services.invoices import PAYEE_FIELDS, payee_block
-from portal.services.quotes import convention_periods
 from tests.factories import make_org
 
 YEAR_TABLES = (PurchaseDeclaration, Operation, Market, Lot, HoursRecord, SubcontractorShare)
@@ -302,9 +303,12 @@ def test_demo_year_tce_shares_add_up(app, db):
     assert len(shares) >= 3
     assert all(share.company.kind == OrgKind.COMPANY and share.trade in TRADES for share in shares)
     assert sum(share.hours for share in shares) == operation.tce_hours
+    # The AMOI's proposal weighs each trade by its amount × labour share (DOMAIN.md 3).
     assert [share.hours for share in shares] == split_hours(
-        operation.tce_hours, [share.amount_excl_tax for share in shares]
+        operation.tce_hours,
+        [share.amount_excl_tax * TRADES[share.trade].labour_share for share in shares],
     )
+    assert tce.split_of(operation).status == "validated"
 
 
 def test_demo_year_reserved_market_is_held_by_the_aci(app, db):
@@ -365,11 +369,12 @@ def test_old_demo_database_missing_a_party_is_refused(app, db, monkeypatch):
 def test_demo_quotes_cover_every_stage_with_consistent_invoices(app, db):
     seed_demo()
     statuses = set(db.session.scalars(select(Quote.status)))
-    assert {"draft", "submitted", "rejected", "invoiced_deposit", "invoiced_balance"} <= statuses
+    assert {"draft", "submitted", "rejected", "invoiced_deposit", "settled"} <= statuses
     numbers = sorted(n for n in db.session.scalars(select(Quote.number)) if n)
     assert numbers == [f"DEV-2026-{n:04d}" for n in range(1, len(numbers) + 1)]
-    for quote in db.session.scalars(select(Quote).where(Quote.status == "invoiced_balance")):
+    for quote in db.session.scalars(select(Quote).where(Quote.status == "settled")):
         assert sum(i.amount for i in quote.invoices) == quote.total
+        assert all(i.status == "paid" for i in quote.invoices)
     assert all(
         not line.needs_input
         for q in db.session.scalars(select(Quote))

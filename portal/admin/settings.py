@@ -3,19 +3,20 @@ invoices: reference data that facilitator admins keep, never hard-coded (DOMAIN.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from portal import audit
 from portal.access import Role, allow, get_or_404
 from portal.admin import bp
-from portal.admin.settings_forms import AmendmentForm, BillingForm
+from portal.admin.settings_forms import AmendmentForm, BillingForm, TerminationForm
 from portal.clock import today
 from portal.extensions import db
-from portal.models import Amendment, Setting
-from portal.rules import deadlines
+from portal.models import Amendment, ConventionTermination, Quote, Setting
+from portal.rules import deadlines, tariffs
+from portal.services import convention
+from portal.services.convention import convention_periods
 from portal.services.invoices import PAYEE_FIELDS, payee_block
-from portal.services.quotes import convention_periods
 from portal.web.formflow import render_form, submitted_and_valid
 
 FORM_PAGE = "admin/amendment_form.html"
@@ -31,14 +32,23 @@ def amendments():
         select(Amendment).order_by(Amendment.period_start, Amendment.id)
     ).all()
     payee = payee_block()
+    try:
+        grid_today = convention.grid_on(day)
+    except convention.OutsideConvention:
+        grid_today = None
     return render_template(
         "admin/amendments.html",
         day=day,
         convention=sorted(deadlines.CONVENTION_PERIODS, key=lambda p: p.start),
         amendments=amendments,
+        grids={a.id: convention.amendment_grid(a) for a in amendments if a.grid},
+        grid_today=grid_today,
         period_in_force=deadlines.convention_period_for(day, periods),
         last_period=_latest(periods),
         payee_missing=[PAYEE_FIELDS[k] for k, v in payee.items() if not v],
+        termination=convention.active_termination(),
+        termination_form=TerminationForm(data={"notice_given_on": day}),
+        notice_months=deadlines.NOTICE_MONTHS,
     )
 
 
@@ -82,10 +92,31 @@ def _renewal_proposal() -> tuple[dict, str]:
     return values, note
 
 
+def _base_grid() -> tariffs.TariffGrid:
+    """The grid a new avenant's prices start from: the one in force today."""
+    try:
+        return convention.grid_on(today())
+    except convention.OutsideConvention:
+        return convention.grids()[-1]
+
+
+def _grid_used_by(amendment: Amendment) -> str:
+    """The number of a submitted quote priced with the avenant's grid, or ""."""
+    return (
+        db.session.scalar(
+            select(Quote.number)
+            .where(Quote.grid_code == f"amendment_{amendment.id}", Quote.number.is_not(None))
+            .order_by(Quote.id)
+            .limit(1)
+        )
+        or ""
+    )
+
+
 @bp.route("/avenants/nouveau", methods=["GET", "POST"])
 @allow(Role.FACILITATOR, admin=True)
 def amendment_create():
-    form = AmendmentForm()
+    form = AmendmentForm(base_grid=_base_grid())
     renewal = None  # (values proposed?, French note)
     if request.method == "GET" and request.args.get("renouvellement"):
         values, note = _renewal_proposal()
@@ -108,7 +139,12 @@ def amendment_create():
 @allow(Role.FACILITATOR, admin=True)
 def amendment_edit(amendment_id: int):
     amendment = get_or_404(Amendment, amendment_id)
-    form = AmendmentForm(obj=amendment, amendment=amendment)
+    form = AmendmentForm(
+        obj=amendment,
+        amendment=amendment,
+        base_grid=_base_grid(),
+        grid_locked_by=_grid_used_by(amendment),
+    )
     if submitted_and_valid(form):
         changed = form.apply_to(amendment)
         if changed:
@@ -150,3 +186,52 @@ def billing_settings():
         flash("Les coordonnées de facturation ont été enregistrées.", "success")
         return redirect(url_for("admin.billing_settings"), code=303)
     return render_form("admin/billing.html", "admin/_partials/_billing_form.html", form)
+
+
+# --- termination of the convention (art. 6) -----------------------------------------------------
+
+
+@bp.route("/avenants/resiliation", methods=["POST"])
+@allow(Role.FACILITATOR, admin=True)
+def termination_create():
+    form = TerminationForm()
+    if not form.validate():
+        messages = " ".join(e for errors in form.errors.values() for e in errors)
+        flash(f"La résiliation n'a pas été enregistrée : {messages}", "error")
+        return redirect(url_for("admin.amendments", _anchor="resiliation"), code=303)
+    if convention.active_termination() is not None:
+        flash("Une résiliation est déjà enregistrée : retirez-la d'abord.", "error")
+        return redirect(url_for("admin.amendments", _anchor="resiliation"), code=303)
+    given_on = form.notice_given_on.data
+    termination = ConventionTermination(
+        notice_given_on=given_on,
+        effective_on=deadlines.notice_end(given_on),
+        given_by=form.given_by.data,
+        reason=form.reason.data.strip(),
+        created_by_id=g.user.id,
+    )
+    db.session.add(termination)
+    db.session.flush()
+    audit.record(
+        "convention.terminated", termination, detail=f"effective={termination.effective_on}"
+    )
+    db.session.commit()
+    flash(
+        f"Résiliation enregistrée : la convention prend fin le "
+        f"{termination.effective_on:%d/%m/%Y} ; aucun devis ne pourra être daté de ce jour "
+        "ou après.",
+        "success",
+    )
+    return redirect(url_for("admin.amendments", _anchor="resiliation"), code=303)
+
+
+@bp.route("/avenants/resiliation/<int:termination_id>/retrait", methods=["POST"])
+@allow(Role.FACILITATOR, admin=True)
+def termination_withdraw(termination_id: int):
+    termination = get_or_404(ConventionTermination, termination_id)
+    if termination.withdrawn_on is None:
+        termination.withdrawn_on = today()
+        audit.record("convention.termination_withdrawn", termination)
+        db.session.commit()
+        flash("Le préavis de résiliation est retiré : la convention suit son cours.", "success")
+    return redirect(url_for("admin.amendments", _anchor="resiliation"), code=303)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from stdnum import bic as bic_number
 from stdnum import iban as iban_number
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.extensions import db
 from portal.models import Amendment
 from portal.organisations.forms import clean_siret, siret_error
+from portal.rules import tariffs
 from portal.services.invoices import PAYEE_FIELDS
-from portal.web.forms import Form, FrenchDateField
+from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
 DATE_ERROR = "Saisissez la date (jj/mm/aaaa)."
 
@@ -42,10 +44,155 @@ class AmendmentForm(Form):
         description="Incluse : un devis daté de ce jour est encore couvert.",
     )
     note = TextAreaField("Remarque", validators=[Optional(), Length(max=5000)])
+    # A new price grid (optional): three brackets as in the convention's annexe 2.
+    has_grid = BooleanField("Cet avenant modifie les prix (nouvelle grille tarifaire)")
+    grid_from = FrenchDateField(
+        "Nouveaux prix applicables à partir du",
+        validators=[Optional()],
+        description="Les devis datés de ce jour ou après utilisent la nouvelle grille.",
+    )
+    day_rate = FrenchDecimalField("Taux journalier AMOI (€)", validators=[Optional()])
+    bracket1_max = IntegerField("Tranche 1 : jusqu'à (heures)", validators=[Optional()])
+    bracket1_days = FrenchDecimalField("Tranche 1 : jours AMOI", validators=[Optional()])
+    bracket1_amount = FrenchDecimalField("Tranche 1 : forfait (€)", validators=[Optional()])
+    bracket2_max = IntegerField("Tranche 2 : jusqu'à (heures)", validators=[Optional()])
+    bracket2_days = FrenchDecimalField("Tranche 2 : jours AMOI", validators=[Optional()])
+    bracket2_amount = FrenchDecimalField("Tranche 2 : forfait (€)", validators=[Optional()])
+    bracket3_max = IntegerField(
+        "Tranche 3 : jusqu'à (heures)",
+        validators=[Optional()],
+        description="Au-delà, le lot est chiffré sur devis.",
+    )
+    bracket3_days = FrenchDecimalField("Tranche 3 : jours AMOI", validators=[Optional()])
+    bracket3_amount = FrenchDecimalField("Tranche 3 : forfait (€)", validators=[Optional()])
+    award_criterion_days = FrenchDecimalField(
+        "Critère d'attribution : jours AMOI par lot", validators=[Optional()]
+    )
+    calibration = FrenchDecimalField("Calibrage du marché (€)", validators=[Optional()])
+    sourcing = FrenchDecimalField("Benchmarking / sourcing, par SIAE (€)", validators=[Optional()])
+    dce_support = FrenchDecimalField("Appui à la rédaction du DCE (€)", validators=[Optional()])
+    analysis = FrenchDecimalField(
+        "Analyse des candidatures et des offres (€)", validators=[Optional()]
+    )
+    kickoff = FrenchDecimalField("Réunion collective de lancement (€)", validators=[Optional()])
+    reserved_annual_amount = FrenchDecimalField(
+        "Suivi annuel d'un marché réservé, par an et par marché (€)", validators=[Optional()]
+    )
+    pilotage_days = FrenchDecimalField("Pilotage annuel : jours AMOI", validators=[Optional()])
+    pilotage_confirmed = BooleanField("Le montant du pilotage est fixé par l'avenant")
 
-    def __init__(self, *args, amendment: Amendment | None = None, **kwargs):
+    GRID_NUMBERS = (
+        "day_rate",
+        "bracket1_max",
+        "bracket1_days",
+        "bracket1_amount",
+        "bracket2_max",
+        "bracket2_days",
+        "bracket2_amount",
+        "bracket3_max",
+        "bracket3_days",
+        "bracket3_amount",
+        "award_criterion_days",
+        "calibration",
+        "sourcing",
+        "dce_support",
+        "analysis",
+        "kickoff",
+        "reserved_annual_amount",
+        "pilotage_days",
+    )
+
+    def __init__(
+        self,
+        *args,
+        amendment: Amendment | None = None,
+        base_grid: tariffs.TariffGrid | None = None,
+        grid_locked_by: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.amendment = amendment
+        self.grid_locked_by = grid_locked_by  # a submitted quote already priced with it
+        if not self.is_submitted():
+            data = amendment.grid if amendment is not None and amendment.grid else None
+            grid = base_grid or tariffs.CONVENTION_2022
+            self._fill_grid(data or tariffs.grid_as_data(grid))
+            self.has_grid.data = bool(data)
+            if amendment is not None and amendment.grid_from:
+                self.grid_from.data = amendment.grid_from
+
+    def _fill_grid(self, data: dict) -> None:
+        self.day_rate.data = Decimal(data["day_rate"])
+        for n, (_low, high, days, amount) in enumerate(data["brackets"][:3], start=1):
+            self[f"bracket{n}_max"].data = int(high)
+            self[f"bracket{n}_days"].data = Decimal(days)
+            self[f"bracket{n}_amount"].data = Decimal(amount)
+        for code, amount in data["reserved_items"].items():
+            if code in self:
+                self[code].data = Decimal(amount)
+        self.award_criterion_days.data = Decimal(data["award_criterion_days"])
+        self.reserved_annual_amount.data = Decimal(data["reserved_annual_amount"])
+        self.pilotage_days.data = Decimal(data["pilotage_days"])
+        self.pilotage_confirmed.data = bool(data["pilotage_confirmed"])
+
+    def grid_data(self) -> dict | None:
+        """The grid as plain data (``rules.tariffs.grid_as_data``), or None without one."""
+        if not self.has_grid.data:
+            return None
+        lows = (1, (self.bracket1_max.data or 0) + 1, (self.bracket2_max.data or 0) + 1)
+        return {
+            "day_rate": str(self.day_rate.data),
+            "brackets": [
+                [
+                    low,
+                    self[f"bracket{n}_max"].data,
+                    str(self[f"bracket{n}_days"].data),
+                    str(self[f"bracket{n}_amount"].data),
+                ]
+                for n, low in enumerate(lows, start=1)
+            ],
+            "award_criterion_days": str(self.award_criterion_days.data),
+            "reserved_items": {
+                item.code: str(self[item.code].data)
+                for item in tariffs.CONVENTION_2022.reserved_fixed_items
+            },
+            "reserved_annual_amount": str(self.reserved_annual_amount.data),
+            "pilotage_days": str(self.pilotage_days.data),
+            "pilotage_confirmed": bool(self.pilotage_confirmed.data),
+        }
+
+    def _validate_grid(self) -> bool:
+        if self.grid_locked_by:
+            changed = self.grid_data() != (self.amendment.grid if self.amendment else None) or (
+                self.has_grid.data and self.grid_from.data != self.amendment.grid_from
+            )
+            if changed:
+                self.has_grid.errors = [
+                    f"Cette grille a déjà servi au devis {self.grid_locked_by} : elle ne peut "
+                    "plus changer. Enregistrez un nouvel avenant pour de nouveaux prix."
+                ]
+                return False
+        if not self.has_grid.data:
+            return True
+        ok = True
+        if self.grid_from.data is None:
+            self.grid_from.errors = [*self.grid_from.errors, "Saisissez la date des nouveaux prix."]
+            ok = False
+        for name in self.GRID_NUMBERS:
+            if self[name].data is None and not self[name].errors:
+                self[name].errors = [*self[name].errors, "Saisissez une valeur."]
+                ok = False
+            elif self[name].data is not None and self[name].data < 0:
+                self[name].errors = [*self[name].errors, "La valeur ne peut pas être négative."]
+                ok = False
+        if not ok:
+            return False
+        try:
+            tariffs.grid_from_data("check", "check", self.grid_from.data, self.grid_data())
+        except ValueError as error:
+            self.has_grid.errors = [f"Grille incohérente : {error}"]
+            return False
+        return True
 
     def validate_reference(self, field):
         value = (field.data or "").strip()
@@ -65,7 +212,7 @@ class AmendmentForm(Form):
                 "La fin de la période doit être postérieure ou égale à son début.",
             ]
             ok = False
-        return ok
+        return self._validate_grid() and ok
 
     def apply_to(self, amendment: Amendment) -> list[str]:
         """Copy the fields onto ``amendment``; returns the names of the fields that changed."""
@@ -76,6 +223,8 @@ class AmendmentForm(Form):
             "period_start": self.period_start.data,
             "period_end": self.period_end.data,
             "note": (self.note.data or "").strip(),
+            "grid": self.grid_data(),
+            "grid_from": self.grid_from.data if self.has_grid.data else None,
         }
         changed = [k for k, v in values.items() if getattr(amendment, k) != v]
         for key, value in values.items():
@@ -187,3 +336,27 @@ class BillingForm(Form):
         if values["payee_iban"]:
             values["payee_iban"] = iban_number.format(values["payee_iban"])  # groups of 4
         return values
+
+
+class TerminationForm(Form):
+    """A termination of the convention for breach, with 3 months' notice (art. 6)."""
+
+    notice_given_on = FrenchDateField(
+        "Préavis donné le", validators=[DataRequired("Saisissez la date du préavis.")]
+    )
+    given_by = SelectField(
+        "Résiliation à l'initiative de",
+        choices=choices(
+            [
+                ("la Communauté de communes de la Vallée du Garon", "La CCVG"),
+                ("Sud-Ouest Emploi", "Sud-Ouest Emploi (l'AMOI)"),
+            ]
+        ),
+    )
+    reason = TextAreaField(
+        "Manquement invoqué",
+        validators=[
+            DataRequired("Indiquez le manquement qui fonde la résiliation."),
+            Length(max=5000),
+        ],
+    )

@@ -30,11 +30,23 @@ from portal.models import (
 from portal.rules.hours import DEFAULT_HOURLY_COST, TRADES, insertion_hours
 from portal.rules.markets import default_rate
 from portal.rules.workflow import next_status
-from portal.services.markets import (
-    operation_from_declaration,
-    record_calculation,
-    redistribute_shares,
-)
+from portal.services.markets import operation_from_declaration, record_calculation
+from portal.services.tce import act, ensure_split, propose_hours
+
+
+def _validate_split(operation: Operation, amoi: User) -> None:
+    """The demo TCE split went through every step: proposed by the AMOI, accepted by the
+    general contractor, validated by the AMOI and the buyer (DOMAIN.md 2)."""
+    split = ensure_split(operation)
+    contractor = operation.general_contractor.users[0]
+    buyer = operation.buyer.users[0]
+    for action, user in (
+        ("propose", amoi),
+        ("accept", contractor),
+        ("validate_amoi", amoi),
+        ("validate_buyer", buyer),
+    ):
+        act(split, action, user)
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -137,4 +149,6 @@ def _load_operation(
             )
             for share in spec.shares
         )
-        redistribute_shares(operation)
+        propose_hours(operation)
+        db.session.flush()
+        _validate_split(operation, amoi)

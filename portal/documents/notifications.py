@@ -82,3 +82,31 @@ def invoice_issued(invoice: Invoice) -> int:
         f"{url_for('quotes.invoice_pdf', invoice_id=invoice.id, _external=True)}\n\n-- Passerelle"
     )
     return _send_each(_emails([_ccvg_of(quote).id]), f"Facture {invoice.number} émise", body)
+
+
+def split_changed(split, action: str) -> int:
+    """The TCE split moved: the next party to act is told (DOMAIN.md 2): the general
+    contractor when it is proposed, the AMOI when it is accepted or commented, the buyer
+    when the AMOI validated it, the AMOI when the buyer validated it."""
+    operation = split.operation
+    url = url_for("markets.tce_split", operation_id=operation.id, _external=True)
+    name = operation.name
+    if action == "propose":
+        recipients = _emails([operation.general_contractor_id])
+        text = (
+            "L'AMO Insertion vous propose la répartition des heures d'insertion entre corps d'état"
+        )
+    elif action in {"accept", "comment"}:
+        recipients = _emails(_facilitator_ids())
+        verdict = "acceptée" if action == "accept" else "renvoyée avec une remarque"
+        text = f"L'entreprise générale a {verdict} la répartition des heures"
+    elif action == "validate_amoi":
+        recipients = _emails([operation.buyer_id])
+        text = "L'AMO Insertion a validé la répartition des heures ; elle attend votre validation"
+    elif action == "validate_buyer":
+        recipients = _emails(_facilitator_ids())
+        text = "Le maître d'ouvrage a validé la répartition des heures : le devis peut être soumis"
+    else:
+        return 0
+    body = f"Bonjour,\n\n{text} de l'opération « {name} ».\n\nConsulter : {url}\n\n-- Passerelle"
+    return _send_each(recipients, f"Répartition TCE – {name}", body)

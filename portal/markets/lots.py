@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.markets import bp
 from portal.markets.forms import CalculatorFields, LotForm
 from portal.markets.listing import Filters, buyer_choices, lots_statement, year_choices
-from portal.markets.views import _apply, current_grid, package_of
+from portal.markets.views import _apply
 from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
 from portal.rules.hours import (
     DEFAULT_HOURLY_COST,
@@ -28,6 +28,7 @@ from portal.rules.hours import (
 from portal.rules.markets import LegalBasis, default_rate
 from portal.rules.tariffs import BRACKET_NOTE, Package, TariffGrid, lot_package
 from portal.rules.workflow import OperationStatus
+from portal.services import pricing, tce
 from portal.services.markets import clear_hours, latest_calculation, record_calculation
 from portal.web.formflow import is_validation_only, render_form, submitted_and_valid
 from portal.web.htmx import render
@@ -74,15 +75,22 @@ def lot(lot_id: int):
         .options(joinedload(HoursRecord.author))
         .order_by(HoursRecord.id.desc())
     ).all()
-    grid = current_grid()
+    op = lot.market.operation
+    show_prices = g.role in (Role.FACILITATOR, Role.BUYER)
+    grid_info = pricing.pricing_grid(op, today()) if show_prices else None
+    split = tce.split_of(op) if op.is_tce else None
     return render_template(
         "markets/lot.html",
         lot=lot,
         market=lot.market,
-        op=lot.market.operation,
+        op=op,
         history=history,
-        package=package_of(lot, grid),
-        grid=grid,
+        price=pricing.lot_price(lot, grid_info.grid) if grid_info else None,
+        tce_prices=(pricing.lot_prices(op, grid_info.grid)[1] if grid_info and op.is_tce else {}),
+        grid_info=grid_info,
+        split=split,
+        sees_split=split is not None
+        and (g.role in (Role.FACILITATOR, Role.BUYER) or op.general_contractor_id == g.org.id),
         rounding_labels=ROUNDING_LABELS,
     )
 
@@ -209,7 +217,7 @@ def calculator_result(form: CalculatorFields) -> CalculatorView:
         calculation = insertion_hours(*inputs)
     except ValueError as error:  # the rules module's own checks, in French
         return CalculatorView(errors=[("", "Calcul", str(error))])
-    grid = current_grid()
+    grid = pricing.today_grid(today()).grid
     planned = calculation.planned
     return CalculatorView(
         calculation=calculation,

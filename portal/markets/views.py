@@ -14,7 +14,7 @@ from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
 from portal.extensions import db
 from portal.markets import bp
-from portal.markets.forms import MarketForm, OperationForm, ShareForm
+from portal.markets.forms import MarketForm, OperationForm
 from portal.markets.listing import (
     Filters,
     buyer_choices,
@@ -23,14 +23,14 @@ from portal.markets.listing import (
 )
 from portal.models import Lot, Market, Operation, PurchaseDeclaration, SubcontractorShare
 from portal.rules.markets import LegalBasis
-from portal.rules.tariffs import DEFAULT_GRIDS, NoTariffForDate, grid_for, lot_package
 from portal.rules.workflow import (
     OperationStatus,
     TransitionNotAllowed,
     allowed_actions,
     next_status,
 )
-from portal.services.markets import recommended_basis, redistribute_shares
+from portal.services import pricing, tce
+from portal.services.markets import recommended_basis
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
@@ -44,20 +44,6 @@ def _apply(obj, values: dict) -> list[str]:
     for key in changed:
         setattr(obj, key, values[key])
     return changed
-
-
-def current_grid():
-    """The tariff grid in force today, or None (then packages are not shown)."""
-    try:
-        return grid_for(today(), DEFAULT_GRIDS)
-    except NoTariffForDate:
-        return None
-
-
-def package_of(lot: Lot, grid) -> object | None:
-    if grid is None or not lot.planned_hours:
-        return None
-    return lot_package(lot.planned_hours, grid)
 
 
 # --- operations ---------------------------------------------------------------------
@@ -116,8 +102,14 @@ def operation(operation_id: int):
     declaration = db.session.scalars(
         scoped(PurchaseDeclaration).where(PurchaseDeclaration.operation_id == op.id)
     ).first()
-    grid = current_grid()
-    packages = {lot.id: package_of(lot, grid) for m in markets for lot in m.lots}
+    grid_info = pricing.pricing_grid(op, today())
+    prices, share_prices = pricing.lot_prices(op, grid_info.grid)
+    sourced = grid_info.quote.sourced_siae if grid_info.quote else 0
+    reserved = [
+        row
+        for row in (pricing.operation_lines(op, grid_info.grid, sourced) if grid_info.grid else [])
+        if row.lot_id is None and row.share_id is None
+    ]
     planned = sum(lot.planned_hours or 0 for m in markets for lot in m.lots)
     actions = [(a, OPERATION_ACTIONS[a]) for a in allowed_actions("operation", op.status)]
     return render_template(
@@ -125,12 +117,15 @@ def operation(operation_id: int):
         op=op,
         markets=markets,
         shares=shares,
+        split=tce.split_of(op) if op.is_tce else None,
         declaration=declaration,
-        packages=packages,
+        prices=prices,
+        share_prices=share_prices,
+        reserved_lines=reserved,
+        tce_total=pricing.tce_total(share_prices),
         planned=planned,
         actions=actions,
-        share_form=ShareForm(),
-        grid=grid,
+        grid_info=grid_info,
     )
 
 
@@ -143,6 +138,8 @@ def operation_create():
         _apply(op, form.values())
         db.session.add(op)
         db.session.flush()
+        if op.is_tce:
+            tce.ensure_split(op)
         audit.record("operation.created", op)
         db.session.commit()
         flash(f"L'opération « {op.name} » a été créée.", "success")
@@ -161,9 +158,23 @@ def operation_edit(operation_id: int):
         form.buyer_id.data = str(op.buyer_id)
         form.general_contractor_id.data = str(op.general_contractor_id or "")
     if submitted_and_valid(form):
-        changed = _apply(op, form.values())
+        values = form.values()
+        if op.is_tce and values.get("tce_hours") != op.tce_hours:
+            try:
+                tce.require_draft(op)
+            except tce.SplitRefused as refused:
+                form.tce_hours.errors = [*form.tce_hours.errors, str(refused)]
+                return render_form(
+                    "markets/operation_form.html",
+                    "markets/_partials/_operation_form.html",
+                    form,
+                    op=op,
+                )
+        changed = _apply(op, values)
+        if op.is_tce:
+            tce.ensure_split(op)
         if {"is_tce", "tce_hours"} & set(changed):
-            redistribute_shares(op)
+            tce.propose_hours(op)
         if changed:
             audit.record("operation.updated", op, detail="fields=" + ",".join(changed))
         db.session.commit()
@@ -243,48 +254,3 @@ def market_edit(market_id: int):
         op=market.operation,
         market=market,
     )
-
-
-# --- TCE subcontractor shares -------------------------------------------------------
-
-
-@bp.route("/operations/<int:operation_id>/parts", methods=["POST"])
-@allow(Role.FACILITATOR)
-def share_create(operation_id: int):
-    op = get_or_404(Operation, operation_id)
-    if not op.is_tce:
-        abort(409, description="Seule une opération TCE a des parts de sous-traitants.")
-    form = ShareForm()
-    if not form.validate():
-        messages = " ".join(e for errors in form.errors.values() for e in errors)
-        flash(f"La part n'a pas été ajoutée : {messages}", "error")
-        return redirect(url_for("markets.operation", operation_id=op.id, _anchor="parts"), code=303)
-    share = SubcontractorShare(
-        operation=op,
-        company_id=int(form.company_id.data),
-        trade=form.trade.data,
-        amount_excl_tax=form.amount_excl_tax.data,
-    )
-    db.session.add(share)
-    db.session.flush()
-    db.session.refresh(op, ["shares"])
-    redistribute_shares(op)
-    audit.record("share.created", share, detail=f"operation={op.id}")
-    db.session.commit()
-    flash("La part du sous-traitant a été ajoutée et les heures réparties.", "success")
-    return redirect(url_for("markets.operation", operation_id=op.id, _anchor="parts"), code=303)
-
-
-@bp.route("/parts/<int:share_id>/supprimer", methods=["POST"])
-@allow(Role.FACILITATOR)
-def share_delete(share_id: int):
-    share = get_or_404(SubcontractorShare, share_id)
-    op = share.operation
-    audit.record("share.deleted", share, detail=f"operation={op.id}")
-    db.session.delete(share)
-    db.session.flush()
-    db.session.refresh(op, ["shares"])
-    redistribute_shares(op)
-    db.session.commit()
-    flash("La part a été supprimée et les heures réparties à nouveau.", "success")
-    return redirect(url_for("markets.operation", operation_id=op.id, _anchor="parts"), code=303)

@@ -3,7 +3,14 @@
 from portal.models.accounts import AccountToken, Role, TokenPurpose, User
 from portal.models.audit import AuditEvent
 from portal.models.census import PurchaseDeclaration
-from portal.models.markets import HoursRecord, Lot, Market, Operation, SubcontractorShare
+from portal.models.markets import (
+    HoursRecord,
+    Lot,
+    Market,
+    Operation,
+    SubcontractorShare,
+    TceSplit,
+)
 from portal.models.organisations import (
     Organisation,
     OrgKind,
@@ -12,6 +19,7 @@ from portal.models.organisations import (
 )
 from portal.models.quotes import (
     Amendment,
+    ConventionTermination,
     Invoice,
     InvoiceKind,
     InvoiceStatus,
@@ -25,6 +33,7 @@ __all__ = [
     "AccountToken",
     "Amendment",
     "AuditEvent",
+    "ConventionTermination",
     "HoursRecord",
     "Invoice",
     "InvoiceKind",
@@ -43,6 +52,7 @@ __all__ = [
     "Setting",
     "StructureKind",
     "SubcontractorShare",
+    "TceSplit",
     "TokenPurpose",
     "User",
 ]

@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.models.base import Timestamped, UTCDateTime, utcnow
 from portal.rules.hours import TRADES
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature, describe_penalty
-from portal.rules.workflow import OperationStatus, status_label
+from portal.rules.workflow import OperationStatus, SplitStatus, status_label
 
 MONEY = Numeric(12, 2)
 HOURS = Numeric(8, 2)
@@ -208,3 +208,48 @@ class SubcontractorShare(Timestamped, db.Model):
     def trade_label(self) -> str:
         trade = TRADES.get(self.trade)
         return trade.label if trade else self.trade
+
+
+class TceSplit(Timestamped, db.Model):
+    """The split of a TCE operation's global hours between its trades (the shares): the AMOI
+    proposes, the general contractor accepts or comments, the AMOI then the buyer validate
+    (DOMAIN.md 2; ``rules.workflow`` machine ``split``). One per TCE operation; the quote is
+    built from the validated split and cannot be submitted before."""
+
+    __tablename__ = "tce_splits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=SplitStatus.DRAFT.value)
+    contractor_comment: Mapped[str] = mapped_column(Text, default="")
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    amoi_validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    amoi_validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    buyer_validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    buyer_validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    operation: Mapped[Operation] = relationship()
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])  # noqa: F821
+    amoi_validated_by: Mapped[User | None] = relationship(  # noqa: F821
+        foreign_keys=[amoi_validated_by_id]
+    )
+    buyer_validated_by: Mapped[User | None] = relationship(  # noqa: F821
+        foreign_keys=[buyer_validated_by_id]
+    )
+    last_changed_by: Mapped[User | None] = relationship(  # noqa: F821
+        foreign_keys=[last_changed_by_id]
+    )
+
+    @property
+    def status_label(self) -> str:
+        return status_label("split", self.status)
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == SplitStatus.VALIDATED

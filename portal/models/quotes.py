@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import Timestamped, UTCDateTime
+from portal.rules.tariffs import Billing
 from portal.rules.workflow import QuoteStatus, status_label
 
 MONEY = Numeric(12, 2)
@@ -42,7 +43,9 @@ class QuoteKind(enum.StrEnum):
 
 class Amendment(Timestamped, db.Model):
     """An *avenant* to the framework convention that adds a period (a renewal), so that
-    quotes can be dated in it (DOMAIN.md 1: renewed only by avenant)."""
+    quotes can be dated in it (DOMAIN.md 1: renewed only by avenant). It may bring a new
+    price grid (``grid``, plain data read by ``rules.tariffs.grid_from_data``) in force from
+    ``grid_from`` (convention: prices change only by avenant; DOMAIN.md 4)."""
 
     __tablename__ = "amendments"
 
@@ -53,6 +56,25 @@ class Amendment(Timestamped, db.Model):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    grid: Mapped[dict | None] = mapped_column(JSON)
+    grid_from: Mapped[date | None] = mapped_column(Date)
+
+
+class ConventionTermination(Timestamped, db.Model):
+    """A termination of the convention for breach (art. 6): notice given on a day by one
+    party, effective 3 months later (``rules.deadlines.notice_end``); the periods end the
+    day before (``rules.deadlines.periods_after_termination``). Recorded by an AMOI admin;
+    a withdrawn notice is kept with its withdrawal date (nothing is deleted)."""
+
+    __tablename__ = "convention_terminations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_given_on: Mapped[date] = mapped_column(Date)
+    effective_on: Mapped[date] = mapped_column(Date)
+    given_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class NumberSeries(db.Model):
@@ -110,11 +132,18 @@ class Quote(Timestamped, db.Model):
 
     @property
     def status_label(self) -> str:
+        if self.is_pilotage and self.status == QuoteStatus.INVOICED_BALANCE:
+            return "Facturé"  # no deposit on a pilotage quote: nothing is a "balance"
         return status_label("quote", self.status)
 
     @property
     def kind_label(self) -> str:
         return QuoteKind(self.kind).label
+
+    @property
+    def is_approved(self) -> bool:
+        """Validated by the CCVG (whatever has been invoiced since)."""
+        return self.status in APPROVED_STATUSES
 
     @property
     def is_pilotage(self) -> bool:
@@ -134,9 +163,21 @@ class Quote(Timestamped, db.Model):
         return f"<Quote {self.id} {self.number or 'draft'} {self.status}>"
 
 
+APPROVED_STATUSES = frozenset(
+    {
+        QuoteStatus.APPROVED,
+        QuoteStatus.INVOICED_DEPOSIT,
+        QuoteStatus.INVOICED_BALANCE,
+        QuoteStatus.SETTLED,
+    }
+)
+
+
 class QuoteLineRow(db.Model):
     """A stored quote line: generated from ``rules.tariffs`` (never retyped) or manual
-    (days × day rate, with a justification)."""
+    (days × day rate, with a justification). ``billing`` says when it is invoiced; a line
+    invoiced on its own (a reserved market's year, a pilotage part) keeps the invoice that
+    billed it (``invoice_id``)."""
 
     __tablename__ = "quote_lines"
 
@@ -154,8 +195,19 @@ class QuoteLineRow(db.Model):
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
     share_id: Mapped[int | None] = mapped_column(ForeignKey("subcontractor_shares.id"))
     market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"))
+    billing: Mapped[str] = mapped_column(String(20), default=Billing.SPLIT.value)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    pilotage_year: Mapped[int | None] = mapped_column(Integer)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
 
     quote: Mapped[Quote] = relationship(back_populates="lines")
+    invoice: Mapped[Invoice | None] = relationship(foreign_keys=[invoice_id])
+
+    @property
+    def billed_separately(self) -> bool:
+        """Invoiced on its own (yearly or on the annual report), not 50/50."""
+        return self.billing != Billing.SPLIT
 
     @property
     def needs_input(self) -> bool:
@@ -167,6 +219,7 @@ class InvoiceKind(enum.StrEnum):
     DEPOSIT = "deposit"
     BALANCE = "balance"
     FULL = "full"
+    ANNUAL = "annual"
 
     @property
     def label(self) -> str:
@@ -177,6 +230,7 @@ INVOICE_KIND_LABELS = {
     InvoiceKind.DEPOSIT: "Acompte de 50 % à la validation du devis",
     InvoiceKind.BALANCE: "Solde à la remise du bilan final",
     InvoiceKind.FULL: "Pilotage annuel, à la remise du bilan annuel",
+    InvoiceKind.ANNUAL: "Suivi annuel du marché réservé, à la remise du bilan annuel",
 }
 
 
@@ -212,6 +266,9 @@ class Invoice(Timestamped, db.Model):
 
     quote: Mapped[Quote] = relationship(back_populates="invoices")
     buyer: Mapped[Organisation] = relationship()  # noqa: F821
+    billed_lines: Mapped[list[QuoteLineRow]] = relationship(
+        foreign_keys="QuoteLineRow.invoice_id", viewonly=True, overlaps="invoice"
+    )
 
     @property
     def kind_label(self) -> str:

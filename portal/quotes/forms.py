@@ -23,7 +23,10 @@ class QuoteForm(Form):
         "Opération",
         choices=[],
         validators=[Optional()],
-        description="Pour un devis de pilotage, facultatif : l'opération dans laquelle il est intégré.",
+        description=(
+            "Pour un devis d'opération. Le pilotage peut aussi être intégré dans un ou "
+            "plusieurs devis d'opérations (bouton « Intégrer une part du pilotage » du devis)."
+        ),
     )
     pilotage_year = IntegerField(
         "Année du pilotage",
@@ -36,7 +39,7 @@ class QuoteForm(Form):
         description="La grille tarifaire appliquée est celle en vigueur à cette date.",
     )
     sourced_siae = IntegerField(
-        "Nombre de SIAE sourcées (marché réservé ou d'insertion)",
+        "Nombre de SIAE distinctes sourcées pour l'opération (marchés réservés ou d'insertion)",
         default=0,
         validators=[
             Optional(),
@@ -116,9 +119,35 @@ class RejectForm(VersionedForm):
     )
 
 
+class PilotageShareForm(VersionedForm):
+    year = IntegerField(
+        "Année du pilotage",
+        validators=[
+            DataRequired("Saisissez l'année du pilotage."),
+            NumberRange(min=2022, max=2100, message="Année invalide."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    days = FrenchDecimalField(
+        "Jours de pilotage intégrés à ce devis",
+        validators=[DataRequired("Saisissez le nombre de jours.")],
+        description="Par demi-journées ; le total de l'année ne dépasse pas les jours prévus.",
+    )
+
+
 class DeliveryForm(VersionedForm):
     delivered_on = FrenchDateField(
         "Date de remise du bilan", validators=[DataRequired("Saisissez la date de remise.")]
+    )
+
+
+class AnnualReportForm(DeliveryForm):
+    year = IntegerField(
+        "Année du bilan",
+        validators=[
+            DataRequired("Saisissez l'année du bilan."),
+            NumberRange(min=2022, max=2100, message="Année invalide."),
+        ],
     )
 
 

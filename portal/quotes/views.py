@@ -22,8 +22,10 @@ from portal.formatting import moment
 from portal.models import AuditEvent, Operation, Organisation, Quote, QuoteKind, QuoteLineRow
 from portal.quotes import bp
 from portal.quotes.forms import (
+    AnnualReportForm,
     DeliveryForm,
     ManualLineForm,
+    PilotageShareForm,
     QuoteForm,
     RejectForm,
     coordinator,
@@ -32,6 +34,7 @@ from portal.rules import tariffs
 from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllowed
 from portal.services import invoices as invoicing
 from portal.services import quotes as service
+from portal.services.convention import grid_by_code
 from portal.services.quotes import QuoteRefused
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
@@ -146,9 +149,13 @@ def _history(quote: Quote) -> list[AuditEvent]:
 
 
 def _schedule(quote: Quote) -> list[tariffs.Milestone]:
-    if quote.is_pilotage:
-        return tariffs.pilotage_payment_schedule(quote.total)
-    return tariffs.payment_schedule(quote.total)
+    """Deposit and balance of the split part, then each line billed on its own."""
+    return tariffs.quote_schedule(quote.lines)
+
+
+def _grid_label(quote: Quote) -> str:
+    grid = grid_by_code(quote.grid_code) if quote.grid_code else None
+    return grid.label if grid else "—"
 
 
 @bp.route("/devis/<int:quote_id>")
@@ -163,8 +170,13 @@ def show(quote_id: int):
         history=_history(quote),
         revised_by=revised_by,
         note=tariffs.BRACKET_NOTE,
+        grid_label=_grid_label(quote),
+        deposit=service.deposit_of(quote),
+        pilotage_years=service.pilotage_years_due(quote),
         reject_form=RejectForm(),
         delivery_form=DeliveryForm(data={"delivered_on": today()}),
+        annual_form=AnnualReportForm(data={"delivered_on": today()}),
+        pilotage_form=PilotageShareForm(data={"year": quote.quote_date.year}),
         line_form=ManualLineForm(),
         can_approve=can_approve_quote(g.user, quote),
     )
@@ -179,6 +191,7 @@ def pdf(quote_id: int):
         quote=quote,
         payee=invoicing.payee_block(),
         schedule=_schedule(quote),
+        grid_label=_grid_label(quote),
         note=tariffs.BRACKET_NOTE,
     )
     return pdf_response(data, f"devis-{quote.number or quote.id}.pdf")
@@ -224,8 +237,6 @@ def create():
             db.session.rollback()
             form.quote_date.errors = [*form.quote_date.errors, str(refused)]
         else:
-            if kind == QuoteKind.PILOTAGE and operation is not None:
-                quote.operation = operation  # folded into a significant operation
             db.session.commit()
             flash(
                 "Le brouillon de devis est prêt : vérifiez ses lignes puis soumettez-le.", "success"
@@ -252,9 +263,12 @@ def line(quote: Quote, line_id: int):
 
 
 def _manual_line(quote: Quote, line_id: int, *, free_only: bool = False) -> QuoteLineRow:
-    """One of the quote's manual lines (a free one with ``free_only``), else 404."""
+    """One of the quote's manual lines (with ``free_only``, one the AMOI added: a free line
+    or a pilotage part), else 404."""
     for row in quote.lines:
-        if row.id == line_id and row.manual and (row.code == "manual" or not free_only):
+        if row.id != line_id:
+            continue
+        if (row.code in service.KEPT_CODES) if free_only else row.manual:
             return row
     abort(404)
 
@@ -307,17 +321,60 @@ def revise(quote: Quote):
     return redirect(url_for("quotes.show", quote_id=fresh.id), code=303)
 
 
+def _valid(form) -> None:
+    if not form.validate():
+        raise QuoteRefused(" ".join(e for errors in form.errors.values() for e in errors))
+
+
+def _invoiced(quote: Quote, invoice, what: str):
+    flash(f"{what} : la facture {invoice.number} est émise.", "success")
+    after_commit(lambda: notifications.invoice_issued(invoice))
+    return _back(quote, "factures")
+
+
 @bp.route("/devis/<int:quote_id>/bilan", methods=["POST"])
 @allow(Role.FACILITATOR)
 @quote_action
 def deliver(quote: Quote):
     form = DeliveryForm()
-    if not form.validate():
-        raise QuoteRefused(" ".join(e for errors in form.errors.values() for e in errors))
+    _valid(form)
     invoice = service.deliver_report(quote, g.user, form.delivered_on.data)
-    flash(f"Bilan remis : la facture {invoice.number} est émise.", "success")
-    after_commit(lambda: notifications.invoice_issued(invoice))
-    return _back(quote)
+    return _invoiced(quote, invoice, "Bilan final remis")
+
+
+@bp.route("/devis/<int:quote_id>/bilan-annuel", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def annual_report(quote: Quote):
+    form = AnnualReportForm()
+    _valid(form)
+    invoice = service.deliver_annual_report(quote, form.year.data, g.user, form.delivered_on.data)
+    return _invoiced(quote, invoice, f"Bilan annuel {form.year.data} remis")
+
+
+@bp.route("/devis/<int:quote_id>/lignes/<int:line_id>/bilan-annuel", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def reserved_year(quote: Quote, line_id: int):
+    form = DeliveryForm()
+    _valid(form)
+    line = next((row for row in quote.lines if row.id == line_id), None)
+    if line is None:
+        abort(404)
+    invoice = service.invoice_reserved_year(quote, line, g.user, form.delivered_on.data)
+    return _invoiced(quote, invoice, "Bilan annuel du marché réservé remis")
+
+
+@bp.route("/devis/<int:quote_id>/pilotage", methods=["POST"])
+@allow(Role.FACILITATOR)
+@quote_action
+def add_pilotage(quote: Quote):
+    form = PilotageShareForm()
+    _valid(form)
+    service.add_pilotage_share(quote, form.year.data, form.days.data)
+    quote.last_changed_by_id = g.user.id
+    flash(f"La part du pilotage {form.year.data} est intégrée au devis.", "success")
+    return _back(quote, "lignes")
 
 
 # --- the CCVG decides -------------------------------------------------------------------

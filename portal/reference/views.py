@@ -10,7 +10,7 @@ from portal.access import Role, allow
 from portal.clock import today
 from portal.reference import bp
 from portal.rules import deadlines, eligibility, hours, tariffs
-from portal.services.quotes import convention_periods
+from portal.services.convention import convention_periods
 
 
 def _grid_in_force(day):

@@ -234,6 +234,31 @@ def convention_period_for(
     return max(covering, key=lambda period: period.start) if covering else None
 
 
+def periods_after_termination(
+    periods: Iterable[ConventionPeriod], effective_on: date | None
+) -> list[ConventionPeriod]:
+    """The periods once a termination takes effect on `effective_on` (see `notice_end`):
+    the convention covers days up to the day before, so a period starting on or after it
+    disappears and one running over it ends the day before. None leaves them as they are
+    (convention art. 6: either party may terminate on a breach with 3 months' notice;
+    DOMAIN.md 1)."""
+    periods = list(periods)
+    if effective_on is None:
+        return periods
+    _check_date(effective_on, "Date d'effet de la résiliation")
+    last_day = effective_on - timedelta(days=1)
+    kept = []
+    for period in periods:
+        if period.start > last_day:
+            continue
+        if period.end > last_day:
+            period = ConventionPeriod(
+                period.code, period.label, period.start, last_day, period.amendment
+            )
+        kept.append(period)
+    return kept
+
+
 def renewal_of(
     period: ConventionPeriod, *, code: str, label: str, amendment: str
 ) -> ConventionPeriod:
@@ -249,7 +274,7 @@ def renewal_of(
 
 def notice_end(given_on: date) -> date:
     """The day a termination for breach takes effect: 3 months after the notice is given
-    (same day number, clamped to the month's end) (convention; DOMAIN.md 1)."""
+    (same day number, clamped to the month's end) (convention art. 6; DOMAIN.md 1)."""
     return add_months(_check_date(given_on, "Date du préavis"), NOTICE_MONTHS)
 
 

@@ -1,16 +1,25 @@
-"""AMOI prices as dated tariff grids (convention cadre 2022, annexe 2; DOMAIN.md section 4).
+"""AMOI prices as dated tariff grids (convention cadre 2022, annexe 2 for the prices, art. 7
+for payment and pilotage; DOMAIN.md section 4).
 
 A grid is data: the hour brackets, the day rate and the reserved-market items all live in a
 `TariffGrid`. An *avenant* that changes prices adds a grid with its own validity dates;
 nothing in this module changes. Every amount is a `Decimal` with two places.
+
+Each quote line says how it is invoiced (`Billing`): the operation's packages and fixed
+items half on the CCVG's validation and half on the final report (art. 7); a reserved
+market's annual part once a year on that market's annual report (annexe 2: « par an et par
+marché »); pilotage in full on the annual report (art. 7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from portal.rules.deadlines import add_months
 
 CENT = Decimal("0.01")
 
@@ -164,10 +173,30 @@ class Package:
     amount: Decimal
 
 
+class Billing(enum.StrEnum):
+    """When a quote line is invoiced (convention art. 7 and annexe 2; DOMAIN.md 4.2-4.3)."""
+
+    SPLIT = "split"
+    """Half when the CCVG validates the quote, half on the operation's final report (art. 7)."""
+    YEARLY = "yearly"
+    """Once a year, on the reserved market's annual report (annexe 2: « par an et par marché »)."""
+    ANNUAL_REPORT = "annual_report"
+    """Pilotage: in full on the delivery of the year's annual report (art. 7)."""
+
+    @property
+    def label(self) -> str:
+        """French label, for the quote's schedule."""
+        return {
+            "split": "50 % à la validation du devis, 50 % à la remise du bilan final",
+            "yearly": "chaque année, à la remise du bilan annuel du marché réservé",
+            "annual_report": "en totalité, à la remise du bilan annuel",
+        }[self]
+
+
 @dataclass(frozen=True)
 class QuoteLine:
     """One line of a quote (*devis*): stable `code`, French `label` and `unit`, quantity,
-    unit amount and amount (DOMAIN.md 4; DESIGN.md 6)."""
+    unit amount, amount and how it is invoiced (`billing`) (DOMAIN.md 4; DESIGN.md 6)."""
 
     code: str
     label: str
@@ -175,14 +204,22 @@ class QuoteLine:
     unit: str
     unit_amount: Decimal
     amount: Decimal
+    billing: Billing = Billing.SPLIT
 
     @classmethod
     def priced(
-        cls, code: str, label: str, quantity: Decimal | int, unit: str, unit_amount: Decimal
+        cls,
+        code: str,
+        label: str,
+        quantity: Decimal | int,
+        unit: str,
+        unit_amount: Decimal,
+        billing: Billing = Billing.SPLIT,
     ) -> QuoteLine:
         """A line whose amount is quantity × unit amount, rounded half up to the cent."""
         quantity = Decimal(quantity)
-        return cls(code, label, quantity, unit, _money(unit_amount), _money(quantity * unit_amount))
+        amount = _money(quantity * unit_amount)
+        return cls(code, label, quantity, unit, _money(unit_amount), amount, Billing(billing))
 
 
 @dataclass(frozen=True)
@@ -304,9 +341,12 @@ def lot_quote_lines(
 
 
 def reserved_market_quote_lines(sourced_siae: int, grid: TariffGrid) -> list[QuoteLine]:
-    """Fixed part of a reserved or insertion market, once per operation: calibration, sourcing
-    per SIAE sourced (left out when none), DCE support, analysis, kick-off meeting. The
-    optional negotiation phase has no price: a manual line (annexe 2; DOMAIN.md 4.2)."""
+    """Fixed part of the reserved or insertion markets of an operation, owed **once per
+    operation** however many reserved markets it has (the grid's column is « Global
+    opération »): calibration, sourcing per distinct SIAE sourced for the operation (left
+    out when none), DCE support, analysis, kick-off meeting. Invoiced like the packages,
+    50/50. The optional negotiation phase has no price: a manual line (annexe 2; DOMAIN.md
+    4.2)."""
     if isinstance(sourced_siae, bool) or not isinstance(sourced_siae, int) or sourced_siae < 0:
         raise ValueError(f"Nombre de SIAE sourcées invalide : {sourced_siae!r}.")
     lines = []
@@ -320,22 +360,71 @@ def reserved_market_quote_lines(sourced_siae: int, grid: TariffGrid) -> list[Quo
 
 
 def reserved_market_annual_line(grid: TariffGrid) -> QuoteLine:
-    """Annual part of a reserved or insertion market, per market and per year: mid-year
-    meetings, end-of-year collective meeting, annual report, data entry (annexe 2;
+    """Annual part of a reserved or insertion market, « par an et par marché »: one such line
+    for each year of each reserved market's execution (see `execution_years`), invoiced
+    yearly on that market's annual report, never 50/50. It covers the mid-year meetings,
+    the end-of-year collective meeting, the annual report and the data entry (annexe 2;
     DOMAIN.md 4.2)."""
     label = "Suivi annuel du marché réservé (rencontres, bilan annuel, saisie)"
-    return QuoteLine.priced("annual_follow_up", label, 1, "an", grid.reserved_annual_amount)
+    return QuoteLine.priced(
+        "annual_follow_up", label, 1, "an", grid.reserved_annual_amount, Billing.YEARLY
+    )
+
+
+@dataclass(frozen=True)
+class ExecutionYear:
+    """Year `index` (from 1) of a market's execution, from `start` to `end` included: the
+    unit of a reserved market's annual part (annexe 2; DOMAIN.md 4.2)."""
+
+    index: int
+    start: date
+    end: date
+
+
+def execution_years(start: date, end: date) -> list[ExecutionYear]:
+    """The years of a market's execution from `start` (its notification) to `end` (its
+    planned end), as consecutive 12-month periods from the start; a last, shorter period
+    still counts as a year (the annual part is owed « par an », annexe 2). Chosen reading:
+    years of execution, not calendar years, so a 4-year market owes 4 annual parts
+    (DOMAIN.md 4.2)."""
+    if end < start:
+        raise ValueError("La fin d'exécution du marché précède son début.")
+    years, index, current = [], 1, start
+    while current <= end:
+        following = add_months(start, 12 * index)
+        years.append(ExecutionYear(index, current, min(following - timedelta(days=1), end)))
+        current, index = following, index + 1
+    return years
 
 
 def pilotage_line(year: int, grid: TariffGrid) -> QuoteLine:
     """Annual steering (*pilotage*) of `year`: the grid's days at the day rate (3 days =
-    1 500 €). The convention states days only, so the label says "à confirmer" until a grid
-    confirms the amount (annexe 2; DOMAIN.md 4.1)."""
+    1 500 €), invoiced in full on delivery of the annual report. The convention states days
+    only, so the label says "à confirmer" until a grid confirms the amount (convention
+    art. 7; DOMAIN.md 4.1 and 4.3)."""
+    return pilotage_share_line(year, grid.pilotage_days, grid, code="pilotage")
+
+
+def pilotage_share_line(
+    year: int, days: Decimal, grid: TariffGrid, code: str = "pilotage_share"
+) -> QuoteLine:
+    """Part of the pilotage of `year` folded into a significant operation's quote: `days`
+    (half-days, at most the grid's pilotage days) at the day rate, invoiced in full on the
+    annual report like the pilotage itself (convention art. 7: the pilotage « peut être
+    intégré dans un ou plusieurs devis d'opérations significatives »; DOMAIN.md 4.1)."""
     if isinstance(year, bool) or not isinstance(year, int):
         raise ValueError(f"Année invalide : {year!r}.")
-    label = f"Pilotage annuel {year} ({_days_fr(grid.pilotage_days)} au taux journalier"
+    days = Decimal(days)
+    if not days.is_finite() or days <= 0 or days > grid.pilotage_days or (days * 2) % 1:
+        raise ValueError(
+            f"Jours de pilotage invalides : {days!r} (demi-journées, au plus "
+            f"{_days_fr(grid.pilotage_days)})."
+        )
+    whole = days == grid.pilotage_days
+    label = f"Pilotage annuel {year}" if whole else f"Part du pilotage annuel {year}"
+    label += f" ({_days_fr(days)} au taux journalier"
     label += ")" if grid.pilotage_confirmed else ", montant à confirmer)"
-    return QuoteLine.priced("pilotage", label, grid.pilotage_days, "jour", grid.day_rate)
+    return QuoteLine.priced(code, label, days, "jour", grid.day_rate, Billing.ANNUAL_REPORT)
 
 
 def quote_total(lines: Iterable[QuoteLine]) -> Decimal:
@@ -355,7 +444,8 @@ def _check_total(total: Decimal | int) -> Decimal:
 def payment_schedule(total: Decimal | int) -> list[Milestone]:
     """Per operation: 50 % when the CCVG validates the quote, the balance when the final
     report is delivered. The first is half the total rounded down to the cent, the second
-    takes the rest, so they add up exactly (convention annexe 2; DOMAIN.md 4.3)."""
+    takes the rest, so they add up exactly (convention art. 7; DOMAIN.md 4.3). `total` is
+    the part of the quote billed this way (`Billing.SPLIT`)."""
     money = _check_total(total)
     deposit = (money / 2).quantize(CENT, ROUND_DOWN)
     return [
@@ -365,6 +455,114 @@ def payment_schedule(total: Decimal | int) -> list[Milestone]:
 
 
 def pilotage_payment_schedule(total: Decimal | int) -> list[Milestone]:
-    """Pilotage: 100 % on delivery of the annual report (convention annexe 2; DOMAIN.md 4.3)."""
+    """Pilotage: 100 % on delivery of the annual report (convention art. 7; DOMAIN.md 4.3)."""
     money = _check_total(total)
     return [Milestone("annual_report", "Paiement à la remise du bilan annuel", Decimal("1"), money)]
+
+
+def billed_total(lines: Iterable[QuoteLine], billing: Billing) -> Decimal:
+    """Sum of the lines invoiced the `billing` way, to the cent (convention art. 7;
+    DOMAIN.md 4.3)."""
+    return quote_total(line for line in lines if Billing(line.billing) == billing)
+
+
+def quote_schedule(lines: Iterable[QuoteLine]) -> list[Milestone]:
+    """The whole schedule of a quote: the 50/50 milestones of its split part (when it has
+    one), then one milestone per yearly line (a reserved market's year) and per pilotage
+    line, in line order. The amounts add up to the quote's total exactly (convention art. 7
+    and annexe 2; DOMAIN.md 4.3)."""
+    lines = list(lines)
+    split = [line for line in lines if Billing(line.billing) == Billing.SPLIT]
+    milestones = payment_schedule(quote_total(split)) if split else []
+    for line in lines:
+        billing = Billing(line.billing)
+        if billing == Billing.YEARLY:
+            text = f"{line.label} : à la remise du bilan annuel du marché réservé"
+            milestones.append(Milestone("annual_follow_up", text, Decimal("1"), line.amount))
+        elif billing == Billing.ANNUAL_REPORT:
+            text = f"{line.label} : à la remise du bilan annuel"
+            milestones.append(Milestone("annual_report", text, Decimal("1"), line.amount))
+    return milestones
+
+
+# -- Grids brought by an avenant ------------------------------------------------------------
+
+GRID_FIELDS = (
+    "day_rate",
+    "brackets",
+    "award_criterion_days",
+    "reserved_items",
+    "reserved_annual_amount",
+    "pilotage_days",
+    "pilotage_confirmed",
+)
+"""Keys of a grid stored as plain data (an avenant's new prices)."""
+
+
+def _decimal(value: object, name: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"{name} : nombre attendu, pas {value!r}.") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{name} : nombre positif attendu, pas {value!r}.")
+    return number
+
+
+def grid_as_data(grid: TariffGrid) -> dict:
+    """A grid's prices as plain JSON-ready data (strings for amounts), the inverse of
+    `grid_from_data` (DOMAIN.md 4: an avenant may bring a new grid)."""
+    return {
+        "day_rate": str(grid.day_rate),
+        "brackets": [[b.min_hours, b.max_hours, str(b.days), str(b.amount)] for b in grid.brackets],
+        "award_criterion_days": str(grid.award_criterion_days),
+        "reserved_items": {item.code: str(item.unit_amount) for item in grid.reserved_fixed_items},
+        "reserved_annual_amount": str(grid.reserved_annual_amount),
+        "pilotage_days": str(grid.pilotage_days),
+        "pilotage_confirmed": grid.pilotage_confirmed,
+    }
+
+
+def grid_from_data(
+    code: str, label: str, valid_from: date, data: Mapping, base: TariffGrid = CONVENTION_2022
+) -> TariffGrid:
+    """The grid an avenant brings from `valid_from`, built from plain data (see
+    `grid_as_data`); the reserved items keep `base`'s codes and labels. Open-ended: the
+    next grid supersedes it (`grid_for`). ValueError with a French message for incoherent
+    data (brackets with holes, negative amounts) (convention: prices change only by
+    avenant; DOMAIN.md 1 and 4)."""
+    missing = [key for key in GRID_FIELDS if key not in data]
+    if missing:
+        raise ValueError("Grille incomplète : " + ", ".join(missing) + ".")
+    brackets = tuple(
+        Bracket(
+            int(low),
+            int(high),
+            _decimal(days, "Jours de la tranche"),
+            _decimal(amount, "Montant de la tranche"),
+        )
+        for low, high, days, amount in data["brackets"]
+    )
+    items = tuple(
+        FixedItem(
+            item.code,
+            item.label,
+            _decimal(data["reserved_items"].get(item.code, item.unit_amount), item.label),
+            item.per_siae,
+        )
+        for item in base.reserved_fixed_items
+    )
+    return TariffGrid(
+        code=code,
+        label=label,
+        valid_from=valid_from,
+        valid_to=None,
+        day_rate=_decimal(data["day_rate"], "Taux journalier"),
+        brackets=brackets,
+        award_criterion_days=_decimal(data["award_criterion_days"], "Jours du critère"),
+        reserved_fixed_items=items,
+        reserved_annual_amount=_decimal(data["reserved_annual_amount"], "Suivi annuel"),
+        pilotage_days=_decimal(data["pilotage_days"], "Jours de pilotage"),
+        pilotage_confirmed=bool(data["pilotage_confirmed"]),
+        note="",
+    )

@@ -11,8 +11,8 @@ import enum
 
 
 class QuoteStatus(enum.StrEnum):
-    """Life of a quote (*devis*): approved by the CCVG, then invoiced 50 % / 50 %
-    (DOMAIN.md 4.3)."""
+    """Life of a quote (*devis*): approved by the CCVG, then invoiced 50 % / 50 %, settled
+    once the balance is paid (convention art. 7; DOMAIN.md 4.3)."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -20,6 +20,19 @@ class QuoteStatus(enum.StrEnum):
     REJECTED = "rejected"
     INVOICED_DEPOSIT = "invoiced_deposit"
     INVOICED_BALANCE = "invoiced_balance"
+    SETTLED = "settled"
+
+
+class SplitStatus(enum.StrEnum):
+    """Life of a TCE operation's split of hours between trades: the AMOI proposes, the
+    general contractor accepts (or comments, back to the AMOI), then the AMOI and the buyer
+    validate; only a validated split can be priced (DOMAIN.md 2; convention annexe 2)."""
+
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    AMOI_VALIDATED = "amoi_validated"
+    VALIDATED = "validated"
 
 
 class PlacementStatus(enum.StrEnum):
@@ -86,7 +99,7 @@ class TransitionNotAllowed(Exception):
 
 
 Q, P, S, E = QuoteStatus, PlacementStatus, StatementStatus, EscalationStatus
-D, OS = DeclarationStatus, OperationStatus
+D, OS, T = DeclarationStatus, OperationStatus, SplitStatus
 
 QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
     Q.DRAFT: {"submit": Q.SUBMITTED},
@@ -94,12 +107,25 @@ QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
     Q.REJECTED: {"revise": Q.DRAFT},
     Q.APPROVED: {"invoice_deposit": Q.INVOICED_DEPOSIT, "invoice_full": Q.INVOICED_BALANCE},
     Q.INVOICED_DEPOSIT: {"invoice_balance": Q.INVOICED_BALANCE},
-    Q.INVOICED_BALANCE: {},
+    Q.INVOICED_BALANCE: {"settle": Q.SETTLED},
+    Q.SETTLED: {},
 }
 """Quote: draft → submitted → approved | rejected; rejected → draft for revision; approved →
-deposit invoiced (on the CCVG's validation) → balance invoiced (on the final report). A
-pilotage quote is invoiced in full on delivery of the annual report (approved →
-invoice_full → invoiced_balance) (DOMAIN.md 4.3)."""
+deposit invoiced (on the CCVG's validation) → balance invoiced (on the final report) →
+settled (the balance invoice is paid). A pilotage quote is invoiced in full on delivery of
+the annual report (approved → invoice_full → invoiced_balance → settled) (convention art. 7;
+DOMAIN.md 4.3)."""
+
+SPLIT_TRANSITIONS: dict[SplitStatus, dict[str, SplitStatus]] = {
+    T.DRAFT: {"propose": T.PROPOSED},
+    T.PROPOSED: {"accept": T.ACCEPTED, "comment": T.DRAFT, "reopen": T.DRAFT},
+    T.ACCEPTED: {"validate_amoi": T.AMOI_VALIDATED, "reopen": T.DRAFT},
+    T.AMOI_VALIDATED: {"validate_buyer": T.VALIDATED, "reopen": T.DRAFT},
+    T.VALIDATED: {"reopen": T.DRAFT},
+}
+"""TCE split: draft (the AMOI prepares) → proposed to the general contractor → accepted (or
+commented: back to draft) → validated by the AMOI → validated by the buyer; the AMOI can
+reopen it at any step to change it (DOMAIN.md 2)."""
 
 PLACEMENT_TRANSITIONS: dict[PlacementStatus, dict[str, PlacementStatus]] = {
     P.PROPOSED: {"validate": P.ELIGIBLE, "refuse": P.INELIGIBLE},
@@ -157,6 +183,7 @@ TRANSITIONS: dict[str, dict] = {
     "placement": PLACEMENT_TRANSITIONS,
     "statement": STATEMENT_TRANSITIONS,
     "escalation": ESCALATION_TRANSITIONS,
+    "split": SPLIT_TRANSITIONS,
 }
 """All machines by name: {machine: {status: {action: next_status}}}."""
 
@@ -167,6 +194,7 @@ STATUSES: dict[str, type[enum.StrEnum]] = {
     "placement": PlacementStatus,
     "statement": StatementStatus,
     "escalation": EscalationStatus,
+    "split": SplitStatus,
 }
 INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "declaration": D.SUBMITTED,
@@ -175,6 +203,7 @@ INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "placement": P.PROPOSED,
     "statement": S.SUBMITTED,
     "escalation": E.NONE,
+    "split": T.DRAFT,
 }
 
 STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
@@ -195,7 +224,8 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         Q.APPROVED: "Validé",
         Q.REJECTED: "Refusé",
         Q.INVOICED_DEPOSIT: "Acompte facturé",
-        Q.INVOICED_BALANCE: "Soldé",
+        Q.INVOICED_BALANCE: "Solde facturé",
+        Q.SETTLED: "Soldé",
     },
     "placement": {
         P.PROPOSED: "Proposée",
@@ -218,11 +248,18 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         E.PENALTY_DECIDED: "Pénalités décidées",
         E.RESOLVED: "Résolue",
     },
+    "split": {
+        T.DRAFT: "En préparation par l'AMOI",
+        T.PROPOSED: "Proposée à l'entreprise générale",
+        T.ACCEPTED: "Acceptée par l'entreprise générale",
+        T.AMOI_VALIDATED: "Validée par l'AMOI, en attente de l'acheteur",
+        T.VALIDATED: "Validée",
+    },
 }
 """French labels of every status per machine, for badges (DESIGN.md 8): {machine: {status:
 label}}. Per machine because "submitted" is a status of two machines."""
 
-del Q, P, S, E, D, OS  # short aliases for the tables only
+del Q, P, S, E, D, OS, T  # short aliases for the tables only
 
 
 def _table(machine: str) -> dict:

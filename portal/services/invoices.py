@@ -11,6 +11,7 @@ from portal import audit
 from portal.extensions import db
 from portal.models import Invoice, InvoiceKind, InvoiceStatus, Quote, Setting, User
 from portal.rules import tariffs
+from portal.rules.workflow import QuoteStatus, next_status
 from portal.services.numbering import next_number
 
 
@@ -41,7 +42,12 @@ def payee_block() -> dict[str, str]:
 
 
 def issue_invoice(
-    quote: Quote, kind: InvoiceKind, milestone: tariffs.Milestone, issued_on: date, user: User
+    quote: Quote,
+    kind: InvoiceKind,
+    milestone: tariffs.Milestone,
+    issued_on: date,
+    user: User,
+    label: str | None = None,
 ) -> Invoice:
     """An invoice billed to the CCVG, naming the commune when the buyer is a commune
     (convention art. 7), with the payee block frozen as it is today."""
@@ -52,7 +58,7 @@ def issue_invoice(
         quote=quote,
         buyer_id=quote.buyer_id,
         kind=kind.value,
-        label=f"{kind.label} – devis {quote.number}",
+        label=(label or f"{kind.label} – devis {quote.number}")[:200],
         share=milestone.share,
         amount=milestone.amount,
         issue_date=issued_on,
@@ -75,3 +81,12 @@ def mark_paid(invoice: Invoice, paid_on: date, user: User) -> None:
     invoice.status = InvoiceStatus.PAID.value
     invoice.paid_on = paid_on
     audit.record("invoice.paid", invoice, actor=user)
+    quote = invoice.quote
+    closes = invoice.kind == InvoiceKind.BALANCE or (
+        invoice.kind == InvoiceKind.FULL and quote.is_pilotage
+    )
+    if closes and quote.status == QuoteStatus.INVOICED_BALANCE:
+        # « Soldé » only once the balance is paid; « solde facturé » before (art. 7).
+        quote.status = next_status("quote", quote.status, "settle").value
+        quote.last_changed_by_id = user.id
+        audit.record("quote.settled", quote, actor=user)

@@ -1,6 +1,6 @@
 """Use cases of the AMOI's preparation work (convention art. 3 and 4): freezing an hour
-calculation on a lot, splitting a TCE operation's hours, turning a census declaration into
-an operation. They change the session and record the audit line; the caller commits.
+calculation on a lot, turning a census declaration into an operation (the TCE split is in
+``services.tce``). They change the session and record the audit line; the caller commits.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from portal import audit
 from portal.extensions import db
 from portal.models import HoursRecord, Lot, Operation, PurchaseDeclaration, User
 from portal.models.base import utcnow
-from portal.rules.hours import HoursCalculation, split_hours
+from portal.rules.hours import HoursCalculation
 from portal.rules.workflow import next_status
 
 
@@ -67,23 +67,6 @@ def clear_hours(lot: Lot, author: User | None) -> None:
     if lot.planned_hours is not None:
         audit.record("lot.hours_cleared", lot, detail=f"previous={lot.planned_hours}", actor=author)
     lot.planned_hours = None
-
-
-def redistribute_shares(operation: Operation) -> list[int] | None:
-    """Split the TCE global volume between the subcontractors in proportion to their
-    amounts (largest remainder, so the shares add up exactly: DOMAIN.md 3). Returns the
-    hours, or None when there is nothing to split yet."""
-    shares = list(operation.shares)
-    if not operation.is_tce or not shares or not operation.tce_hours:
-        for share in shares:
-            share.hours = None
-        return None
-    if not any(share.amount_excl_tax for share in shares):
-        return None
-    hours = split_hours(operation.tce_hours, [share.amount_excl_tax for share in shares])
-    for share, part in zip(shares, hours, strict=True):
-        share.hours = part
-    return hours
 
 
 def operation_from_declaration(declaration: PurchaseDeclaration, user: User) -> Operation:

@@ -1,4 +1,5 @@
-"""Quotes and invoices of the AMOI (convention art. 7 and annexe 2; DOMAIN.md 4).
+"""Quotes and invoices of the AMOI (prices: convention annexe 2; payment and pilotage:
+art. 7; DOMAIN.md 4).
 
 Lines come from ``portal.rules.tariffs`` (never retyped); statuses from
 ``portal.rules.workflow``; numbers from a gapless series per year. Every function changes
@@ -10,13 +11,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit
 from portal.extensions import db
 from portal.formatting import number
 from portal.models import (
-    Amendment,
     Invoice,
     InvoiceKind,
     Operation,
@@ -28,8 +28,9 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.rules import tariffs
-from portal.rules.deadlines import CONVENTION_PERIODS, ConventionPeriod, convention_period_for
 from portal.rules.workflow import QuoteStatus, next_status
+from portal.services import pricing, tce
+from portal.services.convention import OutsideConvention, grid_on
 from portal.services.invoices import issue_invoice
 from portal.services.numbering import next_number
 
@@ -38,118 +39,86 @@ class QuoteRefused(Exception):
     """A French explanation of why the quote cannot be created or changed now."""
 
 
-# --- convention periods and grids ---------------------------------------------------------
-
-
-def convention_periods() -> list[ConventionPeriod]:
-    """The convention's own period plus those added by avenant (DOMAIN.md 1)."""
-    periods = list(CONVENTION_PERIODS)
-    for amendment in db.session.scalars(select(Amendment).order_by(Amendment.period_start)):
-        periods.append(
-            ConventionPeriod(
-                f"amendment_{amendment.id}",
-                amendment.label,
-                amendment.period_start,
-                amendment.period_end,
-                amendment.reference,
-            )
-        )
-    return periods
+# --- grids ---------------------------------------------------------------------------------
 
 
 def grid_for_quote(day: date) -> tariffs.TariffGrid:
-    """The tariff grid of a quote dated ``day``; refused outside every convention period
-    or without a grid (``rules.deadlines.convention_period_for``, ``rules.tariffs.grid_for``)."""
-    if convention_period_for(day, convention_periods()) is None:
-        raise QuoteRefused(
-            f"Aucune période de la convention ne couvre le {day:%d/%m/%Y} : la convention "
-            "2022-2024 n'a pas été renouvelée par avenant pour cette date. Un administrateur "
-            "de l'AMOI doit enregistrer l'avenant (menu « Avenants et facturation ») avant de dater "
-            "un devis de ce jour."
-        )
+    """The tariff grid of a quote dated ``day`` (an avenant's grid from its date, else the
+    convention's); refused outside every convention period (``services.convention``)."""
     try:
-        return tariffs.grid_for(day, tariffs.DEFAULT_GRIDS)
-    except tariffs.NoTariffForDate as error:
-        raise QuoteRefused(
-            f"Aucune grille tarifaire n'est en vigueur le {day:%d/%m/%Y}."
-        ) from error
+        return grid_on(day)
+    except OutsideConvention as outside:
+        raise QuoteRefused(str(outside)) from outside
 
 
 # --- lines --------------------------------------------------------------------------------
 
 
-def _row(line: tariffs.QuoteLine, prefix: str = "", **links) -> QuoteLineRow:
+def _row(priced: pricing.PricedLine) -> QuoteLineRow:
+    line = priced.line
     return QuoteLineRow(
         code=line.code,
-        label=f"{prefix}{line.label}"[:300],
+        label=priced.label or line.label[:300],
         quantity=line.quantity,
         unit=line.unit,
         unit_amount=line.unit_amount,
         amount=line.amount,
-        manual=False,
-        **links,
+        manual=priced.manual,
+        billing=line.billing.value,
+        lot_id=priced.lot_id,
+        share_id=priced.share_id,
+        market_id=priced.market_id,
+        period_start=priced.period_start,
+        period_end=priced.period_end,
     )
 
 
-def _manual_lot_row(prefix: str, hours: int, grid: tariffs.TariffGrid, **links) -> QuoteLineRow:
-    """Above the last bracket the lot is quoted by hand: a line to complete (days and a
-    justification) before the quote can be submitted (DOMAIN.md 4.1)."""
-    return QuoteLineRow(
-        code="lot_manual",
-        label=f"{prefix}{number(hours)} h, au-delà du barème : sur devis"[:300],
-        quantity=Decimal("0"),
-        unit="jour",
-        unit_amount=grid.day_rate,
-        amount=Decimal("0.00"),
-        manual=True,
-        **links,
+def pilotage_days_held(year: int, *, excluding: Quote | None = None) -> Decimal:
+    """Pilotage days of ``year`` already in quotes that still stand (not rejected), on a
+    pilotage quote or folded into operation quotes (convention art. 7)."""
+    stmt = (
+        select(func.coalesce(func.sum(QuoteLineRow.quantity), 0))
+        .join(Quote, Quote.id == QuoteLineRow.quote_id)
+        .where(
+            QuoteLineRow.billing == tariffs.Billing.ANNUAL_REPORT,
+            QuoteLineRow.pilotage_year == year,
+            Quote.status != QuoteStatus.REJECTED,
+        )
     )
+    if excluding is not None and excluding.id is not None:
+        stmt = stmt.where(Quote.id != excluding.id)
+    return Decimal(db.session.scalar(stmt))
 
 
-def _lot_rows(label: str, hours, award: bool, grid, **links) -> list[QuoteLineRow]:
-    prefix = f"{label} : "
-    try:
-        return [_row(line, prefix, **links) for line in tariffs.lot_quote_lines(hours, award, grid)]
-    except tariffs.ManualQuoteRequired:
-        rows = [_manual_lot_row(prefix, int(hours), grid, **links)]
-        if award:
-            rows.append(_row(tariffs.award_criterion_line(grid), prefix, **links))
-        return rows
+def _pilotage_rows(quote: Quote, grid: tariffs.TariffGrid) -> list[QuoteLineRow]:
+    """A pilotage quote holds the year's pilotage days not already folded into operation
+    quotes."""
+    year = quote.pilotage_year
+    left = grid.pilotage_days - pilotage_days_held(year, excluding=quote)
+    if left <= 0:
+        raise QuoteRefused(
+            f"Le pilotage {year} est déjà entièrement intégré dans des devis d'opérations : "
+            "il n'y a plus de jours à chiffrer."
+        )
+    if left == grid.pilotage_days:
+        line = tariffs.pilotage_line(year, grid)
+    else:
+        line = tariffs.pilotage_share_line(year, left, grid, code="pilotage")
+    row = _row(pricing.PricedLine(line, line.label))
+    row.pilotage_year = year
+    return [row]
 
 
 def generated_rows(quote: Quote, grid: tariffs.TariffGrid) -> list[QuoteLineRow]:
-    """The lines the rules give for this quote (DOMAIN.md 4):
-    - pilotage: 3 days at the day rate for the year;
-    - reserved or insertion market: its fixed items (with the SIAE sourced) and its annual
-      line;
-    - TCE operation: one package per subcontractor share (the shares are the lots);
-    - otherwise one package per lot by its planned hours, +2 days with an award criterion.
-    """
+    """The lines the rules give for this quote (``services.pricing``; DOMAIN.md 4)."""
     if quote.kind == QuoteKind.PILOTAGE:
-        return [_row(tariffs.pilotage_line(quote.pilotage_year, grid))]
-    operation: Operation = quote.operation
-    rows: list[QuoteLineRow] = []
-    for market in operation.markets:
-        prefix = f"Marché {market.reference} – "
-        if market.is_reserved:
-            fixed = tariffs.reserved_market_quote_lines(quote.sourced_siae, grid)
-            rows += [_row(line, prefix, market_id=market.id) for line in fixed]
-            annual = tariffs.reserved_market_annual_line(grid)
-            rows.append(_row(annual, prefix, market_id=market.id))
-            continue
-        if operation.is_tce:
-            continue  # the general contractor's lots are priced through the shares below
-        for lot in market.lots:
-            if lot.planned_hours is None and not lot.award_criterion:
-                continue  # no clause on this lot: nothing to price
-            label = f"{prefix}{lot.label}"
-            rows += _lot_rows(label, lot.planned_hours, lot.award_criterion, grid, lot_id=lot.id)
-    if operation.is_tce:
-        for share in operation.shares:
-            if share.hours:
-                label = f"Part TCE {share.company.name} ({share.trade_label})"
-                rows += _lot_rows(label, share.hours, False, grid, share_id=share.id)
-    return rows
+        return _pilotage_rows(quote, grid)
+    lines = pricing.operation_lines(quote.operation, grid, quote.sourced_siae)
+    return [_row(priced) for priced in lines]
+
+
+KEPT_CODES = frozenset({"manual", "pilotage_share"})
+"""Lines the AMOI added by hand, kept as they are when the lines are recalculated."""
 
 
 def regenerate_lines(quote: Quote) -> None:
@@ -161,7 +130,7 @@ def regenerate_lines(quote: Quote) -> None:
     completed = {  # "sur devis" lines of a lot or share, as the AMOI completed them
         (row.lot_id, row.share_id): row for row in quote.lines if row.code == "lot_manual"
     }
-    free = [_copy(row) for row in quote.lines if row.code == "manual"]
+    free = [_copy(row) for row in quote.lines if row.code in KEPT_CODES]
     fresh = generated_rows(quote, grid)
     rows = []
     for row in fresh:
@@ -184,14 +153,24 @@ def regenerate_lines(quote: Quote) -> None:
 
 def _copy(row: QuoteLineRow) -> QuoteLineRow:
     """A new row with the same content (the old one is deleted with the collection)."""
-    fields = ("code", "label", "quantity", "unit", "unit_amount", "amount", "manual")
-    return QuoteLineRow(
-        justification=row.justification,
-        lot_id=row.lot_id,
-        share_id=row.share_id,
-        market_id=row.market_id,
-        **{name: getattr(row, name) for name in fields},
+    fields = (
+        "code",
+        "label",
+        "quantity",
+        "unit",
+        "unit_amount",
+        "amount",
+        "manual",
+        "justification",
+        "lot_id",
+        "share_id",
+        "market_id",
+        "billing",
+        "period_start",
+        "period_end",
+        "pilotage_year",
     )
+    return QuoteLineRow(**{name: getattr(row, name) for name in fields})
 
 
 def set_manual_line(
@@ -222,8 +201,41 @@ def set_manual_line(
     return line
 
 
+def add_pilotage_share(quote: Quote, year: int, days: Decimal) -> QuoteLineRow:
+    """Fold part of the year's pilotage into this operation's quote (convention art. 7:
+    « dans un ou plusieurs devis d'opérations significatives de l'année »); the days of a
+    year never exceed the grid's pilotage days across all standing quotes."""
+    if quote.status != QuoteStatus.DRAFT:
+        raise QuoteRefused("Ce devis est figé : ses lignes ne peuvent plus changer.")
+    if quote.kind != QuoteKind.OPERATION:
+        raise QuoteRefused("Le pilotage s'intègre dans un devis d'opération.")
+    grid = grid_for_quote(quote.quote_date)
+    existing = [r for r in quote.lines if r.code == "pilotage_share" and r.pilotage_year == year]
+    held = pilotage_days_held(year) - sum((r.quantity for r in existing), Decimal(0))
+    left = grid.pilotage_days - held
+    if days > left:
+        raise QuoteRefused(
+            f"Il reste {number(left)} jour{'s' if left >= 2 else ''} de pilotage {year} à "
+            f"intégrer ({number(held)} déjà dans d'autres devis, sur "
+            f"{number(grid.pilotage_days)})."
+        )
+    try:
+        line = tariffs.pilotage_share_line(year, days, grid)
+    except ValueError as error:
+        raise QuoteRefused(str(error)) from error
+    for row in existing:
+        quote.lines.remove(row)
+    row = _row(pricing.PricedLine(line, line.label))
+    row.pilotage_year = year
+    row.position = len(quote.lines) + 1
+    quote.lines.append(row)
+    db.session.flush()
+    quote.total = tariffs.quote_total(quote.lines)
+    return row
+
+
 def remove_manual_line(quote: Quote, line: QuoteLineRow) -> None:
-    """Drop a free manual line of a draft; the total follows."""
+    """Drop a free manual line (or a pilotage part) of a draft; the total follows."""
     if quote.status != QuoteStatus.DRAFT:
         raise QuoteRefused("Ce devis est figé : ses lignes ne peuvent plus changer.")
     quote.lines.remove(line)
@@ -282,6 +294,24 @@ def submit(quote: Quote, user: User) -> None:
             "Complétez d'abord les lignes sur devis (jours et justification) : "
             + " ; ".join(missing)
         )
+    operation = quote.operation
+    if quote.kind == QuoteKind.OPERATION and operation is not None and operation.is_tce:
+        split = tce.split_of(operation)
+        if split is None or not split.is_validated:
+            state = split.status_label if split else "à préparer"
+            raise QuoteRefused(
+                f"La répartition des heures entre corps d'état n'est pas validée (elle est "
+                f"« {state} ») : le devis se construit sur la répartition validée par "
+                "l'entreprise générale, l'AMOI et l'acheteur."
+            )
+    for year in {r.pilotage_year for r in quote.lines if r.pilotage_year is not None}:
+        held = pilotage_days_held(year)
+        grid = grid_for_quote(quote.quote_date)
+        if held > grid.pilotage_days:
+            raise QuoteRefused(
+                f"Les devis en cours totalisent {number(held)} jours de pilotage {year}, "
+                f"au-delà des {number(grid.pilotage_days)} jours prévus."
+            )
     grid = grid_for_quote(quote.quote_date)
     _move(quote, "submit", user)
     quote.grid_code = grid.code
@@ -291,15 +321,28 @@ def submit(quote: Quote, user: User) -> None:
     audit.record("quote.submitted", quote, detail=f"number={quote.number}", actor=user)
 
 
+def split_total(quote: Quote) -> Decimal:
+    """The part of the quote invoiced 50/50 (packages, fixed items, manual lines)."""
+    return tariffs.billed_total(quote.lines, tariffs.Billing.SPLIT)
+
+
+def deposit_of(quote: Quote) -> tariffs.Milestone | None:
+    """The deposit the CCVG's validation issues, or None (a pilotage quote has none)."""
+    if quote.kind == QuoteKind.PILOTAGE or not split_total(quote):
+        return None
+    return tariffs.payment_schedule(split_total(quote))[0]
+
+
 def approve(quote: Quote, user: User, today: date) -> Invoice | None:
-    """The CCVG validates: an operation's deposit invoice (50 %) is issued at once; a
-    pilotage quote waits for the annual report (DOMAIN.md 4.3)."""
+    """The CCVG validates: an operation's deposit invoice (50 % of its split part) is issued
+    at once; a pilotage quote waits for the annual report (convention art. 7; DOMAIN.md
+    4.3)."""
     _move(quote, "approve", user)
     quote.decided_by_id, quote.decided_at = user.id, utcnow()
     audit.record("quote.approved", quote, actor=user)
-    if quote.kind == QuoteKind.PILOTAGE:
+    deposit = deposit_of(quote)
+    if deposit is None:
         return None
-    deposit = tariffs.payment_schedule(quote.total)[0]
     _move(quote, "invoice_deposit", user)
     return issue_invoice(quote, InvoiceKind.DEPOSIT, deposit, today, user)
 
@@ -336,6 +379,8 @@ def revise(quote: Quote, user: User, today: date) -> Quote:
     for line in quote.lines:
         if line.code == "manual":
             set_manual_line(fresh, None, line.quantity, line.justification, line.label)
+        elif line.code == "pilotage_share":
+            add_pilotage_share(fresh, line.pilotage_year, line.quantity)
         elif line.code == "lot_manual" and not line.needs_input:
             target = placeholders.get((line.lot_id, line.share_id))
             if target is not None:  # the AMOI's days carry over; it may change them
@@ -345,20 +390,89 @@ def revise(quote: Quote, user: User, today: date) -> Quote:
 
 
 def deliver_report(quote: Quote, user: User, delivered_on: date) -> Invoice:
-    """The final report of the operation (or the annual report of a pilotage quote) is
-    delivered: the balance (or the whole pilotage amount) is invoiced (DOMAIN.md 4.3)."""
+    """The operation's final report is delivered: the balance of the split part is invoiced
+    (convention art. 7; DOMAIN.md 4.3). The pilotage is invoiced on the annual report
+    (``deliver_annual_report``), a reserved market's year on its annual report
+    (``invoice_reserved_year``)."""
     if quote.kind == QuoteKind.PILOTAGE:
-        _move(quote, "invoice_full", user)
-        milestone = tariffs.pilotage_payment_schedule(quote.total)[0]
-        kind = InvoiceKind.FULL
-    else:
-        _move(quote, "invoice_balance", user)
-        deposit_invoice = next((i for i in quote.invoices if i.kind == InvoiceKind.DEPOSIT), None)
-        schedule = tariffs.payment_schedule(quote.total)
-        milestone = schedule[1]
-        if deposit_invoice is not None and deposit_invoice.amount != schedule[0].amount:
-            raise QuoteRefused("L'acompte facturé ne correspond plus au devis.")
-        kind = InvoiceKind.BALANCE
+        raise QuoteRefused("Un devis de pilotage se facture à la remise du bilan annuel.")
+    _move(quote, "invoice_balance", user)
+    deposit_invoice = next((i for i in quote.invoices if i.kind == InvoiceKind.DEPOSIT), None)
+    schedule = tariffs.payment_schedule(split_total(quote))
+    if deposit_invoice is not None and deposit_invoice.amount != schedule[0].amount:
+        raise QuoteRefused("L'acompte facturé ne correspond plus au devis.")
     quote.report_delivered_on = delivered_on
     audit.record("quote.report_delivered", quote, actor=user)
-    return issue_invoice(quote, kind, milestone, delivered_on, user)
+    return issue_invoice(quote, InvoiceKind.BALANCE, schedule[1], delivered_on, user)
+
+
+def pilotage_years_due(quote: Quote) -> list[int]:
+    """Years whose pilotage lines on this quote are not invoiced yet."""
+    return sorted(
+        {
+            row.pilotage_year
+            for row in quote.lines
+            if row.billing == tariffs.Billing.ANNUAL_REPORT
+            and row.invoice_id is None
+            and row.pilotage_year is not None
+        }
+    )
+
+
+def _bill_lines(
+    quote: Quote,
+    rows: list[QuoteLineRow],
+    kind: InvoiceKind,
+    label: str,
+    issued_on: date,
+    user: User,
+) -> Invoice:
+    amount = tariffs.quote_total(rows)
+    milestone = tariffs.Milestone(kind.value, label, Decimal("1"), amount)
+    invoice = issue_invoice(quote, kind, milestone, issued_on, user, label=label)
+    for row in rows:
+        row.invoice_id = invoice.id
+    return invoice
+
+
+def deliver_annual_report(quote: Quote, year: int, user: User, delivered_on: date) -> Invoice:
+    """The annual report of ``year`` is delivered: the pilotage days of that year on this
+    quote are invoiced in full (convention art. 7; DOMAIN.md 4.3)."""
+    if not quote.is_approved:
+        raise QuoteRefused("Le devis doit d'abord être validé par la CCVG.")
+    rows = [
+        row
+        for row in quote.lines
+        if row.billing == tariffs.Billing.ANNUAL_REPORT
+        and row.pilotage_year == year
+        and row.invoice_id is None
+    ]
+    if not rows:
+        raise QuoteRefused(f"Ce devis n'a pas de pilotage {year} à facturer.")
+    if quote.kind == QuoteKind.PILOTAGE:
+        _move(quote, "invoice_full", user)
+        quote.report_delivered_on = delivered_on
+    audit.record("quote.annual_report_delivered", quote, detail=f"year={year}", actor=user)
+    label = f"Pilotage annuel {year}, à la remise du bilan annuel – devis {quote.number}"
+    return _bill_lines(quote, rows, InvoiceKind.FULL, label, delivered_on, user)
+
+
+def invoice_reserved_year(
+    quote: Quote, line: QuoteLineRow, user: User, delivered_on: date
+) -> Invoice:
+    """A reserved market's annual report is delivered: that year's annual part (1 000 €) is
+    invoiced (annexe 2: « par an et par marché »; DOMAIN.md 4.2)."""
+    if not quote.is_approved:
+        raise QuoteRefused("Le devis doit d'abord être validé par la CCVG.")
+    if line.billing != tariffs.Billing.YEARLY or line.quote_id != quote.id:
+        raise QuoteRefused("Cette ligne ne se facture pas à l'année.")
+    if line.invoice_id is not None:
+        raise QuoteRefused("Cette année de suivi est déjà facturée.")
+    if line.period_start is not None and delivered_on < line.period_start:
+        raise QuoteRefused(
+            f"Cette année d'exécution commence le {line.period_start:%d/%m/%Y} : son bilan "
+            "ne peut pas être remis avant."
+        )
+    audit.record("quote.reserved_year_delivered", quote, detail=f"line={line.id}", actor=user)
+    label = f"{line.label} – devis {quote.number}"
+    return _bill_lines(quote, [line], InvoiceKind.ANNUAL, label, delivered_on, user)

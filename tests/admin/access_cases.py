@@ -24,10 +24,13 @@ SETTINGS_ENDPOINTS = (
     "admin.amendment_create",
     "admin.amendment_edit",
     "admin.billing_settings",
+    "admin.termination_create",
+    "admin.termination_withdraw",
 )
 expect(*SETTINGS_ENDPOINTS, roles=(Role.FACILITATOR,), admin=True)
 exempt_cross_org(
     "avenants belong to the convention, not to an organisation: facilitator admins see them "
     "all and every other role gets 403 (role matrix)",
     "admin.amendment_edit",
+    "admin.termination_withdraw",
 )

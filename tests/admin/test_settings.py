@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from portal.admin.settings_forms import BillingForm
 from portal.models import Amendment, AuditEvent, OrgKind, Setting
+from portal.services.convention import convention_periods
 from portal.services.invoices import PAYEE_FIELDS
-from portal.services.quotes import convention_periods
 from tests.conftest import HTMX, text_of
 from tests.factories import make_admin, make_user
 

@@ -19,7 +19,13 @@ expect(
     "markets.calculator",
     "markets.share_create",
     "markets.share_delete",
+    "markets.tce_split_hours",
     roles=(Role.FACILITATOR,),
+)
+expect(
+    "markets.tce_split",
+    "markets.tce_split_action",
+    roles=(Role.FACILITATOR, Role.BUYER, Role.COMPANY),
 )
 exempt_cross_org(
     "the AMOI prepares every buyer's operations (DESIGN.md 4.3); other roles get 403",
@@ -31,6 +37,7 @@ exempt_cross_org(
     "markets.lot_edit",
     "markets.share_create",
     "markets.share_delete",
+    "markets.tce_split_hours",
 )
 
 
@@ -83,3 +90,42 @@ def structure_reads_other_structure_lot(world):
 def commune_reads_other_commune_lot(world):
     lot = make_lot(make_market(make_operation(world.other_commune)), holder=world.company)
     return CrossOrgCase(world.users["buyer_commune"], {"lot_id": lot.id}, _lot_state(lot.id))
+
+
+def _tce_operation(buyer, contractor):
+    from portal.services import tce
+
+    op = make_operation(buyer, is_tce=True, tce_hours=1000)
+    op.general_contractor = contractor
+    db.session.flush()
+    split = tce.ensure_split(op)
+    db.session.commit()
+    return op, split
+
+
+def _split_state(split_id):
+    from portal.models import TceSplit
+
+    return lambda: db.session.execute(
+        select(TceSplit.status, TceSplit.version).where(TceSplit.id == split_id)
+    ).one()
+
+
+@cross_org("markets.tce_split", "markets.tce_split_action")
+def company_reads_another_contractors_split(world):
+    op, split = _tce_operation(world.commune, world.other_company)
+    return CrossOrgCase(
+        world.users["company"],
+        {"operation_id": op.id, "action": "accept"},
+        _split_state(split.id),
+    )
+
+
+@cross_org("markets.tce_split", "markets.tce_split_action")
+def commune_reads_other_commune_split(world):
+    op, split = _tce_operation(world.other_commune, world.company)
+    return CrossOrgCase(
+        world.users["buyer_commune"],
+        {"operation_id": op.id, "action": "validate_buyer"},
+        _split_state(split.id),
+    )

@@ -28,6 +28,9 @@ expect(
     "quotes.submit",
     "quotes.revise",
     "quotes.deliver",
+    "quotes.annual_report",
+    "quotes.reserved_year",
+    "quotes.add_pilotage",
     "quotes.invoice_paid",
     roles=(Role.FACILITATOR,),
 )
@@ -41,6 +44,9 @@ exempt_cross_org(
     "quotes.submit",
     "quotes.revise",
     "quotes.deliver",
+    "quotes.annual_report",
+    "quotes.reserved_year",
+    "quotes.add_pilotage",
     "quotes.invoice_paid",
 )
 

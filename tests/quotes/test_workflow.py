@@ -236,7 +236,12 @@ def test_pilotage_is_invoiced_in_full_on_the_annual_report(login_as, db):
     assert _post(login_as(w["ccvg_user"]), f"/devis/{quote.id}/valider", quote).status_code == 303
     db.session.refresh(quote)
     assert quote.status == "approved" and not quote.invoices
-    _post(login_as(w["amoi_user"]), f"/devis/{quote.id}/bilan", quote, delivered_on="2025-01-20")
+    amoi = login_as(w["amoi_user"])
+    page = text_of(amoi.get(f"/devis/{quote.id}"))
+    assert "Acompte" not in page and "acompte" not in page  # no deposit on a pilotage quote
+    final = _post(amoi, f"/devis/{quote.id}/bilan", quote, delivered_on="2025-01-20")
+    assert final.status_code == 409  # a pilotage quote has no final report
+    _post(amoi, f"/devis/{quote.id}/bilan-annuel", quote, year="2024", delivered_on="2025-01-20")
     db.session.refresh(quote)
     (invoice,) = quote.invoices
     assert (invoice.kind, invoice.amount, invoice.share) == (
@@ -245,6 +250,11 @@ def test_pilotage_is_invoiced_in_full_on_the_annual_report(login_as, db):
         Decimal("1"),
     )
     assert invoice.number == "FAC-2025-0001"
+    assert quote.status == "invoiced_balance" and quote.status_label == "Facturé"
+    paid = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "2025-02-10"})
+    assert paid.status_code == 303
+    db.session.refresh(quote)
+    assert quote.status == "settled" and quote.status_label == "Soldé"
 
 
 def test_manual_lines_through_the_screen(login_as, db):

@@ -1,0 +1,261 @@
+"""The TCE split page: the AMOI prepares the hours per trade, the general contractor accepts
+or comments the split of its own lot, the AMOI then the buyer validate it (DOMAIN.md 2;
+convention annexe 2: each share is then priced as one lot).
+
+The page is read by the AMOI, the operation's buyers and the general contractor (scope rule
+of ``TceSplit``); each button follows its predicate, and the URL refuses what the button
+hides. AMOI prices are shown to the AMOI and the buyers only.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import audit
+from portal.access import (
+    Role,
+    allow,
+    can_answer_split,
+    can_prepare_split,
+    can_reopen_split,
+    can_validate_split,
+    get_or_404,
+    is_facilitator,
+    scoped,
+)
+from portal.clock import today
+from portal.documents import notifications
+from portal.extensions import db
+from portal.markets import bp
+from portal.markets.forms import ShareForm
+from portal.models import Operation, SubcontractorShare, TceSplit
+from portal.rules.hours import TRADES
+from portal.rules.workflow import TransitionNotAllowed
+from portal.services import pricing, tce
+from portal.services.tce import SplitRefused
+
+
+def int_arg_value(text: str | None) -> int | None:
+    """A non-negative integer typed in ASCII digits, else None (``²`` is not a number)."""
+    text = (text or "").strip()
+    if not text or len(text) > 9 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
+ACTIONS = {
+    "propose": ("Proposer la répartition à l'entreprise générale", can_prepare_split),
+    "accept": ("Accepter la répartition", can_answer_split),
+    "comment": ("Renvoyer à l'AMOI avec une remarque", can_answer_split),
+    "validate_amoi": ("Valider la répartition (AMOI)", can_validate_split),
+    "validate_buyer": ("Valider la répartition (maître d'ouvrage)", can_validate_split),
+    "reopen": ("Rouvrir la répartition pour la modifier", can_reopen_split),
+}
+DONE = {
+    "propose": "La répartition est proposée à l'entreprise générale.",
+    "accept": "Vous avez accepté la répartition : l'AMOI et le maître d'ouvrage vont la valider.",
+    "comment": "Votre remarque est transmise à l'AMOI, qui va revoir la répartition.",
+    "validate_amoi": "Répartition validée par l'AMOI : le maître d'ouvrage doit la valider.",
+    "validate_buyer": "La répartition est validée : le devis peut être construit sur elle.",
+    "reopen": "La répartition est rouverte : elle devra être proposée et validée à nouveau.",
+}
+
+
+def split_or_404(operation_id: int) -> TceSplit:
+    """The operation's split if the user may see it (scoped), else 404."""
+    split = db.session.scalars(
+        scoped(TceSplit)
+        .where(TceSplit.operation_id == operation_id)
+        .options(joinedload(TceSplit.operation))
+    ).first()
+    if split is None:
+        abort(404)
+    return split
+
+
+def _page(split_id_operation: int):
+    return redirect(url_for("markets.tce_split", operation_id=split_id_operation), code=303)
+
+
+@bp.route("/operations/<int:operation_id>/repartition-tce")
+@allow(Role.FACILITATOR, Role.BUYER, Role.COMPANY)
+def tce_split(operation_id: int):
+    split = split_or_404(operation_id)
+    operation = split.operation
+    shares = db.session.scalars(
+        select(SubcontractorShare)
+        .where(SubcontractorShare.operation_id == operation.id)
+        .options(joinedload(SubcontractorShare.company))
+        .order_by(SubcontractorShare.id)
+    ).all()
+    show_prices = g.role in (Role.FACILITATOR, Role.BUYER)
+    prices, grid_info = {}, None
+    if show_prices:
+        grid_info = pricing.pricing_grid(operation, today())
+        _lots, prices = pricing.lot_prices(operation, grid_info.grid)
+    actions = [
+        (action, label) for action, (label, allowed) in ACTIONS.items() if allowed(g.user, split)
+    ]
+    return render_template(
+        "markets/tce_split.html",
+        split=split,
+        op=operation,
+        shares=shares,
+        weights={share.id: tce.share_weight(share) for share in shares},
+        labour={
+            share.id: TRADES[share.trade].labour_share for share in shares if share.trade in TRADES
+        },
+        prices=prices,
+        grid_info=grid_info,
+        total_price=pricing.tce_total(prices) if prices else None,
+        award=pricing.operation_award_criterion(operation),
+        actions=actions,
+        can_prepare=can_prepare_split(g.user, split),
+        share_form=ShareForm(),
+        show_operation_link=g.role in (Role.FACILITATOR, Role.BUYER),
+    )
+
+
+def _check_version(split: TceSplit) -> None:
+    seen = int_arg_value(request.form.get("version"))
+    if seen != split.version:
+        _stale(split)
+
+
+def _stale(split: TceSplit) -> None:
+    db.session.rollback()
+    who = split.last_changed_by.name if split.last_changed_by else "un autre utilisateur"
+    abort(
+        409,
+        description=(
+            f"La répartition a été modifiée par {who} pendant que vous la consultiez : elle "
+            f"est maintenant « {split.status_label} ». Rechargez la page."
+        ),
+    )
+
+
+@bp.route("/operations/<int:operation_id>/repartition-tce/<action>", methods=["POST"])
+@allow(Role.FACILITATOR, Role.BUYER, Role.COMPANY)
+def tce_split_action(operation_id: int, action: str):
+    split = split_or_404(operation_id)
+    if action not in ACTIONS:
+        abort(404)
+    _check_version(split)
+    _label, allowed = ACTIONS[action]
+    if not allowed(g.user, split):
+        audit.record("access.refused", split, detail=f"split.{action}")
+        db.session.commit()
+        abort(403, description="Cette étape de la répartition ne vous revient pas à ce stade.")
+    if action == "validate_amoi" and not is_facilitator(g.user):
+        abort(403)
+    if action == "validate_buyer" and g.role is not Role.BUYER:
+        abort(403)
+    try:
+        tce.act(split, action, g.user, request.form.get("comment", ""))
+        db.session.commit()
+    except StaleDataError:
+        _stale(split)
+    except (SplitRefused, TransitionNotAllowed) as refused:
+        db.session.rollback()
+        message = str(refused)
+        if isinstance(refused, TransitionNotAllowed):
+            message = (
+                f"Cette étape n'est pas possible : la répartition est « {split.status_label} »."
+            )
+        abort(409, description=message)
+    notifications.split_changed(split, action)
+    flash(DONE[action], "success")
+    return _page(operation_id)
+
+
+@bp.route("/operations/<int:operation_id>/repartition-tce/heures", methods=["POST"])
+@allow(Role.FACILITATOR)
+def tce_split_hours(operation_id: int):
+    split = split_or_404(operation_id)
+    _check_version(split)
+    operation = split.operation
+    try:
+        if request.form.get("recompute"):
+            tce.require_draft(operation)
+            tce.propose_hours(operation)
+            audit.record("split.hours_proposed", operation)
+            message = "Les heures sont proposées au prorata du montant × part de main-d'œuvre."
+        else:
+            hours = {}
+            for share in operation.shares:
+                value = int_arg_value(request.form.get(f"hours-{share.id}"))
+                if value is None:
+                    raise SplitRefused(
+                        f"Saisissez un nombre entier d'heures pour {share.company.name} "
+                        f"({share.trade_label})."
+                    )
+                hours[share.id] = value
+            tce.set_hours(operation, hours, g.user)
+            message = "Les heures par corps d'état sont enregistrées."
+        split.last_changed_by_id = g.user.id
+        db.session.commit()
+    except StaleDataError:
+        _stale(split)
+    except SplitRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return _page(operation_id)
+    flash(message, "success")
+    return _page(operation_id)
+
+
+# --- shares (the AMOI, while the split is in draft) ----------------------------------------
+
+
+@bp.route("/operations/<int:operation_id>/parts", methods=["POST"])
+@allow(Role.FACILITATOR)
+def share_create(operation_id: int):
+    op = get_or_404(Operation, operation_id)
+    if not op.is_tce:
+        abort(409, description="Seule une opération TCE a des parts de sous-traitants.")
+    try:
+        tce.require_draft(op)
+    except SplitRefused as refused:
+        abort(409, description=str(refused))
+    form = ShareForm()
+    if not form.validate():
+        messages = " ".join(e for errors in form.errors.values() for e in errors)
+        flash(f"La part n'a pas été ajoutée : {messages}", "error")
+        return _page(op.id)
+    share = SubcontractorShare(
+        operation=op,
+        company_id=int(form.company_id.data),
+        trade=form.trade.data,
+        amount_excl_tax=form.amount_excl_tax.data,
+    )
+    db.session.add(share)
+    db.session.flush()
+    db.session.refresh(op, ["shares"])
+    tce.ensure_split(op)
+    tce.propose_hours(op)
+    audit.record("share.created", share, detail=f"operation={op.id}")
+    db.session.commit()
+    flash("La part du sous-traitant a été ajoutée et les heures proposées à nouveau.", "success")
+    return _page(op.id)
+
+
+@bp.route("/parts/<int:share_id>/supprimer", methods=["POST"])
+@allow(Role.FACILITATOR)
+def share_delete(share_id: int):
+    share = get_or_404(SubcontractorShare, share_id)
+    op = share.operation
+    try:
+        tce.require_draft(op)
+    except SplitRefused as refused:
+        abort(409, description=str(refused))
+    audit.record("share.deleted", share, detail=f"operation={op.id}")
+    db.session.delete(share)
+    db.session.flush()
+    db.session.refresh(op, ["shares"])
+    tce.propose_hours(op)
+    db.session.commit()
+    flash("La part a été supprimée et les heures proposées à nouveau.", "success")
+    return _page(op.id)
