@@ -11,11 +11,12 @@ from portal.clock import today
 from portal.reference import bp
 from portal.rules import deadlines, eligibility, hours, tariffs
 from portal.services.convention import convention_periods
+from portal.services.convention import grids as all_grids
 
 
-def _grid_in_force(day):
+def _grid_in_force(day, grids):
     try:
-        return tariffs.grid_for(day, tariffs.DEFAULT_GRIDS)
+        return tariffs.grid_for(day, grids)
     except tariffs.NoTariffForDate:
         return None
 
@@ -24,7 +25,8 @@ def _grid_in_force(day):
 @allow(*Role)
 def rules():
     day = today()
-    grids = sorted(tariffs.DEFAULT_GRIDS, key=lambda g: g.valid_from, reverse=True)
+    known = all_grids()  # the convention's and those avenants brought
+    grids = sorted(known, key=lambda g: g.valid_from, reverse=True)
     # The convention's own period and those added by avenant (recorded by the AMOI).
     periods = sorted(convention_periods(), key=lambda p: p.start)
     example = hours.insertion_hours(
@@ -34,7 +36,7 @@ def rules():
         "reference/rules.html",
         day=day,
         grids=grids,
-        grid_in_force=_grid_in_force(day),
+        grid_in_force=_grid_in_force(day, known),
         periods=periods,
         period_in_force=deadlines.convention_period_for(day, periods),
         tariffs=tariffs,

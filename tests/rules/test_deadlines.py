@@ -288,3 +288,25 @@ def test_dates_must_be_dates(bad):
 def test_add_business_days_refuses_non_integer_count():
     with pytest.raises(ValueError):
         add_business_days(date(2026, 7, 13), 1.5)
+
+
+# -- Termination (art. 6) -------------------------------------------------------------------
+
+
+def test_a_termination_ends_the_periods_the_day_before_it_takes_effect():
+    from portal.rules.deadlines import ConventionPeriod, notice_end, periods_after_termination
+
+    periods = [
+        ConventionPeriod("c", "Convention", date(2022, 1, 1), date(2024, 12, 31)),
+        ConventionPeriod("a1", "Avenant 1", date(2025, 1, 1), date(2027, 12, 31), "Avenant n°1"),
+        ConventionPeriod("a2", "Avenant 2", date(2028, 1, 1), date(2030, 12, 31), "Avenant n°2"),
+    ]
+    effective = notice_end(date(2026, 11, 30))  # 3 months' notice
+    assert effective == date(2027, 2, 28)
+    kept = periods_after_termination(periods, effective)
+    assert [(p.code, p.start, p.end) for p in kept] == [
+        ("c", date(2022, 1, 1), date(2024, 12, 31)),
+        ("a1", date(2025, 1, 1), date(2027, 2, 27)),
+    ]
+    assert kept[1].amendment == "Avenant n°1"
+    assert periods_after_termination(periods, None) == periods

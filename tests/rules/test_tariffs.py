@@ -1,8 +1,9 @@
 """Tariff grids, packages, quote lines and payment schedules (DOMAIN.md 4)."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -327,3 +328,141 @@ def test_pilotage_paid_in_full_on_the_annual_report():
         D("1"),
         D("1500.00"),
     )
+
+
+# -- Billing, reserved years, pilotage parts, avenant grids (issue 8) ----------------------
+
+
+def test_reserved_annual_line_is_billed_yearly_and_pilotage_on_the_annual_report():
+    from portal.rules.tariffs import Billing
+
+    assert reserved_market_annual_line(CONVENTION_2022).billing == Billing.YEARLY
+    assert pilotage_line(2026, CONVENTION_2022).billing == Billing.ANNUAL_REPORT
+    assert all(
+        line.billing == Billing.SPLIT
+        for line in (
+            *lot_quote_lines(1000, True, CONVENTION_2022),
+            *reserved_market_quote_lines(2, CONVENTION_2022),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years"),
+    [
+        (date(2026, 3, 1), date(2027, 2, 28), 1),  # exactly one year
+        (date(2026, 3, 1), date(2027, 3, 1), 2),  # one day more: a second (short) year
+        (date(2026, 3, 1), date(2030, 2, 28), 4),  # a 4-year market owes 4 annual parts
+        (date(2026, 1, 31), date(2026, 1, 31), 1),
+        (date(2024, 2, 29), date(2026, 2, 27), 2),  # from a leap day, clamped
+    ],
+)
+def test_execution_years_are_12_month_periods(start, end, years):
+    from portal.rules.tariffs import execution_years
+
+    periods = execution_years(start, end)
+    assert len(periods) == years
+    assert periods[0].start == start and periods[-1].end == end
+    assert [p.index for p in periods] == list(range(1, years + 1))
+    for previous, current in pairwise(periods):
+        assert current.start == previous.end + timedelta(days=1)
+
+
+def test_execution_years_refuse_an_end_before_the_start():
+    from portal.rules.tariffs import execution_years
+
+    with pytest.raises(ValueError, match="précède"):
+        execution_years(date(2026, 3, 1), date(2026, 2, 1))
+
+
+def test_two_reserved_markets_owe_the_fixed_part_once_and_1000_per_market_and_year():
+    """The issue's worked example: 2 reserved markets of one year each, 2 SIAE sourced:
+    250 + 2 × 200 + 250 + 500 + 500 = 1 900 € once, plus 2 × 1 000 € = 3 900 €
+    (not 5 800 €). The 1 900 € are split 50/50, each 1 000 € is invoiced on its year."""
+    from portal.rules.tariffs import billed_total, quote_schedule
+
+    lines = [
+        *reserved_market_quote_lines(2, CONVENTION_2022),
+        reserved_market_annual_line(CONVENTION_2022),
+        reserved_market_annual_line(CONVENTION_2022),
+    ]
+    assert quote_total(lines) == D("3900.00")
+    assert billed_total(lines, "split") == D("1900.00")
+    schedule = quote_schedule(lines)
+    assert [(m.code, m.amount) for m in schedule] == [
+        ("deposit", D("950.00")),
+        ("balance", D("950.00")),
+        ("annual_follow_up", D("1000.00")),
+        ("annual_follow_up", D("1000.00")),
+    ]
+    assert sum(m.amount for m in schedule) == quote_total(lines)
+
+
+def test_a_pilotage_quote_schedule_has_no_deposit():
+    from portal.rules.tariffs import quote_schedule
+
+    (milestone,) = quote_schedule([pilotage_line(2026, CONVENTION_2022)])
+    assert milestone.code == "annual_report" and milestone.amount == D("1500.00")
+    assert "acompte" not in milestone.label.lower()
+
+
+@pytest.mark.parametrize(
+    ("days", "amount", "label"),
+    [
+        (D("1.5"), D("750.00"), "Part du pilotage annuel 2026 (1,5 jour"),
+        (D("0.5"), D("250.00"), "Part du pilotage annuel 2026 (0,5 jour"),
+        (D("3"), D("1500.00"), "Pilotage annuel 2026 (3 jours"),
+    ],
+)
+def test_pilotage_share_lines(days, amount, label):
+    from portal.rules.tariffs import Billing, pilotage_share_line
+
+    line = pilotage_share_line(2026, days, CONVENTION_2022)
+    assert line.amount == amount and line.label.startswith(label)
+    assert line.billing == Billing.ANNUAL_REPORT
+
+
+@pytest.mark.parametrize("days", [D("0"), D("3.5"), D("0.3"), D("-1"), D("NaN")])
+def test_pilotage_share_refuses_bad_days(days):
+    from portal.rules.tariffs import pilotage_share_line
+
+    with pytest.raises(ValueError, match="Jours de pilotage invalides"):
+        pilotage_share_line(2026, days, CONVENTION_2022)
+
+
+def test_an_avenant_grid_round_trips_through_plain_data():
+    from portal.rules.tariffs import grid_as_data, grid_from_data
+
+    data = grid_as_data(CONVENTION_2022)
+    grid = grid_from_data("amendment_1", "Avenant n°1", date(2026, 1, 1), data)
+    assert grid.brackets == CONVENTION_2022.brackets
+    assert grid.reserved_fixed_items == CONVENTION_2022.reserved_fixed_items
+    assert (grid.day_rate, grid.pilotage_days, grid.valid_from) == (
+        D("500.00"),
+        D("3"),
+        date(2026, 1, 1),
+    )
+    dearer = {
+        **data,
+        "day_rate": "550",
+        "brackets": [[1, 455, "1.5", "825"], *data["brackets"][1:]],
+    }
+    grid = grid_from_data("amendment_2", "Avenant n°2", date(2027, 1, 1), dearer)
+    assert lot_package(300, grid).amount == D("825.00")
+    assert grid_for(date(2027, 3, 1), (CONVENTION_2022, grid)) is grid
+    assert grid_for(date(2026, 12, 31), (CONVENTION_2022, grid)) is CONVENTION_2022
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"brackets": [[1, 455, "1.5", "750"], [460, 1820, "2.5", "1250"]]}, "sans trou"),
+        ({"day_rate": "-1"}, "positif"),
+        ({"day_rate": "abc"}, "nombre attendu"),
+    ],
+)
+def test_an_incoherent_avenant_grid_is_refused_in_french(change, message):
+    from portal.rules.tariffs import grid_as_data, grid_from_data
+
+    with pytest.raises(ValueError, match=message):
+        grid_from_data("x", "x", date(2026, 1, 1), {**grid_as_data(CONVENTION_2022), **change})
