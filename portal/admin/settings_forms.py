@@ -49,7 +49,10 @@ class AmendmentForm(Form):
     grid_from = FrenchDateField(
         "Nouveaux prix applicables à partir du",
         validators=[Optional()],
-        description="Les devis datés de ce jour ou après utilisent la nouvelle grille.",
+        description=(
+            "Les devis datés de ce jour ou après utilisent la nouvelle grille ; vide, le début "
+            "de la période de l'avenant."
+        ),
     )
     day_rate = FrenchDecimalField("Taux journalier AMOI (€)", validators=[Optional()])
     bracket1_max = IntegerField("Tranche 1 : jusqu'à (heures)", validators=[Optional()])
@@ -175,6 +178,8 @@ class AmendmentForm(Form):
         if not self.has_grid.data:
             return True
         ok = True
+        if self.grid_from.data is None and not self.grid_from.errors:
+            self.grid_from.data = self.period_start.data  # by default, from the avenant's start
         if self.grid_from.data is None:
             self.grid_from.errors = [*self.grid_from.errors, "Saisissez la date des nouveaux prix."]
             ok = False

@@ -349,3 +349,62 @@ def test_audit_page_labels_the_new_actions(login_as):
     html = text_of(client.get("/admin/journal"))
     assert "Avenant enregistré" in html
     assert "Coordonnées de facturation modifiées" in html
+
+
+# --- an avenant's price grid (issue 8) ---------------------------------------------------------
+
+GRID_FIELDS = {
+    "has_grid": "y",
+    "day_rate": "550",
+    "bracket1_max": "455",
+    "bracket1_days": "1,5",
+    "bracket1_amount": "825",
+    "bracket2_max": "1820",
+    "bracket2_days": "2,5",
+    "bracket2_amount": "1375",
+    "bracket3_max": "3640",
+    "bracket3_days": "4",
+    "bracket3_amount": "2200",
+    "award_criterion_days": "2",
+    "calibration": "250",
+    "sourcing": "200",
+    "dce_support": "250",
+    "analysis": "500",
+    "kickoff": "500",
+    "reserved_annual_amount": "1000",
+    "pilotage_days": "3",
+}
+
+
+def test_an_avenant_brings_a_grid_used_from_its_start_then_locked(app, db, login_as):
+    from decimal import Decimal
+
+    from portal.models import QuoteKind
+    from portal.services import quotes as service
+    from tests.factories import make_org
+    from tests.quotes.builders import priced_operation
+
+    admin = make_admin()
+    client = login_as(admin)
+    holes = client.post_form(
+        "/admin/avenants/nouveau", {**AVENANT, **GRID_FIELDS, "bracket2_max": "400"}
+    )
+    assert holes.status_code == 422 and "Grille incohérente" in text_of(holes)
+    created = client.post_form("/admin/avenants/nouveau", {**AVENANT, **GRID_FIELDS})
+    assert created.status_code == 303
+    amendment = db.session.scalars(select(Amendment)).one()
+    assert amendment.grid_from == date(2025, 1, 1)  # empty: the avenant's start
+    assert "Nouvelle grille à partir du 01/01/2025" in text_of(client.get("/admin/avenants"))
+    operation = priced_operation(make_org(OrgKind.BUYER), hours=(300,))
+    quote = service.create_quote(
+        kind=QuoteKind.OPERATION, quote_date=date(2025, 5, 5), user=admin, operation=operation
+    )
+    assert quote.total == Decimal("825.00")
+    service.submit(quote, admin)
+    db.session.commit()
+    assert "Avenant n°1 – grille du 01/01/2025" in text_of(client.get(f"/devis/{quote.id}"))
+    locked = client.post_form(
+        f"/admin/avenants/{amendment.id}/modifier", {**AVENANT, **GRID_FIELDS, "day_rate": "600"}
+    )
+    assert locked.status_code == 422
+    assert f"déjà servi au devis {quote.number}" in text_of(locked)
