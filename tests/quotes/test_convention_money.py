@@ -46,6 +46,25 @@ def _reserved_operation(buyer, *, markets=2, years=(1, 1)):
     return operation
 
 
+def _avenant_grid(grid_from: date, *, day_rate: str, first_bracket: str | None = None) -> None:
+    """A renewal 2025-2027 whose avenant brings a grid from ``grid_from``."""
+    data = tariffs.grid_as_data(tariffs.CONVENTION_2022)
+    data["day_rate"] = day_rate
+    if first_bracket:
+        data["brackets"][0] = [1, 455, "1.5", first_bracket]
+    _db.session.add(
+        Amendment(
+            reference="Avenant n°1",
+            label="Renouvellement 2025-2027",
+            period_start=date(2025, 1, 1),
+            period_end=date(2027, 12, 31),
+            grid=data,
+            grid_from=grid_from,
+        )
+    )
+    _db.session.commit()
+
+
 def _quote(operation, amoi, **kwargs):
     quote = service.create_quote(
         kind=QuoteKind.OPERATION,
@@ -206,20 +225,7 @@ def test_a_tce_quote_cannot_be_submitted_before_the_split_is_validated(db):
 def test_an_avenant_grid_prices_quotes_from_its_date(db):
     """An avenant brings a dearer grid from 01/01/2026 (day rate 550 €, first bracket
     825 €): a quote dated 2025 keeps the convention's 750 €, one dated 2026 pays 825 €."""
-    data = tariffs.grid_as_data(tariffs.CONVENTION_2022)
-    data["day_rate"] = "550"
-    data["brackets"][0] = [1, 455, "1.5", "825"]
-    _db.session.add(
-        Amendment(
-            reference="Avenant n°1",
-            label="Renouvellement 2025-2027",
-            period_start=date(2025, 1, 1),
-            period_end=date(2027, 12, 31),
-            grid=data,
-            grid_from=date(2026, 1, 1),
-        )
-    )
-    _db.session.commit()
+    _avenant_grid(date(2026, 1, 1), day_rate="550", first_bracket="825")
     amoi = make_admin()
     operation = priced_operation(make_org(OrgKind.BUYER), hours=(300,), award=True)
     before = _quote(operation, amoi, quote_date=date(2025, 6, 2))
@@ -232,19 +238,7 @@ def test_an_avenant_grid_prices_quotes_from_its_date(db):
 def test_deposit_and_balance_add_up_to_an_odd_total_at_approval(db, login_as):
     """With an avenant's day rate of 333,33 €, a 1,5-day line costs 499,995 → 500,00 € and
     2 days 666,66 €: 1 166,66 €, deposit 583,33 €, balance 583,33 €."""
-    data = tariffs.grid_as_data(tariffs.CONVENTION_2022)
-    data["day_rate"] = "333.33"
-    _db.session.add(
-        Amendment(
-            reference="Avenant n°1",
-            label="Renouvellement",
-            period_start=date(2025, 1, 1),
-            period_end=date(2027, 12, 31),
-            grid=data,
-            grid_from=date(2025, 1, 1),
-        )
-    )
-    _db.session.commit()
+    _avenant_grid(date(2025, 1, 1), day_rate="333.33")
     ccvg, (alpha,) = make_ccvg_with_communes("Alpha")
     amoi = make_admin()
     quote = _quote(priced_operation(alpha, hours=(5000,)), amoi, quote_date=date(2025, 3, 3))
