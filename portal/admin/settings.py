@@ -14,7 +14,7 @@ from portal.clock import today
 from portal.extensions import db
 from portal.models import Amendment, Setting
 from portal.rules import deadlines
-from portal.services.invoices import PAYEE_FIELDS, payee_block
+from portal.services.invoices import PAYEE_FIELDS, payee_block, payee_missing
 from portal.services.quotes import convention_periods
 from portal.web.formflow import render_form, submitted_and_valid
 
@@ -38,7 +38,7 @@ def amendments():
         amendments=amendments,
         period_in_force=deadlines.convention_period_for(day, periods),
         last_period=_latest(periods),
-        payee_missing=[PAYEE_FIELDS[k] for k, v in payee.items() if not v],
+        payee_missing=payee_missing(payee),
     )
 
 
