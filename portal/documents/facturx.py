@@ -273,20 +273,32 @@ def cii_xml(facts: InvoiceFacts) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+class FacturXError(RuntimeError):
+    """The XML could not be embedded: it breaks the profile's schema (a programming error,
+    never the user's)."""
+
+
 def embed(pdf: bytes, xml: bytes, *, title: str, author: str, subject: str) -> bytes:
     """The PDF with ``xml`` embedded as ``factur-x.xml`` and the Factur-X XMP metadata;
-    the XML is checked against the profile's schema first (``facturx`` raises otherwise)."""
-    return facturx.generate_from_binary(
-        pdf,
-        xml,
-        flavor="factur-x",
-        level=PROFILE,
-        check_xsd=True,
-        pdf_metadata={
-            "author": author,
-            "keywords": "Facture, Factur-X",
-            "title": title,
-            "subject": subject,
-        },
-        lang="fr-FR",
-    )
+    the XML is checked against the profile's schema first.
+
+    The ``factur-x`` library marks the file as PDF/A-3 in its metadata; xhtml2pdf's output
+    embeds its fonts but carries no ICC output intent, so a strict PDF/A-3 validator
+    (veraPDF) may still report the file."""
+    try:
+        return facturx.generate_from_binary(
+            pdf,
+            xml,
+            flavor="factur-x",
+            level=PROFILE,
+            check_xsd=True,
+            pdf_metadata={
+                "author": author,
+                "keywords": "Facture, Factur-X",
+                "title": title,
+                "subject": subject,
+            },
+            lang="fr-FR",
+        )
+    except Exception as error:  # the library raises bare Exceptions
+        raise FacturXError(f"Factur-X : {error}") from error
