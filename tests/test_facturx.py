@@ -33,9 +33,10 @@ def facts(**overrides) -> InvoiceFacts:
         "issue_date": date(2026, 12, 2),
         "due_date": date(2027, 1, 1),
         "seller": Party.from_text(
-            "Sud-Ouest Emploi", "Maison de l'emploi\n12 rue de la Gare\n69230 Saint-Genis-Laval",
+            "Sud-Ouest Emploi",
+            "Maison de l'emploi\n12 rue de la Gare\n69230 Saint-Genis-Laval",
             "44023823600028",
-        ),  # fmt: skip
+        ),
         "buyer": Party.from_text(
             "Communauté de communes de la Vallée du Garon",
             "262 rue Barthélémy Thimonnier, 69530 Brignais",
@@ -82,7 +83,10 @@ def read(xml: bytes):
             (("262 rue Barthélémy Thimonnier",), "69530", "Brignais"),
         ),
         ("69230 Saint-Genis-Laval", ((), "69230", "Saint-Genis-Laval")),
-        ("  \nBâtiment B,\n12 rue de la Gare\n 69530 Brignais \n", (("Bâtiment B", "12 rue de la Gare"), "69530", "Brignais")),  # fmt: skip
+        (
+            "  \nBâtiment B,\n12 rue de la Gare\n 69530 Brignais \n",
+            (("Bâtiment B", "12 rue de la Gare"), "69530", "Brignais"),
+        ),
         ("Saint-Genis-Laval (69230)", (("Saint-Genis-Laval (69230)",), "", "")),
         ("", ((), "", "")),
     ],
@@ -105,9 +109,7 @@ def test_outside_the_scope_of_vat_the_xml_is_valid_and_says_why():
     ]
     assert x("//ram:ExemptionReason") == ["TVA non applicable : association non assujettie"]
     assert x("//ram:RateApplicablePercent") == []  # BR-O-5
-    assert x("//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == [
-        "O"
-    ]
+    assert x("//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == ["O"]
     assert x("//ram:BuyerReference") == ["SCCPAJ"]
     assert x("//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == ["ENG-2026-0042"]
     assert x("//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0009']") == [

@@ -466,7 +466,7 @@ def test_recap_is_the_ccvg_document_with_the_commune_invoices_and_the_total(app)
     assert "À l'attention de Commune de Chaponost" in text
     assert f"Émis par {ccvg.name}" in text
     assert "(factures réglées du 01/01/2026 au 31/12/2026)" in text
-    assert "facturation annuelle du service commun commande publique et affaires" in text
+    assert "payées en 2026 par l'intercommunalité et refacturées à la commune par la" in text
     for title in ("Opération", "Devis", "Facture", "Objet", "Payée le", "Montant"):
         assert title in text
     assert "FAC-2026-0003" in text and "03/03/2026" in text

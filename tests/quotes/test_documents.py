@@ -141,12 +141,8 @@ def test_the_invoice_is_a_factur_x_with_chorus_references_and_legal_mentions(log
     assert xml(f"{seller}/ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0009']") == [
         "44023823600028"
     ]
-    assert xml(f"{buyer}/ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0009']") == [
-        CCVG_SIRET
-    ]
-    assert xml(f"{buyer}/ram:PostalTradeAddress/ram:LineOne") == [
-        "262 rue Barthélémy Thimonnier"
-    ]
+    assert xml(f"{buyer}/ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0009']") == [CCVG_SIRET]
+    assert xml(f"{buyer}/ram:PostalTradeAddress/ram:LineOne") == ["262 rue Barthélémy Thimonnier"]
     assert xml(f"{buyer}/ram:PostalTradeAddress/ram:PostcodeCode") == ["69530"]
     assert xml(f"{seller}/ram:PostalTradeAddress/ram:CityName") == ["Saint-Genis-Laval"]
     assert xml(f"{AGREEMENT}/ram:BuyerReference") == ["SCCPAJ"]
@@ -214,9 +210,17 @@ def test_an_issued_invoice_keeps_what_it_printed(login_as, db):
     assert "SCCPAJ" in text and "ENG-2024-0042" in text
     assert "Réhabilitation du gymnase" in text
     assert PAYEE["payee_vat"] in text
-    for new in ("Nouvelle raison sociale", "3 place Neuve", "FR76 3000 6000", "AUTRE",
-                "ENG-NOUVEAU", "1 avenue Nouvelle", "99990000400014", "Nouveau nom d'op",
-                "Nouvelle mention TVA"):  # fmt: skip
+    for new in (
+        "Nouvelle raison sociale",
+        "3 place Neuve",
+        "FR76 3000 6000",
+        "AUTRE",
+        "ENG-NOUVEAU",
+        "1 avenue Nouvelle",
+        "99990000400014",
+        "Nouveau nom d'op",
+        "Nouvelle mention TVA",
+    ):
         assert new not in text, new
     xml = _embedded(data)
     assert xml(f"{AGREEMENT}/ram:SellerTradeParty/ram:Name") == ["Sud-Ouest Emploi"]
@@ -284,7 +288,7 @@ def test_the_chorus_form_is_for_the_ccvg_and_the_amoi(login_as, db):
     quote = _submitted(w)
     page = text_of(login_as(w["ccvg_user"]).get(f"/devis/{quote.id}"))
     assert "Références Chorus Pro" in page and "Renseigner les références Chorus Pro" in page
-    assert f"999 000 003 00015 (celui de {w['ccvg'].name})" in page
+    assert f"999 000 003 00015 (par défaut, repris de la fiche « {w['ccvg'].name} »)" in page
 
     # a commune reads the references but cannot record them
     commune = login_as(w["brignais_user"])
