@@ -42,7 +42,13 @@ def invoices():
     visible = scoped(Invoice).subquery()
     year_col = extract("year", visible.c.issue_date)
     totals = db.session.execute(
-        select(year_col, visible.c.status, func.count(), func.sum(visible.c.amount))
+        # what the CCVG pays: VAT included when the payee charges it
+        select(
+            year_col,
+            visible.c.status,
+            func.count(),
+            func.sum(visible.c.amount + visible.c.vat_amount),
+        )
         .group_by(year_col, visible.c.status)
         .order_by(year_col.desc(), visible.c.status)
     ).all()

@@ -257,6 +257,9 @@ def test_a_payee_subject_to_vat_invoices_the_standard_rate(login_as, db):
     assert xml(f"{TOTALS}/ram:TaxBasisTotalAmount") == ["625.00"]
     assert xml(f"{TOTALS}/ram:DuePayableAmount") == ["750.00"]
     assert xml("//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID") == ["FR42999000003"]
+    # the list and its totals show what the CCVG pays, VAT included
+    listing = text_of(client.get("/factures/"))
+    assert listing.count("750,00\u00a0€") >= 2 and "625,00" not in listing
     # the CCVG re-invoices what it paid
     recap = client.get(f"/factures/refacturation.xlsx?commune={w['brignais'].id}&annee=2024")
     rows = list(load_workbook(io.BytesIO(recap.get_data())).worksheets[0].values)
