@@ -445,6 +445,16 @@ def can_reopen_split(user: User | None, split: TceSplit) -> bool:
     return is_facilitator(user) and split.status != "draft"
 
 
+@predicate
+def can_record_chorus_references(user: User | None, quote: Quote) -> bool:
+    """The Chorus Pro references of a quote (receiving SIRET, service code, commitment
+    number) are given by the CCVG, which pays (convention art. 7), or recorded for it by
+    the AMOI; the communes read them."""
+    if is_facilitator(user):
+        return True
+    return is_coordinator(user) and quote.buyer_id in buyer_org_ids(user.organisation)
+
+
 def register_access(app: Flask) -> None:
     """Install the gate first, so that nothing runs before the permission check."""
     app.before_request_funcs.setdefault(None, []).insert(0, _enforce)

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "quote.rejected": "Devis refusé",
     "quote.revised": "Devis révisé (nouvelle version)",
     "quote.report_delivered": "Bilan remis",
+    "quote.chorus_updated": "Références Chorus Pro enregistrées",
     "invoice.issued": "Facture émise",
     "invoice.paid": "Facture payée",
     "amendment.created": "Avenant enregistré",

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import facturx
 import pytest
 from sqlalchemy import func, select
 from stdnum import bic, iban
@@ -22,6 +23,7 @@ from portal.demo import (
     seed_demo,
 )
 from portal.demo.year_data import DECLARATIONS
+from portal.documents import facturx as facturx_xml
 from portal.extensions import db as database
 from portal.models import (
     Amendment,
@@ -45,7 +47,7 @@ from portal.rules.tariffs import CONVENTION_2022, bracket_for, lot_package
 from portal.rules.workflow import DeclarationStatus, OperationStatus
 from portal.services import tce
 from portal.services.convention import convention_periods
-from portal.services.invoices import PAYEE_FIELDS, payee_block
+from portal.services.invoices import PAYEE_FIELDS, invoice_facts, payee_block
 from tests.factories import make_org
 
 YEAR_TABLES = (PurchaseDeclaration, Operation, Market, Lot, HoursRecord, SubcontractorShare)
@@ -385,3 +387,21 @@ def test_demo_quotes_cover_every_stage_with_consistent_invoices(app, db):
         db.session.scalar(select(func.count()).select_from(Invoice).where(Invoice.status == "paid"))
         >= 2
     )
+
+
+def test_demo_invoices_are_complete_factur_x_invoices(app, db):
+    """Every demo invoice prints both parties' addresses and SIRET, a due date, the legal
+    mentions and the CCVG's Chorus Pro references, and its Factur-X XML passes the
+    schema."""
+    seed_demo()
+    invoices = db.session.scalars(select(Invoice)).all()
+    assert invoices
+    for invoice in invoices:
+        assert invoice.billed_address.endswith("69530 Brignais"), invoice.number
+        assert siret.is_valid(invoice.billed_siret), invoice.number
+        assert invoice.due_date == invoice.issue_date + timedelta(days=30)
+        assert len(invoice.payment_terms.splitlines()) == 3
+        assert invoice.service_code == "SCCPAJ" and invoice.commitment_number.startswith("ENG-")
+        assert invoice.payee["payee_vat_regime"] == "not_subject"
+        xml = facturx_xml.cii_xml(invoice_facts(invoice))
+        assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,14 +17,16 @@ from pypdf import PdfReader
 from portal.documents import pdf
 from portal.extensions import db
 from portal.models import Invoice, InvoiceKind, OrgKind, Quote, QuoteLineRow
-from portal.rules import tariffs
+from portal.rules import billing, deadlines, tariffs
 from portal.rules.workflow import QuoteStatus
-from tests.factories import make_ccvg_with_communes, make_operation, make_org
+from tests.factories import make_ccvg_with_communes, make_operation, make_org, make_user
 
 PAYEE = {
     "payee_name": "Sud-Ouest Emploi",
     "payee_address": "Maison de l'emploi, bâtiment B\n12 rue de la Gare\n69530 Brignais",
     "payee_siret": "12345678900011",
+    "payee_vat_regime": "not_subject",
+    "payee_vat_number": "",
     "payee_vat": "Mention TVA de l'émetteur (test)",
     "payee_iban": "FR76 3000 6000 0112 3456 7890 189",
     "payee_bic": "AGRIFRPP",
@@ -99,14 +101,15 @@ def make_quote(buyer, lines: list[QuoteLineRow], **values) -> Quote:
     return quote
 
 
-def render_quote(app, quote: Quote) -> bytes:
+def render_quote(app, quote: Quote, schedule=None) -> bytes:
     with app.test_request_context():
         return pdf.render_pdf(
             "pdf/quote.html",
             quote=quote,
             payee=PAYEE,
-            schedule=tariffs.payment_schedule(quote.total),
-            note=tariffs.BRACKET_NOTE,
+            schedule=schedule or tariffs.payment_schedule(quote.total),
+            valid_until=deadlines.quote_valid_until(quote.quote_date),
+            grid_label=tariffs.CONVENTION_2022.label,
         )
 
 
@@ -158,8 +161,17 @@ def test_quote_prints_french_text_and_amounts(app):
     assert "Échéancier de paiement" in text
     assert "Acompte à la validation du devis 50 % 2 125,00 €" in text
     assert "Solde à la remise du bilan final 50 % 2 125,00 €" in text
-    # the tariff note (the "451 h" reading) under the table
-    assert "« 451 à 1 820 h »" in text
+    # valid 3 months; the grid by its label; no internal note (the "451 h" reading
+    # belongs to the rules page)
+    assert "Date du devis 25/11/2026 Valable jusqu'au 24/02/2027" in text
+    assert "Barème appliqué : Convention cadre 2022 – annexe 2." in text
+    assert "convention_2022" not in text
+    assert "451" not in text and tariffs.BRACKET_NOTE[:40] not in text
+    # the acceptance block, blank until the CCVG decides
+    assert "Acceptation du devis Devis valable jusqu'au 24/02/2027" in text
+    assert "« Bon pour accord » Date : Nom et qualité du signataire :" in text
+    assert "Signature et cachet de l'acheteur" in text
+    assert "Motif du refus" not in text
     # the issuer's identity and the page footer
     assert (
         "Sud-Ouest Emploi Maison de l'emploi, bâtiment B – 12 rue de la Gare – 69530 Brignais"
@@ -203,21 +215,40 @@ def test_pilotage_quote_without_operation(app):
     db.session.add(quote)
     db.session.commit()
 
-    with app.test_request_context():
-        data = pdf.render_pdf(
-            "pdf/quote.html",
-            quote=quote,
-            payee=PAYEE,
-            schedule=tariffs.pilotage_payment_schedule(quote.total),
-            note="",
-        )
-    (text,) = pages_text(data)
+    (text,) = pages_text(render_quote(app, quote, tariffs.pilotage_payment_schedule(quote.total)))
 
     assert f"Devis – Brouillon n°{quote.id}" in text  # not numbered yet
     assert "Objet Pilotage annuel 2026" in text
     assert "Opération" not in text
     assert "montant à confirmer" in text
     assert "Paiement à la remise du bilan annuel 100 % 1 500,00 €" in text
+
+
+def test_rejected_quote_prints_the_reason_and_no_acceptance_block(app):
+    _, _, quote = commune_quote()
+    quote.status = QuoteStatus.REJECTED.value
+    quote.decision_comment = "La part plâtrerie relève de l'entreprise générale."
+    db.session.commit()
+
+    (text,) = pages_text(render_quote(app, quote))
+
+    assert "Statut Refusé" in text
+    assert "Motif du refus La part plâtrerie relève de l'entreprise générale." in text
+    assert "Bon pour accord" not in text and "Acceptation du devis" not in text
+
+
+def test_approved_quote_fills_the_acceptance_block(app):
+    ccvg, _, quote = commune_quote()
+    approver = make_user(ccvg, name="Nadia Roux")
+    quote.decided_by_id = approver.id
+    quote.decided_at = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+    db.session.commit()
+
+    (text,) = pages_text(render_quote(app, quote))
+
+    assert "« Bon pour accord » Date : 30/11/2026 à 10:15" in text  # Paris time
+    assert f"Nom et qualité du signataire : Nadia Roux, {ccvg.name}" in text
+    assert "Validé dans Passerelle (validation électronique)" in text
 
 
 def test_long_quote_repeats_header_and_issuer_on_every_page(app):
@@ -283,9 +314,16 @@ def make_invoice(quote: Quote, **values) -> Invoice:
         share=Decimal("0.50"),
         amount=Decimal("2125.00"),
         issue_date=date(2026, 12, 2),
+        due_date=deadlines.payment_due(date(2026, 12, 2)),
+        payment_terms="\n".join(billing.invoice_mentions(30)),
+        subject=quote.title,
         payee=dict(PAYEE),
         billed_to=(buyer.parent or buyer).name,
+        billed_address="262 rue Barthélémy Thimonnier\n69530 Brignais",
+        billed_siret="99900000300015",
         commune=buyer.name if buyer.parent_id else "",
+        service_code="SCCPAJ",
+        commitment_number="ENG-2026-0042",
     )
     for name, value in values.items():
         setattr(invoice, name, value)
@@ -299,25 +337,66 @@ def render_invoice(app, invoice: Invoice, **context) -> bytes:
         return pdf.render_pdf("pdf/invoice.html", invoice=invoice, **context)
 
 
-def test_commune_invoice_mentions_the_commune_and_bank_details(app):
+def test_commune_invoice_prints_what_a_public_accountant_checks(app):
     ccvg, commune, quote = commune_quote()
     invoice = make_invoice(quote)
 
     (text,) = pages_text(render_invoice(app, invoice))
 
     assert "Facture n° FAC-2026-0012" in text
-    assert "Date d'émission 02/12/2026" in text
-    assert f"Facturé à {ccvg.name} Commune concernée : {commune.name}" in text
+    # both parties, with their full address and SIRET; the commune named
+    assert (
+        "Émetteur Sud-Ouest Emploi Maison de l'emploi, bâtiment B 12 rue de la Gare "
+        "69530 Brignais SIRET : 12345678900011 Facturé à"
+    ) in text
+    assert (
+        f"Facturé à {ccvg.name} 262 rue Barthélémy Thimonnier 69530 Brignais "
+        f"SIRET : 99900000300015 Commune concernée : {commune.name}"
+    ) in text
+    # dates and terms: 30-day global payment period, late interest, 40 € indemnity
+    assert "Date d'émission 02/12/2026 Date d'échéance 01/01/2027" in text
+    assert "Délai global de paiement : 30 jours à compter de la réception de la facture" in text
+    assert "intérêts moratoires sont dus de plein droit au taux de la Banque centrale " in text
+    assert "européenne majoré de 8 points (article R2192-31" in text
+    assert "indemnité forfaitaire pour frais de recouvrement de 40 €" in text
+    # the Chorus Pro references
+    assert (
+        "Références Chorus Pro SIRET du destinataire 99900000300015 Code service SCCPAJ "
+        "Numéro d'engagement ENG-2026-0042"
+    ) in text
     assert (
         "Devis n° DEV-2026-0007 du 25/11/2026 – Réhabilitation de l'école « Les Tilleuls »" in text
     )
     assert "Montant total du devis : 4 250,00 €" in text
     assert "Acompte de 50 % à la validation du devis – devis DEV-2026-0007" in text
     assert "Montant à payer 2 125,00 €" in text
+    assert "Montant à payer : 2 125,00 € au plus tard le 01/01/2027, par virement" in text
+    assert "TVA à" not in text and "TTC" not in text  # not subject to VAT
+    assert PAYEE["payee_vat"] in text
     assert "IBAN FR76 3000 6000 0112 3456 7890 189" in text
     assert "BIC AGRIFRPP" in text
-    assert "Sud-Ouest Emploi Maison de l'emploi" in text
     assert "Page 1 / 1" in text
+
+
+def test_invoice_with_vat_prints_net_vat_and_gross(app):
+    ccvg = make_org(OrgKind.BUYER, name="Communauté de communes de la Vallée du Garon")
+    quote = make_quote(ccvg, [line(1, "Forfait lot 456 à 1 820 h (2,5 jours)", "1250.00")])
+    payee = {**PAYEE, "payee_vat_regime": "subject", "payee_vat_number": "FR42999000003"}
+    invoice = make_invoice(
+        quote,
+        amount=Decimal("625.00"),
+        vat_rate=Decimal("20.00"),
+        vat_amount=Decimal("125.00"),
+        payee=payee,
+    )
+
+    (text,) = pages_text(render_invoice(app, invoice))
+
+    assert "N° TVA intracommunautaire : FR42999000003" in text
+    assert "Montant HT" in text
+    assert "TVA à 20 % 125,00 €" in text
+    assert "Montant TTC à payer 750,00 €" in text
+    assert "Commune concernée" not in text
 
 
 def test_invoice_prints_its_frozen_payee_not_the_current_one(app):
@@ -337,47 +416,134 @@ def test_invoice_prints_its_frozen_payee_not_the_current_one(app):
 # --- yearly recap per commune -------------------------------------------------------------
 
 
-def test_recap_lists_the_commune_invoices_and_the_total(app):
-    ccvg, (commune,) = make_ccvg_with_communes("Chaponost")
-    rows = [
-        {
-            "operation": "Gymnase – extension",
-            "quote_number": "DEV-2026-0003",
-            "invoice_number": f"FAC-2026-{n:04d}",
-            "invoice_label": "Acompte de 50 % à la validation du devis",
-            "paid_on": date(2026, 3, n),
-            "amount": Decimal("1250.00"),
-        }
-        for n in range(1, 4)
-    ]
+def recap_world():
+    ccvg = make_org(
+        OrgKind.BUYER,
+        name="Communauté de communes de la Vallée du Garon",
+        address="262 rue Barthélémy Thimonnier\n69530 Brignais",
+        siret="99900000300015",
+    )
+    commune = make_org(OrgKind.BUYER, name="Commune de Chaponost", parent=ccvg)
+    return ccvg, commune
+
+
+def render_recap(app, commune, year, rows, total) -> bytes:
     with app.test_request_context():
-        data = pdf.render_pdf(
+        return pdf.render_pdf(
             "pdf/recap.html",
             commune=commune,
-            year=2026,
+            ccvg=commune.parent,
+            year=year,
             rows=rows,
-            total=Decimal("3750.00"),
-            payee=PAYEE,
+            total=total,
         )
 
-    (text,) = pages_text(data)
+
+def recap_row(n: int, **values) -> dict:
+    return {
+        "operation": "Gymnase – extension",
+        "quote_number": "DEV-2026-0003",
+        "invoice_number": f"FAC-2026-{n:04d}",
+        "invoice_label": "Acompte de 50 % à la validation du devis",
+        "paid_on": date(2026, 3, n),
+        "amount": Decimal("1250.00"),
+        **values,
+    }
+
+
+def test_recap_is_the_ccvg_document_with_the_commune_invoices_and_the_total(app):
+    ccvg, commune = recap_world()
+    rows = [recap_row(n) for n in range(1, 4)]
+
+    (text,) = pages_text(render_recap(app, commune, 2026, rows, Decimal("3750.00")))
+
+    # the CCVG's letterhead, on every page: its name, address and SIRET
+    assert text.startswith(
+        "Communauté de communes de la Vallée du Garon 262 rue Barthélémy Thimonnier – "
+        "69530 Brignais SIRET : 999 000 003 00015 Service commun commande publique et "
+        "affaires juridiques"
+    )
     assert "Récapitulatif de refacturation 2026 – Commune de Chaponost" in text
-    assert f"Payeur des prestations {ccvg.name}" in text
-    for title in ("Opération", "Devis", "Facture", "Libellé", "Payée le", "Montant"):
+    assert "À l'attention de Commune de Chaponost" in text
+    assert f"Émis par {ccvg.name}" in text
+    assert "(factures réglées du 01/01/2026 au 31/12/2026)" in text
+    assert "payées en 2026 par l'intercommunalité et refacturées à la commune par la" in text
+    for title in ("Opération", "Devis", "Facture", "Objet", "Payée le", "Montant"):
         assert title in text
     assert "FAC-2026-0003" in text and "03/03/2026" in text
     assert "Total à refacturer 3 750,00 €" in text
     assert "Page 1 / 1" in text
+    # nothing of the AMOI's payee block: no bank details, no AMOI letterhead
+    for absent in ("IBAN", "BIC", "Sud-Ouest Emploi", PAYEE["payee_vat"], "Contact facturation"):
+        assert absent not in text
+
+
+def placed_runs(data: bytes) -> list[tuple[float, float, float, str]]:
+    """(x start, x end, y, text) of each piece of text of the first page; the end is
+    computed from the embedded font's metrics (reportlab, which xhtml2pdf draws with)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name in ("DejaVuSans", "DejaVuSans-Bold"):
+        if f"test-{name}" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(f"test-{name}", str(pdf.FONTS_DIR / f"{name}.ttf")))
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip() or font is None:
+            return
+        bold = "Bold" in str(font["/BaseFont"])
+        for offset, line in enumerate(text.rstrip("\n").split("\n")):
+            x = cm[4] + tm[4]
+            width = pdfmetrics.stringWidth(line, f"test-DejaVuSans{'-Bold' if bold else ''}", size)
+            runs.append((x, x + width, cm[5] + tm[5] - offset * size, line))
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+def test_recap_columns_never_overlap_and_long_text_wraps(app):
+    _, commune = recap_world()
+    long_name = (
+        "Restructuration et extension du groupe scolaire Jean-Jacques Rousseau, tranche "
+        "conditionnelle n° 2"
+    )
+    rows = [
+        recap_row(
+            1,
+            operation=long_name,
+            invoice_label="Solde à la remise du bilan final – devis DEV-2026-0123",
+            amount=Decimal("123456.78"),
+            paid_on=date(2026, 12, 31),
+        ),
+        recap_row(12),
+    ]
+    runs = placed_runs(render_recap(app, commune, 2026, rows, Decimal("124706.78")))
+
+    headers = ("Opération", "Devis", "Facture", "Objet", "Payée le", "Montant")
+    starts = {text: x for x, _, _, text in runs if text in headers}
+    assert list(starts) == list(headers)  # one header row, left to right
+    # a column's cells start where its header does (the amount column is right-aligned)
+    left = sorted(starts.values())[:-1]
+    page_right = 595.28 - 51.0  # A4 width minus the 1.8 cm right margin
+    header_y = next(y for _, _, y, text in runs if text == "Opération")
+    body = [run for run in runs if run[2] < header_y - 1 and run[0] >= left[0] - 1]
+    assert len(body) > 12
+    for x0, x1, _, text in body:
+        column = max(i for i, start in enumerate(left) if start <= x0 + 0.5)
+        limit = left[column + 1] if column + 1 < len(left) else page_right
+        assert x1 <= limit, f"« {text} » ({x0:.1f} → {x1:.1f}) crosses into the next column"
+    # the long operation name wraps inside its column instead of running over
+    name_lines = [text for x0, _, _, text in body if abs(x0 - left[0]) < 1 and text[0].isalpha()]
+    assert len(name_lines) >= 3
+    assert " ".join(name_lines).startswith(long_name)
 
 
 def test_empty_recap_says_so(app):
-    _, (commune,) = make_ccvg_with_communes("Vourles")
-    with app.test_request_context():
-        data = pdf.render_pdf(
-            "pdf/recap.html", commune=commune, year=2025, rows=[], total=Decimal("0"), payee=PAYEE
-        )
+    _, commune = recap_world()
 
-    (text,) = pages_text(data)
+    (text,) = pages_text(render_recap(app, commune, 2025, [], Decimal("0")))
+
     assert "Aucune facture concernant cette commune n'a été réglée en 2025." in text
     assert "Total à refacturer : 0,00 €" in text
 

@@ -16,7 +16,7 @@ from portal.models import Amendment, ConventionTermination, Quote, Setting
 from portal.rules import deadlines, tariffs
 from portal.services import convention
 from portal.services.convention import convention_periods
-from portal.services.invoices import PAYEE_FIELDS, payee_block
+from portal.services.invoices import PAYEE_FIELDS, payee_block, payee_missing
 from portal.web.formflow import render_form, submitted_and_valid
 
 FORM_PAGE = "admin/amendment_form.html"
@@ -45,7 +45,7 @@ def amendments():
         grid_today=grid_today,
         period_in_force=deadlines.convention_period_for(day, periods),
         last_period=_latest(periods),
-        payee_missing=[PAYEE_FIELDS[k] for k, v in payee.items() if not v],
+        payee_missing=payee_missing(payee),
         termination=convention.active_termination(),
         termination_form=TerminationForm(data={"notice_given_on": day}),
         notice_months=deadlines.NOTICE_MONTHS,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from stdnum import bic as bic_number
 from stdnum import iban as iban_number
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.fr import tva as tva_number
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -16,6 +17,7 @@ from portal.extensions import db
 from portal.models import Amendment
 from portal.organisations.forms import clean_siret, siret_error
 from portal.rules import tariffs
+from portal.rules.billing import DEFAULT_VAT_REGIME, VatRegime
 from portal.services.invoices import PAYEE_FIELDS
 from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
@@ -294,10 +296,24 @@ class BillingForm(Form):
         description="14 chiffres.",
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
+    payee_vat_regime = SelectField(
+        PAYEE_FIELDS["payee_vat_regime"],
+        choices=choices((r.value, r.label) for r in VatRegime),
+        default=DEFAULT_VAT_REGIME.value,
+        description="Une association non assujettie ne facture aucune TVA ; une structure "
+        "assujettie ajoute la TVA au taux normal aux montants du devis.",
+    )
+    payee_vat_number = StringField(
+        PAYEE_FIELDS["payee_vat_number"],
+        validators=[Optional()],
+        description="Obligatoire si la structure est assujettie (FR puis 11 chiffres).",
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
     payee_vat = StringField(
         PAYEE_FIELDS["payee_vat"],
         validators=[Optional(), Length(max=200)],
-        description="Numéro de TVA intracommunautaire ou mention « TVA non applicable… ».",
+        description="Imprimée sur les devis et factures ; sans TVA, c'est le motif de "
+        "l'exonération, par exemple « TVA non applicable : association non assujettie ».",
     )
     payee_iban = StringField(
         PAYEE_FIELDS["payee_iban"],
@@ -322,6 +338,30 @@ class BillingForm(Form):
         problem = siret_error(field.data) if field.data else None
         if problem:
             raise ValidationError(problem)
+
+    def validate_payee_vat_number(self, field):
+        compact = tva_number.compact(field.data or "")
+        field.data = f"FR{compact}" if compact else ""
+        if field.data and not tva_number.is_valid(field.data):
+            raise ValidationError(
+                "Ce numéro de TVA intracommunautaire n'est pas valide : FR, deux caractères "
+                "de clé puis le SIREN (9 chiffres)."
+            )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        subject = self.payee_vat_regime.data == VatRegime.SUBJECT
+        if subject and not self.payee_vat_number.data and not self.payee_vat_number.errors:
+            self.payee_vat_number.errors = [
+                "Saisissez le numéro de TVA intracommunautaire : la structure est assujettie."
+            ]
+            ok = False
+        if not subject and not (self.payee_vat.data or "").strip() and not self.payee_vat.errors:
+            self.payee_vat.errors = [
+                "Saisissez la mention TVA : sans TVA, la facture doit dire pourquoi."
+            ]
+            ok = False
+        return ok
 
     def validate_payee_iban(self, field):
         field.data = iban_number.compact(field.data or "")

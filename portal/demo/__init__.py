@@ -70,6 +70,12 @@ class DemoUser:
 
 
 COMMUNES = ("Brignais", "Chaponost", "Vourles", "Millery", "Montagny")
+SOE_ADDRESS = "Adresse postale à compléter (démonstration)\n69230 Saint-Genis-Laval"
+"""Sud-Ouest Emploi is in Saint-Genis-Laval (DOMAIN.md 1); its street address is not in
+the convention, so the demo says it is to be completed rather than invent one."""
+CCVG_DEMO_SIRET = "99900000300015"
+"""Fictitious (SIREN 999 000 003, valid check digits): the CCVG's real SIRET is entered by
+an AMOI admin; its address is the CCVG's published one."""
 
 ORGANISATIONS: tuple[DemoOrg, ...] = (
     DemoOrg(
@@ -77,13 +83,14 @@ ORGANISATIONS: tuple[DemoOrg, ...] = (
         OrgKind.FACILITATOR,
         "Sud-Ouest Emploi",
         siret="44023823600028",
-        address="Saint-Genis-Laval (69230)",
+        address=SOE_ADDRESS,
     ),
     DemoOrg(
         "ccvg",
         OrgKind.BUYER,
         "Communauté de communes de la Vallée du Garon (CCVG)",
-        address="262 rue Barthélémy Thimonnier, 69530 Brignais",
+        siret=CCVG_DEMO_SIRET,
+        address="262 rue Barthélémy Thimonnier\n69530 Brignais",
     ),
     *(DemoOrg(c.lower(), OrgKind.BUYER, f"Commune de {c}", parent="ccvg") for c in COMMUNES),
     DemoOrg(
@@ -245,9 +252,11 @@ DEMO_AMENDMENT = {
 
 DEMO_PAYEE = {
     "payee_name": "Sud-Ouest Emploi",
-    "payee_address": "Saint-Genis-Laval (69230)",
+    "payee_address": SOE_ADDRESS,
     "payee_siret": "44023823600028",
-    "payee_vat": "TVA non applicable (démonstration)",
+    "payee_vat_regime": "not_subject",
+    "payee_vat_number": "",
+    "payee_vat": "TVA non applicable : association non assujettie à la TVA (démonstration)",
     # Fictitious: bank code 99999 exists nowhere; the check digits are valid so that the
     # form accepts it (python-stdnum).
     "payee_iban": "FR76 9999 9000 0000 0000 0000 130",

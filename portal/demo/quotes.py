@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Operation, Organisation, QuoteKind, User
+from portal.services import chorus
 from portal.services import invoices as invoicing
 from portal.services import quotes as service
 
@@ -30,6 +31,12 @@ class DemoQuote:
     manual_days: Decimal | None = None  # completes the "sur devis" lines
     manual_reason: str = ""
     rejection: str = ""
+    chorus: bool = False  # the CCVG gave its Chorus Pro references before approving
+
+
+# Fictitious Chorus Pro references: a service code and a commitment number per quote, as
+# the CCVG's shared procurement service would give them.
+DEMO_SERVICE_CODE = "SCCPAJ"
 
 
 QUOTES: tuple[DemoQuote, ...] = (
@@ -39,6 +46,7 @@ QUOTES: tuple[DemoQuote, ...] = (
         "approved",
         decided_on=date(2026, 3, 10),
         paid=(date(2026, 4, 15),),
+        chorus=True,
     ),
     DemoQuote(
         "Réfection de la toiture de l'école élémentaire",
@@ -47,6 +55,7 @@ QUOTES: tuple[DemoQuote, ...] = (
         decided_on=date(2026, 2, 16),
         delivered_on=date(2026, 9, 30),
         paid=(date(2026, 3, 20), date(2026, 10, 28)),
+        chorus=True,
     ),
     DemoQuote(
         "Entretien des espaces verts des zones d'activités intercommunales",
@@ -95,6 +104,14 @@ def seed_quotes(
         if spec.stage == "draft":
             continue
         service.submit(quote, amoi)
+        if spec.chorus:
+            chorus.record_references(
+                quote,
+                ccvg_user,
+                chorus_siret="",  # the CCVG's own SIRET, from its organisation
+                service_code=DEMO_SERVICE_CODE,
+                commitment_number=f"ENG-{spec.quote_date.year}-{quote.id:04d}",
+            )
         invoices = []
         if spec.stage == "rejected":
             service.reject(quote, ccvg_user, spec.rejection)

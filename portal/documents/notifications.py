@@ -76,7 +76,7 @@ def invoice_issued(invoice: Invoice) -> int:
     quote = invoice.quote
     body = (
         f"Bonjour,\n\nLa facture {invoice.number} ({invoice.label}) d'un montant de "
-        f"{money(invoice.amount)} a été émise par l'AMO Insertion"
+        f"{money(invoice.amount_due)} a été émise par l'AMO Insertion"
         + (f" ; commune concernée : {invoice.commune}" if invoice.commune else "")
         + f".\n\nTélécharger la facture : "
         f"{url_for('quotes.invoice_pdf', invoice_id=invoice.id, _external=True)}\n\n-- Passerelle"

@@ -112,6 +112,12 @@ class Quote(Timestamped, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     report_delivered_on: Mapped[date | None] = mapped_column(Date)
+    # Chorus Pro references of the buyer (recorded by the CCVG or the AMOI, copied onto
+    # each invoice when it is issued): the receiving structure's SIRET, its service code
+    # and the commitment number (*numéro d'engagement*).
+    chorus_siret: Mapped[str] = mapped_column(String(14), default="")
+    service_code: Mapped[str] = mapped_column(String(100), default="")
+    commitment_number: Mapped[str] = mapped_column(String(50), default="")
     last_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -257,9 +263,20 @@ class Invoice(Timestamped, db.Model):
     issue_date: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default=InvoiceStatus.ISSUED.value, index=True)
     paid_on: Mapped[date | None] = mapped_column(Date)
+    # Everything the invoice prints is frozen when it is issued, so that a later change of
+    # the settings, an organisation or the quote's references never changes it.
+    due_date: Mapped[date | None] = mapped_column(Date)
+    payment_terms: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0.00"))
+    vat_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     payee: Mapped[dict] = mapped_column(JSON, default=dict)
     billed_to: Mapped[str] = mapped_column(String(200))
+    billed_address: Mapped[str] = mapped_column(Text, default="")
+    billed_siret: Mapped[str] = mapped_column(String(14), default="")
     commune: Mapped[str] = mapped_column(String(200), default="")
+    service_code: Mapped[str] = mapped_column(String(100), default="")
+    commitment_number: Mapped[str] = mapped_column(String(50), default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -277,6 +294,12 @@ class Invoice(Timestamped, db.Model):
     @property
     def status_label(self) -> str:
         return InvoiceStatus(self.status).label
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the CCVG pays: the net amount plus the VAT frozen at issue (none when the
+        payee is not subject to VAT)."""
+        return self.amount + (self.vat_amount or Decimal("0.00"))
 
     def __repr__(self) -> str:
         return f"<Invoice {self.number} {self.amount}>"

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from portal.extensions import db
 from portal.models import Operation, Organisation, OrgKind, QuoteKind
+from portal.organisations.forms import clean_siret, siret_error
 from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
 
@@ -149,6 +150,42 @@ class AnnualReportForm(DeliveryForm):
             NumberRange(min=2022, max=2100, message="Année invalide."),
         ],
     )
+
+
+class ChorusForm(VersionedForm):
+    """The Chorus Pro references the buyer gives for the quote's invoices."""
+
+    chorus_siret = StringField(
+        "SIRET de la structure destinataire",
+        validators=[Optional()],
+        description="14 chiffres. Vide : le SIRET de la CCVG enregistré dans ses coordonnées.",
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    service_code = StringField(
+        "Code service",
+        validators=[Optional(), Length(max=100, message="100 caractères au plus.")],
+        description="Le code du service destinataire dans Chorus Pro, s'il est exigé.",
+        render_kw={"autocomplete": "off"},
+    )
+    commitment_number = StringField(
+        "Numéro d'engagement",
+        validators=[Optional(), Length(max=50, message="50 caractères au plus.")],
+        description="Le numéro d'engagement juridique (bon de commande), s'il est exigé.",
+        render_kw={"autocomplete": "off"},
+    )
+
+    def validate_chorus_siret(self, field):
+        field.data = clean_siret(field.data)
+        problem = siret_error(field.data) if field.data else None
+        if problem:
+            raise ValidationError(problem)
+
+    def values(self) -> dict[str, str]:
+        return {
+            "chorus_siret": self.chorus_siret.data or "",
+            "service_code": (self.service_code.data or "").strip(),
+            "commitment_number": (self.commitment_number.data or "").strip(),
+        }
 
 
 class PaymentForm(Form):

@@ -3,6 +3,8 @@ per commune (convention art. 7: the CCVG pays, then re-invoices each commune onc
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -40,7 +42,13 @@ def invoices():
     visible = scoped(Invoice).subquery()
     year_col = extract("year", visible.c.issue_date)
     totals = db.session.execute(
-        select(year_col, visible.c.status, func.count(), func.sum(visible.c.amount))
+        # what the CCVG pays: VAT included when the payee charges it
+        select(
+            year_col,
+            visible.c.status,
+            func.count(),
+            func.sum(visible.c.amount + visible.c.vat_amount),
+        )
         .group_by(year_col, visible.c.status)
         .order_by(year_col.desc(), visible.c.status)
     ).all()
@@ -60,7 +68,8 @@ def invoices():
 @allow(Role.FACILITATOR, Role.BUYER)
 def invoice_pdf(invoice_id: int):
     invoice = get_or_404(Invoice, invoice_id)
-    return pdf_response(render_pdf("pdf/invoice.html", invoice=invoice), f"{invoice.number}.pdf")
+    pdf = render_pdf("pdf/invoice.html", invoice=invoice)
+    return pdf_response(invoicing.facturx_pdf(invoice, pdf), f"{invoice.number}.pdf")
 
 
 @bp.route("/factures/<int:invoice_id>/payee", methods=["POST"])
@@ -96,7 +105,9 @@ def _communes() -> list[Organisation]:
 
 
 def _recap(commune: Organisation, year: int) -> tuple[list[dict], Decimal]:
-    """Invoices the CCVG paid in ``year`` for the commune's quotes, per operation."""
+    """Invoices the CCVG paid in ``year`` (1 January to 31 December, both included) for
+    the commune's quotes, per operation; the amounts are those the CCVG paid (VAT
+    included when the payee charges it)."""
     rows = []
     paid = db.session.scalars(
         scoped(Invoice)
@@ -116,7 +127,7 @@ def _recap(commune: Organisation, year: int) -> tuple[list[dict], Decimal]:
                 "invoice_number": invoice.number,
                 "invoice_label": invoice.label,
                 "paid_on": invoice.paid_on,
-                "amount": invoice.amount,
+                "amount": invoice.amount_due,
             }
         )
     return rows, sum((r["amount"] for r in rows), Decimal("0.00"))
@@ -150,21 +161,38 @@ def _recap_or_404():
     return commune, year, rows, total
 
 
+def recap_filename(commune: Organisation, year: int, extension: str) -> str:
+    """``refacturation-commune-de-brignais-2026.pdf``: the commune's name as ASCII words
+    (accents dropped), then the year."""
+    ascii_name = unicodedata.normalize("NFKD", commune.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or f"commune-{commune.id}"
+    return f"refacturation-{slug}-{year}.{extension}"
+
+
 @bp.route("/factures/refacturation.pdf")
 @allow(Role.FACILITATOR, Role.BUYER)
 def recap_pdf():
+    """The CCVG's document to its commune (convention art. 7: re-invoiced through the
+    yearly billing of the shared procurement service): the CCVG's letterhead, never the
+    AMOI's bank details."""
     commune, year, rows, total = _recap_or_404()
     data = render_pdf(
         "pdf/recap.html",
         commune=commune,
+        ccvg=commune.parent or commune,
         year=year,
         rows=rows,
         total=total,
-        payee=invoicing.payee_block(),
     )
-    return pdf_response(data, f"refacturation-{year}-{commune.id}.pdf")
+    return pdf_response(data, recap_filename(commune, year, "pdf"))
 
 
+RECAP_SUBJECT = (
+    "Prestations d'assistance à maîtrise d'ouvrage insertion réglées par la CCVG, "
+    "refacturées via la facturation annuelle du service commun commande publique et "
+    "affaires juridiques (convention cadre, article 7)"
+)
+RECAP_ABOUT_COLUMNS = (Column("Rubrique", width=14), Column("Valeur", width=90))
 RECAP_COLUMNS = (
     Column("Opération", width=40),
     Column("Devis", width=16),
@@ -182,7 +210,19 @@ def recap_xlsx():
     keys = ("operation", "quote_number", "invoice_number", "invoice_label", "paid_on", "amount")
     lines = [[r[k] for k in keys] for r in rows]
     lines.append(["Total", "", "", "", None, total])
-    title = f"Refacturation {year}"
+    ccvg = commune.parent or commune
+    about = [
+        ["Émetteur", ccvg.name],
+        ["Adresse", " – ".join(line.strip() for line in ccvg.address.splitlines() if line.strip())],
+        ["SIRET", ccvg.siret_display],
+        ["Commune", commune.name],
+        ["Année", str(year)],
+        ["Objet", RECAP_SUBJECT],
+    ]
     return xlsx_response(
-        f"refacturation-{year}-{commune.id}.xlsx", [Sheet(title, RECAP_COLUMNS, lines)]
+        recap_filename(commune, year, "xlsx"),
+        [
+            Sheet(f"Refacturation {year}", RECAP_COLUMNS, lines),
+            Sheet("Émetteur", RECAP_ABOUT_COLUMNS, about),
+        ],
     )

@@ -5,7 +5,8 @@ other gets a 409 page saying who changed it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -13,16 +14,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.access import Role, allow, can_approve_quote, get_or_404, scoped
+from portal.access import (
+    Role,
+    allow,
+    can_approve_quote,
+    can_record_chorus_references,
+    get_or_404,
+    scoped,
+)
+from portal.audit import ACTION_LABELS
 from portal.clock import today
 from portal.documents import notifications
 from portal.documents.pdf import pdf_response, render_pdf
 from portal.extensions import db
 from portal.formatting import moment
-from portal.models import AuditEvent, Operation, Organisation, Quote, QuoteKind, QuoteLineRow
+from portal.models import (
+    AuditEvent,
+    Invoice,
+    Operation,
+    Organisation,
+    Quote,
+    QuoteKind,
+    QuoteLineRow,
+)
 from portal.quotes import bp
 from portal.quotes.forms import (
     AnnualReportForm,
+    ChorusForm,
     DeliveryForm,
     ManualLineForm,
     PilotageShareForm,
@@ -30,8 +48,9 @@ from portal.quotes.forms import (
     RejectForm,
     coordinator,
 )
-from portal.rules import tariffs
+from portal.rules import deadlines, tariffs
 from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllowed
+from portal.services import chorus
 from portal.services import invoices as invoicing
 from portal.services import quotes as service
 from portal.services.convention import grid_by_code
@@ -135,17 +154,42 @@ def index():
     )
 
 
-def _history(quote: Quote) -> list[AuditEvent]:
-    invoice_ids = [str(i.id) for i in quote.invoices]
-    return db.session.scalars(
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    label: str
+    by: str
+
+
+def _history(quote: Quote) -> list[HistoryEntry]:
+    """The quote's audit lines and its invoices', in French. An invoice is issued by
+    Sud-Ouest Emploi (DOMAIN.md 4.3), whoever's action triggered it (the CCVG's approval
+    issues the deposit invoice): the line names the payee frozen on the invoice."""
+    invoices = {str(i.id): i for i in quote.invoices}
+    events = db.session.scalars(
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
         .where(
             ((AuditEvent.object_type == "Quote") & (AuditEvent.object_id == str(quote.id)))
-            | ((AuditEvent.object_type == "Invoice") & AuditEvent.object_id.in_(invoice_ids))
+            | ((AuditEvent.object_type == "Invoice") & AuditEvent.object_id.in_(list(invoices)))
         )
         .order_by(AuditEvent.id)
     ).all()
+    return [_history_entry(event, invoices.get(event.object_id)) for event in events]
+
+
+def _history_entry(event: AuditEvent, invoice: Invoice | None) -> HistoryEntry:
+    actor = event.actor.name if event.actor else ""
+    if invoice is None or event.object_type != "Invoice":
+        return HistoryEntry(event.at, ACTION_LABELS.get(event.action, event.action), actor)
+    if event.action == "invoice.issued":
+        issuer = (invoice.payee or {}).get("payee_name") or "l'AMOI"
+        return HistoryEntry(event.at, f"Facture {invoice.number} émise", issuer)
+    if event.action == "invoice.paid":
+        return HistoryEntry(event.at, f"Paiement de la facture {invoice.number} enregistré", actor)
+    return HistoryEntry(
+        event.at, f"{ACTION_LABELS.get(event.action, event.action)} ({invoice.number})", actor
+    )
 
 
 def _schedule(quote: Quote) -> list[tariffs.Milestone]:
@@ -179,6 +223,8 @@ def show(quote_id: int):
         pilotage_form=PilotageShareForm(data={"year": quote.quote_date.year}),
         line_form=ManualLineForm(),
         can_approve=can_approve_quote(g.user, quote),
+        chorus_form=ChorusForm(obj=quote),
+        chorus_open=chorus.references_open(quote),
     )
 
 
@@ -192,7 +238,7 @@ def pdf(quote_id: int):
         payee=invoicing.payee_block(),
         schedule=_schedule(quote),
         grid_label=_grid_label(quote),
-        note=tariffs.BRACKET_NOTE,
+        valid_until=deadlines.quote_valid_until(quote.quote_date),
     )
     return pdf_response(data, f"devis-{quote.number or quote.id}.pdf")
 
@@ -413,3 +459,32 @@ def reject(quote: Quote):
     flash(f"Le devis {quote.number} est refusé ; l'AMOI en est informée.", "success")
     after_commit(lambda: notifications.quote_decided(quote))
     return _back(quote)
+
+
+# --- Chorus Pro references (the CCVG, or the AMOI for it) -------------------------------------
+
+
+@bp.route("/devis/<int:quote_id>/chorus", methods=["POST"])
+@allow(Role.FACILITATOR, Role.BUYER)
+@quote_action
+def chorus_references(quote: Quote):
+    if not can_record_chorus_references(g.user, quote):
+        abort(
+            403,
+            description="Seule la CCVG, qui paie les factures, ou l'AMOI enregistre les "
+            "références Chorus Pro d'un devis ; les communes les consultent.",
+        )
+    form = ChorusForm()
+    if not form.validate():
+        messages = " ".join(e for errors in form.errors.values() for e in errors)
+        raise QuoteRefused(f"Les références Chorus Pro n'ont pas été enregistrées : {messages}")
+    changed = chorus.record_references(quote, g.user, **form.values())
+    if changed:
+        flash(
+            "Les références Chorus Pro sont enregistrées : les prochaines factures du devis "
+            "les porteront.",
+            "success",
+        )
+    else:
+        flash("Les références Chorus Pro n'ont pas changé.", "info")
+    return _back(quote, "chorus")

@@ -25,6 +25,12 @@ REPLY_DELAY_DAYS = 14
 """The reminder letter gives the company 2 weeks to get in touch (DOMAIN.md 8)."""
 NOTICE_MONTHS = 3
 """Notice for terminating the convention on a breach (convention; DOMAIN.md 1)."""
+PAYMENT_PERIOD_DAYS = 30
+"""Global payment period of a local authority (the CCVG): 30 days (Code de la commande
+publique, art. R2192-10); default, configurable."""
+QUOTE_VALIDITY_MONTHS = 3
+"""An AMOI quote is open to acceptance for 3 months from its date (the convention sets no
+validity: default, configurable)."""
 
 
 def _check_date(day: date, name: str) -> date:
@@ -276,6 +282,29 @@ def notice_end(given_on: date) -> date:
     """The day a termination for breach takes effect: 3 months after the notice is given
     (same day number, clamped to the month's end) (convention art. 6; DOMAIN.md 1)."""
     return add_months(_check_date(given_on, "Date du préavis"), NOTICE_MONTHS)
+
+
+# -- Quotes and invoices (DOMAIN.md 4.3) --------------------------------------------------------
+
+
+def payment_due(issued_on: date, period_days: int = PAYMENT_PERIOD_DAYS) -> date:
+    """The due date printed on an invoice: `period_days` calendar days after its issue.
+    The legal period runs from the day the buyer receives the invoice (CCP art. R2192-12):
+    the printed date assumes it is deposited on Chorus Pro the day it is issued, and the
+    payment-terms mention says the period runs from receipt (default 30 days,
+    configurable; CCP art. R2192-10)."""
+    _check_date(issued_on, "Date de la facture")
+    if isinstance(period_days, bool) or not isinstance(period_days, int) or period_days < 0:
+        raise ValueError(f"Délai de paiement invalide : {period_days!r}.")
+    return issued_on + timedelta(days=period_days)
+
+
+def quote_valid_until(quote_date: date, months: int = QUOTE_VALIDITY_MONTHS) -> date:
+    """The last day a quote may be accepted: `months` months after its date, the day
+    before the same day number (a quote of 25/11/2026 is valid until 24/02/2027)
+    (default 3 months, configurable)."""
+    _check_date(quote_date, "Date du devis")
+    return add_months(quote_date, months) - timedelta(days=1)
 
 
 # -- Business days (French public holidays) ---------------------------------------------------

@@ -1,16 +1,22 @@
 """Invoices of the AMOI (convention art. 7; DOMAIN.md 4.3): issued to the CCVG with the
-payee block as a facilitator admin set it, numbered without gaps, then paid."""
+payee block as a facilitator admin set it, numbered without gaps, then paid.
+
+An invoice freezes everything it prints when it is issued (payee, billed party, Chorus
+Pro references, due date, mentions, VAT), so that a later change of the settings, of an
+organisation or of the quote never changes an issued invoice."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from portal import audit
+from portal.documents import facturx
 from portal.extensions import db
 from portal.models import Invoice, InvoiceKind, InvoiceStatus, Quote, Setting, User
-from portal.rules import tariffs
+from portal.rules import billing, deadlines, tariffs
 from portal.rules.workflow import QuoteStatus, next_status
 from portal.services.numbering import next_number
 
@@ -23,6 +29,8 @@ PAYEE_FIELDS = {
     "payee_name": "Raison sociale",
     "payee_address": "Adresse",
     "payee_siret": "SIRET",
+    "payee_vat_regime": "Régime de TVA",
+    "payee_vat_number": "Numéro de TVA intracommunautaire",
     "payee_vat": "Mention TVA",
     "payee_iban": "IBAN",
     "payee_bic": "BIC",
@@ -41,6 +49,17 @@ def payee_block() -> dict[str, str]:
     return {key: values.get(key, "") for key in PAYEE_FIELDS}
 
 
+def payee_missing(payee: dict[str, str]) -> list[str]:
+    """Labels of the payee fields still empty; the VAT number is asked for only when the
+    payee is subject to VAT."""
+    subject = billing.vat_regime(payee.get("payee_vat_regime")) is billing.VatRegime.SUBJECT
+    return [
+        PAYEE_FIELDS[key]
+        for key in PAYEE_FIELDS
+        if not payee.get(key) and (key != "payee_vat_number" or subject)
+    ]
+
+
 def issue_invoice(
     quote: Quote,
     kind: InvoiceKind,
@@ -50,9 +69,15 @@ def issue_invoice(
     label: str | None = None,
 ) -> Invoice:
     """An invoice billed to the CCVG, naming the commune when the buyer is a commune
-    (convention art. 7), with the payee block frozen as it is today."""
+    (convention art. 7). Frozen on it: the payee block as it is today, the CCVG's address
+    and SIRET (the Chorus Pro SIRET recorded on the quote when there is one), the quote's
+    Chorus Pro references, the due date (``rules.deadlines.payment_due``), the payment
+    and late-payment mentions, one per line (``rules.billing.invoice_mentions``), and the
+    VAT of the payee's regime."""
     buyer = quote.buyer
     ccvg = buyer.parent or buyer
+    payee = payee_block()
+    vat = billing.vat_breakdown(milestone.amount, billing.vat_regime(payee["payee_vat_regime"]))
     invoice = Invoice(
         number=next_number("FAC", issued_on.year),
         quote=quote,
@@ -62,10 +87,19 @@ def issue_invoice(
         share=milestone.share,
         amount=milestone.amount,
         issue_date=issued_on,
+        due_date=deadlines.payment_due(issued_on),
+        payment_terms="\n".join(billing.invoice_mentions(deadlines.PAYMENT_PERIOD_DAYS)),
+        subject=quote.title[:300],
+        vat_rate=vat.rate,
+        vat_amount=vat.vat,
         status=InvoiceStatus.ISSUED.value,
-        payee=payee_block(),
+        payee=payee,
         billed_to=ccvg.name,
+        billed_address=ccvg.address or "",
+        billed_siret=quote.chorus_siret or ccvg.siret or "",
         commune=buyer.name if buyer.parent_id else "",
+        service_code=quote.service_code,
+        commitment_number=quote.commitment_number,
     )
     db.session.add(invoice)
     db.session.flush()
@@ -74,6 +108,7 @@ def issue_invoice(
 
 
 def mark_paid(invoice: Invoice, paid_on: date, user: User) -> None:
+    """Record the payment once: a second one is refused, the first date stays."""
     if invoice.status == InvoiceStatus.PAID:
         raise InvoiceRefused("Cette facture est déjà marquée payée.")
     if paid_on < invoice.issue_date:
@@ -90,3 +125,55 @@ def mark_paid(invoice: Invoice, paid_on: date, user: User) -> None:
         quote.status = next_status("quote", quote.status, "settle").value
         quote.last_changed_by_id = user.id
         audit.record("quote.settled", quote, actor=user)
+
+
+# --- Factur-X --------------------------------------------------------------------------------
+
+# Subject codes (UNTDID 4451) of the late-payment mentions, as French invoices carry them.
+MENTION_CODES = ("PMD", "PMT")
+
+
+def invoice_facts(invoice: Invoice) -> facturx.InvoiceFacts:
+    """The Factur-X facts of an issued invoice, read only from what was frozen on it."""
+    payee = invoice.payee or {}
+    regime = billing.vat_regime(payee.get("payee_vat_regime"))
+    terms, *mentions = (invoice.payment_terms or "").splitlines() or [""]
+    return facturx.InvoiceFacts(
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        seller=facturx.Party.from_text(
+            payee.get("payee_name", ""),
+            payee.get("payee_address", ""),
+            payee.get("payee_siret", ""),
+            payee.get("payee_vat_number", ""),
+        ),
+        buyer=facturx.Party.from_text(
+            invoice.billed_to, invoice.billed_address, invoice.billed_siret
+        ),
+        lines=(facturx.Line(invoice.label, Decimal("1"), invoice.amount, invoice.amount),),
+        vat_category=regime.category,
+        vat_rate=invoice.vat_rate,
+        vat_amount=invoice.vat_amount,
+        exemption_reason=(payee.get("payee_vat") or regime.label) if regime.exemption_code else "",
+        exemption_code=regime.exemption_code,
+        payment_terms=terms,
+        iban=payee.get("payee_iban", ""),
+        bic=payee.get("payee_bic", ""),
+        service_code=invoice.service_code,
+        commitment_number=invoice.commitment_number,
+        quote_number=invoice.quote.number or "",
+        notes=tuple(zip(MENTION_CODES, mentions, strict=False)),
+    )
+
+
+def facturx_pdf(invoice: Invoice, pdf: bytes) -> bytes:
+    """The invoice's PDF as a Factur-X invoice (EN 16931 XML embedded, schema-checked)."""
+    seller = (invoice.payee or {}).get("payee_name", "")
+    return facturx.embed(
+        pdf,
+        facturx.cii_xml(invoice_facts(invoice)),
+        title=f"Facture {invoice.number}",
+        author=seller,
+        subject=f"Facture {invoice.number} du {invoice.issue_date:%d/%m/%Y} – {invoice.billed_to}",
+    )

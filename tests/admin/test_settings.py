@@ -28,6 +28,8 @@ PAYEE = {
     "payee_name": "Sud-Ouest Emploi",
     "payee_address": "Saint-Genis-Laval (69230)",
     "payee_siret": "440 238 236 00028",
+    "payee_vat_regime": "not_subject",
+    "payee_vat_number": "",
     "payee_vat": "TVA non applicable",
     "payee_iban": IBAN.replace(" ", ""),
     "payee_bic": "agrifrpp",
@@ -287,7 +289,8 @@ def test_billing_settings_are_saved_and_displayed(login_as, db):
     assert IBAN in html and "AGRIFRPP" in html and "Saint-Genis-Laval (69230)" in html
     [event] = _events(db, "settings.payee_updated")
     keys = set(event.detail.removeprefix("keys=").split(","))
-    assert keys == set(PAYEE_FIELDS)
+    assert keys == set(PAYEE_FIELDS) - {"payee_vat_number"}  # left empty: not subject to VAT
+    assert stored["payee_vat_regime"] == "not_subject"
     assert "FR76" not in event.detail and "AGRI" not in event.detail  # never values
 
 
@@ -305,7 +308,7 @@ def test_billing_settings_update_existing_rows(login_as, db):
     # Saving the same values again changes nothing and writes no audit line.
     assert client.post_form("/admin/facturation", PAYEE).status_code == 303
     assert len(_events(db, "settings.payee_updated")) == 1
-    assert db.session.scalar(select(func.count()).select_from(Setting)) == len(PAYEE_FIELDS)
+    assert db.session.scalar(select(func.count()).select_from(Setting)) == len(PAYEE_FIELDS) - 1
 
 
 @pytest.mark.parametrize(
@@ -320,6 +323,9 @@ def test_billing_settings_update_existing_rows(login_as, db):
         ("payee_siret", "44023823600029", "la clé de contrôle est fausse"),
         ("payee_siret", "4402382360", "Le SIRET doit comporter 14 chiffres."),
         ("payee_name", "", "Saisissez la raison sociale."),
+        ("payee_vat", "", "sans TVA, la facture doit dire pourquoi"),
+        ("payee_vat_number", "FR00999000003", "numéro de TVA intracommunautaire n'est pas valide"),
+        ("payee_vat_regime", "exonere", "pas un choix valide"),
     ],
 )
 def test_bad_payee_values_are_refused_in_french(login_as, db, key, value, message):
@@ -329,6 +335,20 @@ def test_bad_payee_values_are_refused_in_french(login_as, db, key, value, messag
     assert message in text_of(response)
     assert db.session.scalar(select(func.count()).select_from(Setting)) == 0
     assert _events(db, "settings.payee_updated") == []
+
+
+def test_a_payee_subject_to_vat_gives_its_vat_number(login_as, db):
+    client = login_as(make_admin())
+    subject = {**PAYEE, "payee_vat_regime": "subject", "payee_vat": ""}
+    refused = client.post_form("/admin/facturation", subject)
+    assert refused.status_code == 422
+    assert "Saisissez le numéro de TVA intracommunautaire" in text_of(refused)
+    saved = client.post_form(
+        "/admin/facturation", {**subject, "payee_vat_number": "fr 42 999000003"}
+    )
+    assert saved.status_code == 303
+    assert db.session.get(Setting, "payee_vat_number").value == "FR42999000003"
+    assert db.session.get(Setting, "payee_vat_regime").value == "subject"
 
 
 def test_billing_inline_validation_is_a_fragment(login_as):

@@ -17,6 +17,7 @@ expect(
     "quotes.recap",
     "quotes.recap_pdf",
     "quotes.recap_xlsx",
+    "quotes.chorus_references",
     roles=AMOI_AND_BUYERS,
 )
 expect(
@@ -63,7 +64,9 @@ def _other_commune_quote(world, status="submitted"):
     return make_quote(operation, author, status=status, ccvg=world.ccvg)
 
 
-@cross_org("quotes.show", "quotes.pdf", "quotes.approve", "quotes.reject")
+@cross_org(
+    "quotes.show", "quotes.pdf", "quotes.approve", "quotes.reject", "quotes.chorus_references"
+)
 def commune_acts_on_other_commune_quote(world):
     quote = _other_commune_quote(world)
     return CrossOrgCase(

@@ -17,6 +17,8 @@ from portal.rules.deadlines import (
     is_business_day,
     missing_statements,
     notice_end,
+    payment_due,
+    quote_valid_until,
     reminder_letter_due,
     renewal_of,
     reply_deadline,
@@ -310,3 +312,39 @@ def test_a_termination_ends_the_periods_the_day_before_it_takes_effect():
     ]
     assert kept[1].amendment == "Avenant n°1"
     assert periods_after_termination(periods, None) == periods
+
+
+# -- quotes and invoices ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("issued", "expected"),
+    [
+        (date(2026, 12, 2), date(2027, 1, 1)),  # across the year
+        (date(2026, 2, 1), date(2026, 3, 3)),  # February has 28 days
+        (date(2028, 2, 1), date(2028, 3, 2)),  # leap year
+    ],
+)
+def test_invoices_are_due_30_days_after_issue(issued, expected):
+    assert payment_due(issued) == expected
+
+
+def test_payment_period_is_a_parameter():
+    assert payment_due(date(2026, 12, 2), 45) == date(2027, 1, 16)
+    for bad in (-1, True, 1.5):
+        with pytest.raises(ValueError):
+            payment_due(date(2026, 12, 2), bad)
+    with pytest.raises(ValueError):
+        payment_due(datetime(2026, 12, 2, 10, 0))
+
+
+@pytest.mark.parametrize(
+    ("quote_date", "expected"),
+    [
+        (date(2026, 11, 25), date(2027, 2, 24)),
+        (date(2026, 11, 30), date(2027, 2, 27)),  # 30 February does not exist
+        (date(2024, 6, 3), date(2024, 9, 2)),
+    ],
+)
+def test_quotes_are_valid_three_months(quote_date, expected):
+    assert quote_valid_until(quote_date) == expected
