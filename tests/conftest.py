@@ -22,6 +22,7 @@ from portal.extensions import db as _db
 
 BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
 HTMX = {"HX-Request": "true"}
+CONFIRMED = {"confirmation": "1"}  # what the confirmation dialog (or step page) adds
 TOKEN_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 

@@ -196,9 +196,7 @@ def test_quantity_of_nothing_is_empty():
         ),
     ],
 )
-def test_article_before_organisation_names(
-    name, kind, structure_kind, nominative, with_de, with_a
-):
+def test_article_before_organisation_names(name, kind, structure_kind, nominative, with_de, with_a):
     assert with_article(name, kind, structure_kind) == nominative
     assert with_article(name, kind, structure_kind, "de") == with_de
     assert with_article(name, kind, structure_kind, "à") == with_a

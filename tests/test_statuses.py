@@ -11,9 +11,9 @@ from portal.models.quotes import InvoiceStatus
 from portal.rules.workflow import STATUSES, QuoteStatus
 from portal.statuses import MEANINGS, Meaning, meaning
 
-ALL_STATUSES = [
-    (machine, status) for machine, enum_ in STATUSES.items() for status in enum_
-] + [("invoice", status) for status in InvoiceStatus]
+ALL_STATUSES = [(machine, status) for machine, enum_ in STATUSES.items() for status in enum_] + [
+    ("invoice", status) for status in InvoiceStatus
+]
 CSS = Path(__file__).resolve().parents[1] / "static" / "css" / "app.css"
 
 

@@ -21,6 +21,12 @@ from portal.extensions import db
 from portal.formatting import moment
 from portal.models import AuditEvent, Operation, Organisation, Quote, QuoteKind, QuoteLineRow
 from portal.quotes import bp
+from portal.quotes.confirmations import (
+    confirm_quote_approval,
+    confirm_quote_rejection,
+    confirm_quote_submission,
+    confirm_report_delivery,
+)
 from portal.quotes.forms import (
     DeliveryForm,
     ManualLineForm,
@@ -33,6 +39,7 @@ from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllow
 from portal.services import invoices as invoicing
 from portal.services import quotes as service
 from portal.services.quotes import QuoteRefused
+from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate, year_arg
@@ -85,6 +92,10 @@ def quote_action(view: Callable) -> Callable:
 
 def after_commit(callback: Callable[[], object]) -> None:
     g.after_commit.append(callback)
+
+
+def _page(quote: Quote) -> str:
+    return url_for("quotes.show", quote_id=quote.id)
 
 
 def _back(quote: Quote, anchor: str | None = None):
@@ -292,6 +303,8 @@ def delete_line(quote: Quote, line_id: int):
 @allow(Role.FACILITATOR)
 @quote_action
 def submit(quote: Quote):
+    if (asked := confirm.step(confirm_quote_submission(quote), _page(quote))) is not None:
+        return asked
     service.submit(quote, g.user)
     flash(f"Le devis {quote.number} est soumis à la validation de la CCVG.", "success")
     after_commit(lambda: notifications.quote_submitted(quote))
@@ -314,6 +327,8 @@ def deliver(quote: Quote):
     form = DeliveryForm()
     if not form.validate():
         raise QuoteRefused(" ".join(e for errors in form.errors.values() for e in errors))
+    if (asked := confirm.step(confirm_report_delivery(quote), _page(quote))) is not None:
+        return asked
     invoice = service.deliver_report(quote, g.user, form.delivered_on.data)
     flash(f"Bilan remis : la facture {invoice.number} est émise.", "success")
     after_commit(lambda: notifications.invoice_issued(invoice))
@@ -336,6 +351,8 @@ def _require_approver(quote: Quote) -> None:
 @quote_action
 def approve(quote: Quote):
     _require_approver(quote)
+    if (asked := confirm.step(confirm_quote_approval(quote), _page(quote))) is not None:
+        return asked
     invoice = service.approve(quote, g.user, today())
     flash(f"Le devis {quote.number} est validé.", "success")
     after_commit(lambda: notifications.quote_decided(quote))
@@ -352,6 +369,8 @@ def reject(quote: Quote):
     form = RejectForm()
     if not form.validate():
         raise QuoteRefused("Expliquez le refus : le motif est obligatoire.")
+    if (asked := confirm.step(confirm_quote_rejection(quote), _page(quote))) is not None:
+        return asked
     service.reject(quote, g.user, form.comment.data)
     flash(f"Le devis {quote.number} est refusé ; l'AMOI en est informée.", "success")
     after_commit(lambda: notifications.quote_decided(quote))
