@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
-from portal.admin import bp
+from portal.admin import audit_trail, bp
 from portal.admin.confirmations import confirm_account_deactivation
 from portal.admin.forms import InviteForm
 from portal.extensions import db
@@ -203,10 +203,12 @@ def audit_log():
     if end and end < date.max:
         stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    pagination = paginate(stmt)
     return render(
         "admin/audit.html",
         "admin/_partials/_audit_table.html",
-        pagination=paginate(stmt),
+        pagination=pagination,
+        described=audit_trail.describe(pagination.items),
         filters={
             "action": action,
             "acteur": actor_q,
