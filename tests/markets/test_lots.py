@@ -279,6 +279,7 @@ def test_company_export_never_holds_another_company_lot(login_as):
     response = client.get("/lots/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # said once
     raw = response.get_data()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
