@@ -307,7 +307,7 @@ def _summary(year: int) -> list[BuyerSummary]:
     declarations = db.session.scalars(
         scoped(PurchaseDeclaration)
         .where(_year_range(year))
-        .options(joinedload(PurchaseDeclaration.buyer))
+        .options(joinedload(PurchaseDeclaration.buyer), joinedload(PurchaseDeclaration.operation))
         .order_by(PurchaseDeclaration.planned_publication, PurchaseDeclaration.id)
     ).all()
     buyers = db.session.scalars(
