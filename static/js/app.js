@@ -48,17 +48,17 @@
   );
 
   // Once confirmed, the dialog closes while the form is sent (an error answered by htmx
-  // then shows in the alert region instead of behind a modal).
-  document.addEventListener(
-    "submit",
-    function (event) {
-      var open = event.target.querySelector("dialog.confirm-dialog[open]");
-      if (open) {
+  // then shows in the alert region instead of behind a modal). It closes after the submit
+  // handlers ran: htmx reads the clicked button (confirmation=1) during the event, and
+  // closing moves the focus away from that button, which htmx takes as « no button ».
+  document.addEventListener("submit", function (event) {
+    var open = event.target.querySelector("dialog.confirm-dialog[open]");
+    if (open) {
+      window.setTimeout(function () {
         open.close();
-      }
-    },
-    true
-  );
+      }, 0);
+    }
+  });
 
   // --- menu button on narrow screens ---------------------------------------------------
   // Without JavaScript the menu stays visible; with it, narrow screens fold the menu
