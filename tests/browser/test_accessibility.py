@@ -102,7 +102,7 @@ def test_open_confirmation_dialog_and_step_page_are_accessible(browser, base_url
     context = browser.new_context(base_url=base_url, locale="fr-FR")
     page = context.new_page()
     login(page, "admin@sud-ouest-emploi.example")
-    page.goto("/organisations/")
+    page.goto("/organisations/?q=Espaces+Verts")
     page.get_by_role("link", name=re.compile("Espaces Verts Fictifs")).click()
     button = page.get_by_role("button", name="Désactiver l'organisation")
     button.click()
