@@ -61,7 +61,10 @@ def test_xlsx_keeps_numbers_dates_and_formats():
 
 @pytest.mark.parametrize(
     ("content_type"),
-    ["text/csv; charset=utf-8", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+    [
+        "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
 )
 def test_downloads_say_their_content_type_as_given(app, content_type):
     from portal.documents.spreadsheets import download
