@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.organisations import bp as organisations_bp
     from portal.quotes import bp as quotes_bp
     from portal.reference import bp as reference_bp
+    from portal.web.confirm import register_confirmations
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -116,3 +117,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(markets_bp)
     app.register_blueprint(quotes_bp)
     app.register_blueprint(reference_bp)
+    register_confirmations(app)  # the blueprints declared theirs on import

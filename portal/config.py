@@ -41,6 +41,13 @@ class Config:
     WTF_I18N_ENABLED = False  # WTForms messages come from its French catalogue (portal.web.forms)
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     PAGE_SIZE = 25
+    # Who runs the instance, for the legal notice, the accessibility statement and the
+    # personal-data page (public pages). Unset values read « non renseigné ». The publisher's
+    # name, address and SIRET are the payee block an AMOI admin enters (/admin/facturation).
+    LEGAL_PUBLICATION_DIRECTOR: str | None = None  # directeur de la publication
+    LEGAL_HOST: str | None = None  # hébergeur: name, address, telephone (LCEN art. 6)
+    LEGAL_CONTACT: str | None = None  # e-mail or address for accessibility and data requests
+    LEGAL_DPO: str | None = None  # délégué à la protection des données, if one is designated
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False

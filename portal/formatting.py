@@ -65,10 +65,21 @@ FILTERS = {
 
 
 def register_formatting(app: Flask) -> None:
+    from portal import french
     from portal.rules.workflow import status_label
+    from portal.statuses import meaning
 
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.filters.update(
+        {
+            "plural": french.plural,
+            "quantity": french.quantity,
+            "article": french.org_with_article,
+            "capfirst": french.capfirst,
+        }
+    )
     app.jinja_env.globals["status_label_of"] = status_label
+    app.jinja_env.globals["status_meaning"] = meaning
     app.jinja_env.globals["action_label"] = _action_label
 
 

@@ -22,6 +22,7 @@ from portal.extensions import db as _db
 
 BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
 HTMX = {"HX-Request": "true"}
+CONFIRMED = {"confirmation": "1"}  # what the confirmation dialog (or step page) adds
 TOKEN_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
@@ -186,3 +187,12 @@ def text_of(response) -> str:
     import html
 
     return html.unescape(response.get_data(as_text=True))
+
+
+def words_of(response) -> str:
+    """The text a reader sees: tags removed, every run of spaces (non-breaking ones
+    included) turned into one space."""
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", text_of(response))
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()

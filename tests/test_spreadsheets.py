@@ -57,3 +57,18 @@ def test_xlsx_keeps_numbers_dates_and_formats():
     assert hours.value == 833
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:D3"
+
+
+@pytest.mark.parametrize(
+    ("content_type"),
+    [
+        "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
+def test_downloads_say_their_content_type_as_given(app, content_type):
+    from portal.documents.spreadsheets import download
+
+    response = download(b"x", "f.csv", content_type)
+    assert response.headers["Content-Type"] == content_type
+    assert response.headers["Content-Type"].count("charset") <= 1

@@ -10,12 +10,14 @@ from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
-from portal.admin import bp
+from portal.admin import audit_trail, bp
+from portal.admin.confirmations import confirm_account_deactivation
 from portal.admin.forms import InviteForm
 from portal.extensions import db
 from portal.models import AccountToken, AuditEvent, Organisation, OrgKind, TokenPurpose, User
 from portal.models.base import utcnow
 from portal.services import accounts
+from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
@@ -149,6 +151,9 @@ def deactivate_user(user_id: int):
     if account.id == g.user.id:
         abort(409, description="Vous ne pouvez pas désactiver votre propre compte.")
     if account.active:
+        page = url_for("admin.user", user_id=account.id)
+        if (asked := confirm.step(confirm_account_deactivation(account), page)) is not None:
+            return asked
         accounts.deactivate(account)
         db.session.commit()
         flash(f"Le compte de {account.name} est désactivé ; ses sessions sont fermées.", "success")
@@ -198,10 +203,12 @@ def audit_log():
     if end and end < date.max:
         stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    pagination = paginate(stmt)
     return render(
         "admin/audit.html",
         "admin/_partials/_audit_table.html",
-        pagination=paginate(stmt),
+        pagination=pagination,
+        described=audit_trail.describe(pagination.items),
         filters={
             "action": action,
             "acteur": actor_q,

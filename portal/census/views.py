@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from portal import audit
 from portal.access import Role, allow, can_edit_declaration, get_or_404, scoped
 from portal.census import bp
+from portal.census.confirmations import confirm_declaration_conversion
 from portal.census.forms import DeclarationForm, ReviewForm
 from portal.clock import today
 from portal.documents.spreadsheets import Column, Sheet, xlsx_response
@@ -31,6 +32,7 @@ from portal.rules.workflow import (
     next_status,
 )
 from portal.services.markets import operation_from_declaration
+from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate, year_arg
@@ -260,6 +262,9 @@ def convert(declaration_id: int):
     declaration = get_or_404(PurchaseDeclaration, declaration_id)
     if "convert" not in allowed_actions(MACHINE, declaration.status):
         _refuse("convert", declaration)
+    page = url_for("census.show", declaration_id=declaration.id)
+    if (asked := confirm.step(confirm_declaration_conversion(declaration), page)) is not None:
+        return asked
     _claim(declaration)
     try:
         operation = operation_from_declaration(declaration, g.user)
@@ -307,7 +312,7 @@ def _summary(year: int) -> list[BuyerSummary]:
     declarations = db.session.scalars(
         scoped(PurchaseDeclaration)
         .where(_year_range(year))
-        .options(joinedload(PurchaseDeclaration.buyer))
+        .options(joinedload(PurchaseDeclaration.buyer), joinedload(PurchaseDeclaration.operation))
         .order_by(PurchaseDeclaration.planned_publication, PurchaseDeclaration.id)
     ).all()
     buyers = db.session.scalars(

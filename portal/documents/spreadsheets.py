@@ -123,9 +123,11 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def download(data: bytes, filename: str, mimetype: str) -> Response:
-    """An attachment that is never cached (the content is scoped to the user)."""
-    response = Response(data, mimetype=mimetype)
+def download(data: bytes, filename: str, content_type: str) -> Response:
+    """An attachment that is never cached (the content is scoped to the user).
+    ``content_type`` is sent as given: Werkzeug's ``mimetype`` would add a second
+    ``charset`` to a ``text/*`` type that already has one."""
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

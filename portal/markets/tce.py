@@ -30,12 +30,14 @@ from portal.clock import today
 from portal.documents import notifications
 from portal.extensions import db
 from portal.markets import bp
+from portal.markets.confirmations import confirm_share_deletion
 from portal.markets.forms import ShareForm
 from portal.models import Operation, SubcontractorShare, TceSplit
 from portal.rules.hours import TRADES
 from portal.rules.workflow import TransitionNotAllowed
 from portal.services import pricing, tce
 from portal.services.tce import SplitRefused
+from portal.web import confirm
 
 
 def int_arg_value(text: str | None) -> int | None:
@@ -251,6 +253,9 @@ def share_delete(share_id: int):
         tce.require_draft(op)
     except SplitRefused as refused:
         abort(409, description=str(refused))
+    page = url_for("markets.tce_split", operation_id=op.id)
+    if (asked := confirm.step(confirm_share_deletion(share), page)) is not None:
+        return asked
     audit.record("share.deleted", share, detail=f"operation={op.id}")
     db.session.delete(share)
     db.session.flush()

@@ -14,6 +14,7 @@ from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
 from portal.extensions import db
 from portal.markets import bp
+from portal.markets.confirmations import confirm_operation_transition
 from portal.markets.forms import MarketForm, OperationForm
 from portal.markets.listing import (
     Filters,
@@ -22,7 +23,7 @@ from portal.markets.listing import (
     year_choices,
 )
 from portal.models import Lot, Market, Operation, PurchaseDeclaration, SubcontractorShare
-from portal.rules.markets import LegalBasis
+from portal.rules.markets import LEGAL_BASES, LegalBasis
 from portal.rules.workflow import (
     OperationStatus,
     TransitionNotAllowed,
@@ -31,6 +32,7 @@ from portal.rules.workflow import (
 )
 from portal.services import pricing, tce
 from portal.services.markets import recommended_basis
+from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
@@ -194,6 +196,9 @@ def operation_transition(operation_id: int):
         new_status = next_status("operation", op.status, action)
     except (TransitionNotAllowed, ValueError):
         abort(409, description="Ce changement de statut n'est pas possible depuis l'état actuel.")
+    page = url_for("markets.operation", operation_id=op.id)
+    if (asked := confirm.step(confirm_operation_transition(op, action), page)) is not None:
+        return asked
     previous = op.status
     op.status = new_status.value
     audit.record("operation.status_changed", op, detail=f"{previous}->{op.status}")
@@ -227,6 +232,32 @@ def market_create(operation_id: int):
         form,
         op=op,
         market=None,
+    )
+
+
+@bp.route("/marches/<int:market_id>")
+@allow(Role.FACILITATOR, Role.BUYER)
+def market(market_id: int):
+    """A market with its lots, legal basis and dates; scoped like its operation (companies
+    see their lots, never a whole market: other holders' lots are confidential)."""
+    market = get_or_404(Market, market_id)
+    lots = db.session.scalars(
+        scoped(Lot)
+        .where(Lot.market_id == market.id)
+        .options(joinedload(Lot.holder))
+        .order_by(Lot.number)
+    ).all()
+    grid_info = pricing.pricing_grid(market.operation, today())
+    prices, _shares = pricing.lot_prices(market.operation, grid_info.grid)
+    return render_template(
+        "markets/market.html",
+        market=market,
+        op=market.operation,
+        lots=lots,
+        prices=prices,
+        grid_info=grid_info,
+        planned=sum(lot.planned_hours or 0 for lot in lots),
+        basis=LEGAL_BASES[LegalBasis(market.legal_basis)],
     )
 
 

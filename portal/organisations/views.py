@@ -11,7 +11,9 @@ from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.extensions import db
 from portal.models import Organisation, OrgKind, User
 from portal.organisations import bp
+from portal.organisations.confirmations import confirm_organisation_deactivation
 from portal.organisations.forms import OrganisationForm
+from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
@@ -114,6 +116,9 @@ def deactivate(org_id: int):
     if org.id == g.org.id:
         abort(409, description="Vous ne pouvez pas désactiver votre propre organisation.")
     if org.active:
+        page = url_for("organisations.show", org_id=org.id)
+        if (asked := confirm.step(confirm_organisation_deactivation(org), page)) is not None:
+            return asked
         org.active = False
         for user in org.users:
             user.end_sessions()  # its people are logged out at once

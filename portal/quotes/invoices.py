@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import extract, func, select
@@ -20,9 +21,11 @@ from portal.documents.spreadsheets import Column, Sheet, xlsx_response
 from portal.extensions import db
 from portal.models import Invoice, InvoiceStatus, Organisation, Quote
 from portal.quotes import bp
+from portal.quotes.confirmations import confirm_invoice_payment
 from portal.quotes.forms import PaymentForm
 from portal.services import invoices as invoicing
 from portal.services.invoices import InvoiceRefused
+from portal.web import confirm
 from portal.web.htmx import render
 from portal.web.pagination import paginate, year_arg
 
@@ -79,6 +82,9 @@ def invoice_paid(invoice_id: int):
     form = PaymentForm()
     if not form.validate():
         abort(409, description=" ".join(e for errors in form.errors.values() for e in errors))
+    back = url_for("quotes.invoices")
+    if (asked := confirm.step(confirm_invoice_payment(invoice), back)) is not None:
+        return asked
     try:
         invoicing.mark_paid(invoice, form.paid_on.data, g.user)
         db.session.commit()
@@ -89,7 +95,10 @@ def invoice_paid(invoice_id: int):
         db.session.rollback()
         abort(409)
     flash(f"La facture {invoice.number} est marquée payée.", "success")
-    return redirect(request.referrer or url_for("quotes.invoices"), code=303)
+    came_from = request.referrer or ""
+    if not came_from or urlsplit(came_from).path == request.path:  # the confirmation step
+        came_from = back
+    return redirect(came_from, code=303)
 
 
 # --- yearly re-invoicing recap per commune ---------------------------------------------------

@@ -38,6 +38,14 @@ from portal.models import (
     QuoteLineRow,
 )
 from portal.quotes import bp
+from portal.quotes.confirmations import (
+    confirm_annual_report,
+    confirm_quote_approval,
+    confirm_quote_rejection,
+    confirm_quote_submission,
+    confirm_report_delivery,
+    confirm_reserved_year,
+)
 from portal.quotes.forms import (
     AnnualReportForm,
     ChorusForm,
@@ -55,6 +63,7 @@ from portal.services import invoices as invoicing
 from portal.services import quotes as service
 from portal.services.convention import grid_by_code
 from portal.services.quotes import QuoteRefused
+from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate, year_arg
@@ -107,6 +116,10 @@ def quote_action(view: Callable) -> Callable:
 
 def after_commit(callback: Callable[[], object]) -> None:
     g.after_commit.append(callback)
+
+
+def _page(quote: Quote) -> str:
+    return url_for("quotes.show", quote_id=quote.id)
 
 
 def _back(quote: Quote, anchor: str | None = None):
@@ -352,6 +365,8 @@ def delete_line(quote: Quote, line_id: int):
 @allow(Role.FACILITATOR)
 @quote_action
 def submit(quote: Quote):
+    if (asked := confirm.step(confirm_quote_submission(quote), _page(quote))) is not None:
+        return asked
     service.submit(quote, g.user)
     flash(f"Le devis {quote.number} est soumis à la validation de la CCVG.", "success")
     after_commit(lambda: notifications.quote_submitted(quote))
@@ -384,6 +399,8 @@ def _invoiced(quote: Quote, invoice, what: str):
 def deliver(quote: Quote):
     form = DeliveryForm()
     _valid(form)
+    if (asked := confirm.step(confirm_report_delivery(quote), _page(quote))) is not None:
+        return asked
     invoice = service.deliver_report(quote, g.user, form.delivered_on.data)
     return _invoiced(quote, invoice, "Bilan final remis")
 
@@ -394,6 +411,9 @@ def deliver(quote: Quote):
 def annual_report(quote: Quote):
     form = AnnualReportForm()
     _valid(form)
+    asked = confirm.step(confirm_annual_report(quote, form.year.data), _page(quote))
+    if asked is not None:
+        return asked
     invoice = service.deliver_annual_report(quote, form.year.data, g.user, form.delivered_on.data)
     return _invoiced(quote, invoice, f"Bilan annuel {form.year.data} remis")
 
@@ -407,6 +427,8 @@ def reserved_year(quote: Quote, line_id: int):
     line = next((row for row in quote.lines if row.id == line_id), None)
     if line is None:
         abort(404)
+    if (asked := confirm.step(confirm_reserved_year(quote, line), _page(quote))) is not None:
+        return asked
     invoice = service.invoice_reserved_year(quote, line, g.user, form.delivered_on.data)
     return _invoiced(quote, invoice, "Bilan annuel du marché réservé remis")
 
@@ -439,6 +461,8 @@ def _require_approver(quote: Quote) -> None:
 @quote_action
 def approve(quote: Quote):
     _require_approver(quote)
+    if (asked := confirm.step(confirm_quote_approval(quote), _page(quote))) is not None:
+        return asked
     invoice = service.approve(quote, g.user, today())
     flash(f"Le devis {quote.number} est validé.", "success")
     after_commit(lambda: notifications.quote_decided(quote))
@@ -455,6 +479,8 @@ def reject(quote: Quote):
     form = RejectForm()
     if not form.validate():
         raise QuoteRefused("Expliquez le refus : le motif est obligatoire.")
+    if (asked := confirm.step(confirm_quote_rejection(quote), _page(quote))) is not None:
+        return asked
     service.reject(quote, g.user, form.comment.data)
     flash(f"Le devis {quote.number} est refusé ; l'AMOI en est informée.", "success")
     after_commit(lambda: notifications.quote_decided(quote))

@@ -7,7 +7,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from portal import audit
-from portal.models import AuditEvent
+from portal.models import AuditEvent, OrgKind
+from tests.conftest import text_of, words_of
 from tests.factories import make_admin, make_org, make_user
 
 
@@ -47,7 +48,7 @@ def test_audit_page_filters_and_paginates(login_as, db):
     by_actor = client.get(f"/admin/journal?acteur={admin.email}").get_data(as_text=True)
     assert "sur 8" in by_actor  # 6 updates + 1 denial + the login
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
-    assert "Aucun événement" in client.get(f"/admin/journal?du={tomorrow}").get_data(as_text=True)
+    assert "Aucun résultat ne correspond" in text_of(client.get(f"/admin/journal?du={tomorrow}"))
     bad = client.get("/admin/journal?du=31/02/2026").get_data(as_text=True)
     assert "Une date saisie n'est pas valide" in bad
 
@@ -58,3 +59,45 @@ def test_audit_fragment_for_htmx(login_as):
     assert response.status_code == 200
     assert "<html" not in response.get_data(as_text=True)
     assert "Connexion réussie" in response.get_data(as_text=True)
+
+
+def test_audit_lines_name_their_objects_and_details_in_french(login_as, db, assert_max_queries):
+    """« Devis DEV-2026-0004 », not « Quote n° 6 »; field names by their labels; one query
+    per object type, not per line."""
+    from portal.models import Quote, SubcontractorShare
+    from tests.factories import make_lot, make_market, make_operation
+
+    admin = make_admin()
+    buyer = make_org(OrgKind.BUYER, name="Commune de Brignais")
+    op = make_operation(buyer, name="Gymnase")
+    market = make_market(op, reference="2026-BRI-003")
+    lot = make_lot(market, number=2, title="Gros œuvre")
+    quote = Quote(kind="operation", operation=op, buyer=buyer, number="DEV-2026-0004")
+    quote.quote_date = date(2026, 3, 2)
+    db.session.add(quote)
+    company = make_org(OrgKind.COMPANY, name="Charpentes Démo")
+    share = SubcontractorShare(operation=op, company=company, trade="masonry", amount_excl_tax=1)
+    db.session.add(share)
+    db.session.flush()
+    audit.record("quote.approved", quote, actor=admin)
+    audit.record("organisation.updated", buyer, detail="fields=name,siret", actor=admin)
+    audit.record("operation.status_changed", op, detail="preparation->running", actor=admin)
+    audit.record("lot.created", lot, detail=f"market={market.id}", actor=admin)
+    audit.record("share.deleted", share, detail=f"operation={op.id}", actor=admin)
+    audit.record("access.denied", object_type="endpoint", object_id="admin.users", actor=admin)
+    db.session.delete(share)
+    db.session.commit()
+    client = login_as(admin)
+    with assert_max_queries(20):
+        response = client.get("/admin/journal")  # 5 lines a page in tests
+    second = client.get("/admin/journal?page=2")
+    seen = words_of(response) + " " + words_of(second)
+    assert "Devis DEV-2026-0004" in seen
+    assert "Quote" not in seen and "n° " not in seen
+    assert "Commune de Brignais Champs modifiés : Nom, SIRET" in seen
+    assert "Opération « Gymnase » En préparation → En cours" in seen
+    assert "Lot 2 – Gros œuvre (marché 2026-BRI-003) Marché 2026-BRI-003" in seen
+    assert "Part de sous-traitance (n'existe plus) Opération « Gymnase »" in seen
+    assert "Page /admin/comptes" in seen
+    html = text_of(response) + text_of(second)
+    assert f'href="/devis/{quote.id}">Devis DEV-2026-0004</a>' in html

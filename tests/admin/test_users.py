@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.models import AuditEvent
+from tests.conftest import CONFIRMED
 from tests.factories import make_admin, make_org, make_user
 
 
@@ -38,7 +39,7 @@ def test_deactivate_reactivate_and_self_protection(login_as, db):
     admin = make_admin()
     client = login_as(admin)
     user = make_user()
-    assert client.post_form(f"/admin/comptes/{user.id}/desactiver").status_code == 303
+    assert client.post_form(f"/admin/comptes/{user.id}/desactiver", CONFIRMED).status_code == 303
     db.session.refresh(user)
     assert user.active is False
     link = client.post_form(f"/admin/comptes/{user.id}/lien")
@@ -46,7 +47,7 @@ def test_deactivate_reactivate_and_self_protection(login_as, db):
     assert client.post_form(f"/admin/comptes/{user.id}/reactiver").status_code == 303
     db.session.refresh(user)
     assert user.active is True
-    assert client.post_form(f"/admin/comptes/{admin.id}/desactiver").status_code == 409
+    assert client.post_form(f"/admin/comptes/{admin.id}/desactiver", CONFIRMED).status_code == 409
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.object_id == str(user.id))
     ).all()

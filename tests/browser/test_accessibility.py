@@ -67,12 +67,23 @@ def test_every_reachable_page_is_accessible(browser, base_url, email):
     report = crawl(page, base_url)
     context.close()
     assert len(report) >= 3, report.keys()  # home, organisation, account at least
+    shapes = {_pattern(urlparse(path).path) for path in report}
+    assert {"/mentions-legales", "/accessibilite", "/donnees-personnelles"} <= shapes  # footer
+    if email in ("admin@sud-ouest-emploi.example", "commande.publique@ccvg.example"):
+        assert "/marches/<id>" in shapes  # the market page, from the operation page
     violations = {path: found for path, found in report.items() if found}
     assert violations == {}
 
 
 def test_login_and_error_pages_are_accessible(page):
-    for path in ("/connexion", "/page-inexistante", "/compte/mot-de-passe/lien-perime"):
+    for path in (
+        "/connexion",
+        "/page-inexistante",
+        "/compte/mot-de-passe/lien-perime",
+        "/mentions-legales",
+        "/accessibilite",
+        "/donnees-personnelles",
+    ):
         page.goto(path)
         results = axe.run(page, options=AXE_OPTIONS)
         assert results.response["violations"] == [], path
@@ -85,3 +96,24 @@ def test_form_with_errors_is_accessible(page):
     page.locator(".error-summary").wait_for()
     results = axe.run(page, options=AXE_OPTIONS)
     assert results.response["violations"] == []
+
+
+def test_open_confirmation_dialog_and_step_page_are_accessible(browser, base_url):
+    context = browser.new_context(base_url=base_url, locale="fr-FR")
+    page = context.new_page()
+    login(page, "admin@sud-ouest-emploi.example")
+    page.goto("/organisations/?q=Espaces+Verts")
+    page.get_by_role("link", name=re.compile("Espaces Verts Fictifs")).click()
+    button = page.get_by_role("button", name="Désactiver l'organisation")
+    button.click()
+    page.get_by_role("dialog").wait_for()
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.response["violations"] == []
+    page.keyboard.press("Escape")
+    # the step page a browser without JavaScript gets: form.submit() skips the dialog
+    with page.expect_navigation():
+        button.evaluate("b => b.form.submit()")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Désactiver l'entreprise")
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.response["violations"] == []
+    context.close()

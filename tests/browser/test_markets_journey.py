@@ -41,6 +41,9 @@ def test_from_census_to_the_holder_seeing_its_lot(page):
     page.get_by_label("Commentaire motivé").fill("Travaux de second œuvre : clause adaptée.")
     page.get_by_role("button", name="Enregistrer l'avis").click()
     page.get_by_role("button", name="Créer l'opération").click()
+    dialog = page.get_by_role("dialog", name=f"Créer l'opération « {TITLE} » ?")
+    expect(dialog).to_contain_text("pour la commune de Vourles")
+    dialog.get_by_role("button", name="Créer l'opération").click()
     expect(page).to_have_url(re.compile(r"/operations/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
 

@@ -221,9 +221,7 @@ def test_show_page_for_the_buyer_and_for_the_amoi(login_as):
     ):
         assert text in html, text
     assert "Donner l'avis" not in html
-    amoi_html = (
-        login_as(world.facilitator).get(f"/recensement/{declaration.id}").get_data(as_text=True)
-    )
+    amoi_html = text_of(login_as(world.facilitator).get(f"/recensement/{declaration.id}"))
     assert "Donner l'avis de l'AMOI" in amoi_html
     assert "Modifier la déclaration" not in amoi_html
     assert "Créer l'opération" not in amoi_html  # only once a clause is recommended

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.models import AuditEvent, Operation
 from portal.services.markets import operation_from_declaration
 from tests.census.builders import census_world, make_declaration
+from tests.conftest import CONFIRMED, text_of, words_of
 
 
 def _events(db, action):
@@ -106,7 +107,7 @@ def test_retain_stores_the_review(login_as, db):
     assert "Chantier de 18 mois : clause adaptée." in buyer_html
     assert world.facilitator.name in buyer_html
     assert "Modifier la déclaration" not in buyer_html
-    amoi_html = client.get(f"/recensement/{declaration.id}").get_data(as_text=True)
+    amoi_html = text_of(client.get(f"/recensement/{declaration.id}"))
     assert "Créer l'opération" in amoi_html
     assert "Rouvrir l'avis" in amoi_html
     assert "Donner l'avis" not in amoi_html
@@ -198,7 +199,12 @@ def test_convert_creates_the_operation(login_as, db):
         estimated_amount=Decimal("900000"),
         comment="Deux tranches.",
     )
-    response = login_as(world.facilitator).post_form(f"/recensement/{declaration.id}/operation")
+    client = login_as(world.facilitator)
+    step = client.post_form(f"/recensement/{declaration.id}/operation")
+    assert step.status_code == 200  # asks first: nothing is created yet
+    assert "La déclaration deviendra définitive" in words_of(step)
+    assert _operation_count(db) == 0
+    response = client.post_form(f"/recensement/{declaration.id}/operation", CONFIRMED)
     db.session.refresh(declaration)
     operation = db.session.get(Operation, declaration.operation_id)
     assert operation is not None

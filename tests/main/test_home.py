@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.models import OrgKind, PurchaseDeclaration
-from tests.conftest import text_of
+from tests.conftest import text_of, words_of
 from tests.factories import (
     make_admin,
     make_ccvg_with_communes,
@@ -39,12 +39,13 @@ def test_facilitator_home_counts_what_is_to_do(login_as, db):
     _declare(db, ccvg, status="declined")
     make_lot(make_market(make_operation(alpha)), planned_hours=700)
     make_lot(make_market(make_operation(ccvg, status="closed")), planned_hours=9000)
-    html = text_of(login_as(make_admin()).get("/"))
-    assert (
-        '3</span>\n            <span class="stats__label">déclaration(s) du recensement à examiner'
-        in html
-    )
-    assert '1</span>\n              <span class="stats__label">opération(s) en préparation' in html
+    response = login_as(make_admin()).get("/")
+    html = text_of(response)
+    seen = words_of(response)
+    assert "3 déclarations du recensement à examiner" in seen
+    assert "1 opération en préparation" in seen
+    assert "1 opération clôturée" in seen and "0 opération en cours" in seen
+    assert "(s)" not in seen
     assert "opérations non clôturées : <strong>700\u00a0h</strong>" in html
 
 
@@ -65,7 +66,37 @@ def test_holder_home_lists_its_lots(login_as):
     market = make_market(make_operation(make_org(OrgKind.BUYER), name="Crèche"))
     make_lot(market, holder=company, title="Peinture", planned_hours=120)
     make_lot(market, holder=other, title="Plomberie", planned_hours=300)
-    html = text_of(login_as(make_user(company)).get("/"))
-    assert "1 lot(s) dont vous êtes titulaire" in html
+    response = login_as(make_user(company)).get("/")
+    html = text_of(response)
+    assert "1 lot dont vous êtes titulaire" in words_of(response)
     assert "<strong>120\u00a0h</strong>" in html
     assert "Peinture" in html and "Plomberie" not in html
+
+
+def test_counts_agree_with_their_number(login_as, db):
+    buyer = make_org(OrgKind.BUYER)
+    for _ in range(2):
+        make_operation(buyer, status="closed")
+    seen = words_of(login_as(make_admin()).get("/"))
+    assert "2 opérations clôturées" in seen
+    assert "0 opération en préparation" in seen
+    assert "(s)" not in seen
+
+
+def test_structure_without_lots_is_told_why_and_what_next(login_as):
+    geiq = make_org(OrgKind.STRUCTURE, structure_kind="GEIQ")
+    seen = words_of(login_as(make_user(geiq)).get("/"))
+    assert "Aucun lot ne vous est encore attribué" in seen
+    assert "sous-traite une part" in seen and "signalez-lui vos disponibilités" in seen
+
+
+def test_buyer_without_operations_is_pointed_to_the_census(login_as):
+    seen = words_of(login_as(make_user(make_org(OrgKind.BUYER))).get("/"))
+    assert "Aucune opération pour l'instant" in seen
+    assert "Vous n'avez encore déclaré aucun achat" in seen
+
+
+def test_alone_in_its_organisation_is_told_how_to_add_colleagues(login_as):
+    company = make_org(OrgKind.COMPANY, name="Charpentes Démo")
+    seen = words_of(login_as(make_user(company)).get("/"))
+    assert "Personne d'autre n'a de compte pour l'entreprise Charpentes Démo" in seen

@@ -1,12 +1,12 @@
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Lot, Operation, Role
+from portal.models import Lot, Market, Operation, Role
 from tests.factories import make_lot, make_market, make_operation
 from tests.security.registry import CrossOrgCase, cross_org, exempt_cross_org, expect
 
 AMOI_AND_BUYERS = (Role.FACILITATOR, Role.BUYER)
-expect("markets.operations", "markets.operation", roles=AMOI_AND_BUYERS)
+expect("markets.operations", "markets.operation", "markets.market", roles=AMOI_AND_BUYERS)
 expect("markets.lots", "markets.lot", "markets.export", roles=tuple(Role))
 expect(
     "markets.operation_create",
@@ -128,4 +128,26 @@ def commune_reads_other_commune_split(world):
         world.users["buyer_commune"],
         {"operation_id": op.id, "action": "validate_buyer"},
         _split_state(split.id),
+    )
+
+
+def _market_state(market_id):
+    return lambda: db.session.execute(
+        select(Market.reference, Market.title, Market.updated_at).where(Market.id == market_id)
+    ).one()
+
+
+@cross_org("markets.market")
+def commune_reads_other_commune_market(world):
+    market = make_market(make_operation(world.other_commune))
+    return CrossOrgCase(
+        world.users["buyer_commune"], {"market_id": market.id}, _market_state(market.id)
+    )
+
+
+@cross_org("markets.market")
+def commune_reads_the_ccvg_market(world):
+    market = make_market(make_operation(world.ccvg))
+    return CrossOrgCase(
+        world.users["buyer_commune"], {"market_id": market.id}, _market_state(market.id)
     )

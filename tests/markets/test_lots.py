@@ -192,7 +192,7 @@ def test_calculator_matches_the_rules_module(login_as, amount, share, cost, rate
 def test_calculator_shows_the_package_and_sur_devis(login_as):
     client = login_as(make_admin())
     small = text_of(calc(client, amount_excl_tax="1 000 000"))  # 833 h
-    assert "2,5 jours – 1\u202f250,00\u00a0€" in small
+    assert "2,5\u00a0jours – 1\u202f250,00\u00a0€" in small
     big = text_of(calc(client, amount_excl_tax="10 000 000"))  # 8 333 h
     assert "sur devis" in big
 
@@ -279,6 +279,7 @@ def test_company_export_never_holds_another_company_lot(login_as):
     response = client.get("/lots/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # said once
     raw = response.get_data()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.models import AuditEvent, Organisation, OrgKind
+from tests.conftest import CONFIRMED
 from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user, valid_siret
 
 HTMX = {"HX-Request": "true"}
@@ -173,14 +174,14 @@ def test_deactivate_and_reactivate(login_as, db):
     admin = make_admin()
     client = login_as(admin)
     org = make_org()
-    assert client.post_form(f"/organisations/{org.id}/desactiver").status_code == 303
+    assert client.post_form(f"/organisations/{org.id}/desactiver", CONFIRMED).status_code == 303
     db.session.refresh(org)
     assert org.active is False
     assert "Désactivée" in client.get(f"/organisations/{org.id}").get_data(as_text=True)
     assert client.post_form(f"/organisations/{org.id}/reactiver").status_code == 303
     db.session.refresh(org)
     assert org.active is True
-    own = client.post_form(f"/organisations/{admin.organisation_id}/desactiver")
+    own = client.post_form(f"/organisations/{admin.organisation_id}/desactiver", CONFIRMED)
     assert own.status_code == 409
     assert "propre organisation" in own.get_data(as_text=True)
 

@@ -14,7 +14,7 @@ from portal.models import Amendment, Invoice, OrgKind, QuoteKind
 from portal.rules import tariffs
 from portal.services import quotes as service
 from portal.services.quotes import QuoteRefused
-from tests.conftest import text_of
+from tests.conftest import CONFIRMED, text_of
 from tests.factories import (
     make_admin,
     make_ccvg_with_communes,
@@ -120,12 +120,12 @@ def test_yearly_parts_are_invoiced_on_each_annual_report_not_50_50(db, login_as)
     client = login_as(amoi)
     early = client.post_form(
         f"/devis/{quote.id}/lignes/{second.id}/bilan-annuel",
-        {"version": str(quote.version), "delivered_on": "2024-12-31"},
+        {"version": str(quote.version), **CONFIRMED, "delivered_on": "2024-12-31"},
     )
     assert early.status_code == 409 and "commence le 01/03/2025" in text_of(early)
     done = client.post_form(
         f"/devis/{quote.id}/lignes/{first.id}/bilan-annuel",
-        {"version": str(quote.version), "delivered_on": "2025-03-05"},
+        {"version": str(quote.version), **CONFIRMED, "delivered_on": "2025-03-05"},
     )
     assert done.status_code == 303
     _db.session.refresh(quote)
@@ -133,7 +133,7 @@ def test_yearly_parts_are_invoiced_on_each_annual_report_not_50_50(db, login_as)
     assert invoice.amount == D("1000.00") and first.invoice_id == invoice.id
     again = client.post_form(
         f"/devis/{quote.id}/lignes/{first.id}/bilan-annuel",
-        {"version": str(quote.version), "delivered_on": "2025-03-06"},
+        {"version": str(quote.version), **CONFIRMED, "delivered_on": "2025-03-06"},
     )
     assert again.status_code == 409 and "déjà facturée" in text_of(again)
     # The final report bills the balance of the fixed part only: 950 €.
@@ -249,7 +249,9 @@ def test_deposit_and_balance_add_up_to_an_odd_total_at_approval(db, login_as):
     assert quote.total == D("1166.66")
     client = login_as(make_user(ccvg))
     assert (
-        client.post_form(f"/devis/{quote.id}/valider", {"version": str(quote.version)}).status_code
+        client.post_form(
+            f"/devis/{quote.id}/valider", {"version": str(quote.version), **CONFIRMED}
+        ).status_code
         == 303
     )
     _db.session.refresh(quote)
@@ -312,10 +314,10 @@ def test_a_balance_invoice_paid_settles_the_quote(db, login_as):
     _db.session.commit()
     assert quote.status_label == "Solde facturé"
     client = login_as(amoi)
-    client.post_form(f"/factures/{deposit.id}/payee", {"paid_on": "2024-12-10"})
+    client.post_form(f"/factures/{deposit.id}/payee", {"paid_on": "2024-12-10", **CONFIRMED})
     _db.session.refresh(quote)
     assert quote.status == "invoiced_balance"  # the deposit alone does not settle it
-    client.post_form(f"/factures/{balance.id}/payee", {"paid_on": "2024-12-20"})
+    client.post_form(f"/factures/{balance.id}/payee", {"paid_on": "2024-12-20", **CONFIRMED})
     _db.session.refresh(quote)
     assert (quote.status, quote.status_label) == ("settled", "Soldé")
 

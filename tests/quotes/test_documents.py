@@ -20,7 +20,7 @@ from portal.models import AuditEvent, Invoice, OrgKind, Quote, Setting
 from portal.rules import tariffs
 from portal.services import invoices as invoicing
 from portal.services import quotes as service
-from tests.conftest import text_of
+from tests.conftest import CONFIRMED, text_of
 from tests.factories import make_admin, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 
@@ -79,7 +79,8 @@ def _submitted(w, hours=(300, 1000)) -> Quote:
 
 
 def _post(client, url, quote, **data):
-    return client.post_form(url, {"version": str(quote.version), **data})
+    """A confirmed action (the user accepted the dialog's consequence)."""
+    return client.post_form(url, {"version": str(quote.version), **CONFIRMED, **data})
 
 
 def _chorus(client, quote, siret="", service="SCCPAJ", commitment="ENG-2024-0042"):
@@ -271,10 +272,10 @@ def test_an_invoice_is_paid_once(login_as, db):
     invoice = service.approve(_submitted(w), w["ccvg_user"], IN_CONVENTION)
     db.session.commit()
     amoi = login_as(w["amoi_user"])
-    first = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "10/07/2024"})
+    first = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "10/07/2024", **CONFIRMED})
     assert first.status_code == 303
 
-    second = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "20/08/2024"})
+    second = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "20/08/2024", **CONFIRMED})
 
     assert second.status_code == 409
     assert "Cette facture est déjà marquée payée." in text_of(second)
@@ -341,7 +342,9 @@ def test_the_quote_history_says_sud_ouest_emploi_issues_the_invoices(login_as, d
     assert _post(ccvg, f"/devis/{quote.id}/valider", quote).status_code == 303
     invoice = db.session.scalars(select(Invoice)).one()
     amoi = login_as(w["amoi_user"])
-    amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": today().strftime("%d/%m/%Y")})
+    amoi.post_form(
+        f"/factures/{invoice.id}/payee", {"paid_on": today().strftime("%d/%m/%Y"), **CONFIRMED}
+    )
 
     history = text_of(amoi.get(f"/devis/{quote.id}")).split('id="historique"')[1]
 

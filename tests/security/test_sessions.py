@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.conftest import CONFIRMED
 from tests.factories import PASSWORD, make_admin, make_user
 
 
@@ -57,7 +58,7 @@ def test_deactivation_kills_sessions(app, login_as, db):
     victim_client = login_as(user)
     stolen = _copy_cookie(victim_client)
     admin_client = login_as(make_admin())
-    response = admin_client.post_form(f"/admin/comptes/{user.id}/desactiver")
+    response = admin_client.post_form(f"/admin/comptes/{user.id}/desactiver", CONFIRMED)
     assert response.status_code == 303
     assert _replay(app, stolen).status_code == 302
     assert victim_client.get("/").status_code == 302
@@ -68,7 +69,9 @@ def test_organisation_deactivation_kills_its_sessions(app, login_as):
     stolen = _copy_cookie(login_as(user))
     admin_client = login_as(make_admin())
     assert (
-        admin_client.post_form(f"/organisations/{user.organisation_id}/desactiver").status_code
+        admin_client.post_form(
+            f"/organisations/{user.organisation_id}/desactiver", CONFIRMED
+        ).status_code
         == 303
     )
     assert _replay(app, stolen).status_code == 302

@@ -1,0 +1,60 @@
+"""Empty lists say why they are empty and what to do next, for each role (issue 8); when
+the user's filters hide everything, they offer to clear them."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.models import OrgKind
+from tests.conftest import text_of, words_of
+from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user
+
+
+def test_a_geiq_without_lots_is_told_why(login_as):
+    geiq = make_org(OrgKind.STRUCTURE, structure_kind="GEIQ")
+    seen = words_of(login_as(make_user(geiq)).get("/lots/"))
+    assert "Aucun lot ne vous est encore attribué" in seen
+    assert "Signalez vos disponibilités à l'AMO Insertion" in seen
+
+
+def test_a_company_without_lots_is_told_whom_to_contact(login_as):
+    seen = words_of(login_as(make_user(make_org(OrgKind.COMPANY))).get("/lots/"))
+    assert "Aucun lot ne vous est encore attribué" in seen and "contactez l'AMO Insertion" in seen
+
+
+@pytest.mark.parametrize(
+    ("path", "why", "next_step"),
+    [
+        ("/operations/", "Aucune opération pour l'instant", "créer une opération"),
+        ("/lots/", "Aucun lot pour l'instant", "Ouvrez une opération"),
+        ("/devis/", "Aucun devis pour l'instant", "Créer un devis"),
+        ("/factures/", "Aucune facture n'a encore été émise", "la CCVG valide un devis"),
+        ("/recensement/", "Aucun acheteur n'a encore déclaré d'achat", "donniez votre avis"),
+    ],
+)
+def test_the_amoi_lists_say_why_and_what_next(login_as, path, why, next_step):
+    seen = words_of(login_as(make_admin()).get(path))
+    assert why in seen and next_step in seen
+
+
+def test_buyer_lists_point_to_the_census_and_the_ccvg(login_as):
+    _ccvg, (commune,) = make_ccvg_with_communes("Vourles")
+    client = login_as(make_user(commune))
+    assert "Déclarez vos achats à venir" in words_of(client.get("/operations/"))
+    quotes = words_of(client.get("/devis/"))
+    assert "Aucun devis de l'AMO Insertion ne vous a encore été soumis" in quotes
+    assert "à la CCVG, qui le valide" in quotes
+
+
+def test_filters_that_hide_everything_offer_to_clear_them(login_as):
+    response = login_as(make_admin()).get("/operations/?q=introuvable")
+    assert "Aucun résultat ne correspond à ces critères." in words_of(response)
+    assert 'href="/operations/">effacez les filtres</a>' in text_of(response)
+
+
+def test_recap_of_a_year_without_payment_names_the_commune(login_as):
+    ccvg, (commune,) = make_ccvg_with_communes("Brignais")
+    seen = words_of(
+        login_as(make_user(ccvg)).get(f"/factures/refacturation?commune={commune.id}&annee=2031")
+    )
+    assert "Aucune facture de la commune de Brignais n'a été payée en 2031" in seen
