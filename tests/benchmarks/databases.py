@@ -35,6 +35,16 @@ def postgres_url(test_url: str) -> str:
     return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
 
 
+def backend_url(backend: str, shape: dataset.Shape) -> str:
+    """The benchmark database of ``backend`` (``sqlite`` or ``postgres``)."""
+    if backend == "sqlite":
+        return sqlite_url(shape)
+    test_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not test_url:
+        raise SystemExit("the PostgreSQL pass needs PORTAL_TEST_DATABASE_URL")
+    return postgres_url(test_url)
+
+
 def _manifest(url: str) -> dict | None:
     """The manifest of the database at ``url``, or None (missing, empty, not migrated)."""
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
