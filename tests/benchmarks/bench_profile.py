@@ -1,24 +1,23 @@
-"""Where one page's time goes (issue 15): one request in-process under cProfile, its SQL
-statements counted and timed, the slowest ones explained by the database.
+"""Where one page's time goes (issue 15): requests in-process under pyinstrument (sampling), the SQL
+statements of one counted and timed, the slowest ones explained by the database.
 
     .venv/bin/python -m tests.benchmarks.bench_profile [--backend sqlite|postgres]
         [--role amoi] [--operations 2000] [--top 25] [--explain 3] PATH [PATH…]
 
 It uses the dataset of ``bench_serve`` (``tests.benchmarks.databases``, built if missing)
-and the default configuration with the same database; the request is made once to warm
-the caches, then measured. On PostgreSQL the slowest statements are run again under
+and the default configuration with the same database; the page is requested once to warm
+the caches, then timed and profiled over ``--runs`` requests. On PostgreSQL the slowest statements are run again under
 ``EXPLAIN (ANALYZE, BUFFERS)``; on SQLite under ``EXPLAIN QUERY PLAN``. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import pstats
+import statistics
 import time
 from dataclasses import dataclass
 
+from pyinstrument import Profiler
 from sqlalchemy import event
 
 from tests.benchmarks import databases
@@ -65,30 +64,41 @@ def explain(engine, statement: Statement) -> str:
     return "\n".join("    " + " | ".join(str(v) for v in row) for row in rows)
 
 
-def profile_page(app, client, path: str, top: int, explained: int) -> None:
+def _timed(client, path: str) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one request (the test client runs in this thread)."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    client.get(path)
+    return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000
+
+
+def profile_page(app, client, path: str, top: int, explained: int, runs: int) -> None:
+    """``runs`` requests timed, ``runs`` more under pyinstrument (a sampling profiler: unlike
+    cProfile it does not inflate code made of many small calls, such as templates and
+    babel), one with its SQL."""
     from portal.extensions import db
 
     client.get(path)  # warm: compiled statements, templates, the identity of the user
     with app.app_context():
         engine = db.engine
+    walls, cpus = zip(*(_timed(client, path) for _ in range(runs)), strict=True)
+    profiler = Profiler(interval=0.0002)
+    with profiler:
+        for _ in range(runs):
+            client.get(path)
     with SqlLog(engine) as log:
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.enable()
         response = client.get(path)
-        profiler.disable()
-        total = (time.perf_counter() - started) * 1000
     sql_ms = sum(s.ms for s in log.statements)
     print(f"\n=== {path}: HTTP {response.status_code}, {len(response.get_data())} bytes")
     print(
-        f"    {total:.0f} ms under cProfile, {len(log.statements)} statements, "
-        f"{sql_ms:.0f} ms in the database driver"
+        f"    per request (median of {runs}): {statistics.median(walls):.1f} ms wall, "
+        f"{statistics.median(cpus):.1f} ms CPU of this thread; {len(log.statements)} "
+        f"statements, {sql_ms:.1f} ms wall in the database driver (execute only)"
     )
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
-    stats.print_stats(top)
-    stats.sort_stats("tottime").print_stats(top // 2)
-    print(out.getvalue())
+    for statement in log.statements:
+        print(f"    {statement.ms:7.2f} ms  {' '.join(statement.sql.split())[:150]}")
+    print(f"pyinstrument over {runs} requests (wall time, sampled):")
+    print(profiler.output_text(color=False, show_all=False, short_mode=False))
+    print(profiler.output_text(color=False, flat=True)[: 120 * top])
     slowest = sorted(log.statements, key=lambda s: s.ms, reverse=True)
     for statement in slowest[:explained]:
         print(f"--- {statement.ms:.1f} ms: {' '.join(statement.sql.split())[:600]}")
@@ -104,6 +114,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--explain", type=int, default=3)
     parser.add_argument("--htmx", action="store_true", help="send HX-Request: true")
+    parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     shape = Shape(operations=args.operations, lots=5 * args.operations)
     url = databases.backend_url(args.backend, shape)
@@ -120,7 +131,7 @@ def main() -> None:
     if args.htmx:
         client.environ_base["HTTP_HX_REQUEST"] = "true"
     for path in args.paths:
-        profile_page(app, client, path, args.top, args.explain)
+        profile_page(app, client, path, args.top, args.explain, args.runs)
 
 
 if __name__ == "__main__":
