@@ -18,6 +18,7 @@ not the login page, and a fragment for htmx), then driven by wrk at ``--connecti
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import secrets
@@ -110,11 +111,14 @@ def run_backend(
             for role, email in manifest["users"].items()
         }
 
-        def load(host: str, path: str, headers: dict[str, str]) -> loadgen.Result:
-            return loadgen.drive(wrk, host, path, headers, args.connections, args.seconds)
+        def load(server: serving.Server, path: str, headers: dict[str, str]) -> loadgen.Result:
+            before = server.cpu_seconds()
+            result = loadgen.drive(wrk, server.host, path, headers, args.connections, args.seconds)
+            cpu_ms = (server.cpu_seconds() - before) * 1000 / max(result.requests, 1)
+            return dataclasses.replace(result, cpu_ms=cpu_ms)
 
         serving.fetch(hello.host, "/")
-        references = [load(hello.host, "/", {})]
+        references = [load(hello, "/", {})]
         rows = []
         for page in pages(manifest):
             if args.only and args.only not in page.path:
@@ -124,10 +128,10 @@ def run_backend(
             problem = preflight(portal.host, page, cookie, headers)
             if cookie:
                 headers["Cookie"] = cookie
-            result = load(portal.host, page.path, headers)
+            result = load(portal, page.path, headers)
             rows.append(Row(page, result, problem))
             print(f"  {page.label:<28} {page.role or '-':<10} {result.rps:8.1f} req/s", flush=True)
-        references.append(load(hello.host, "/", {}))
+        references.append(load(hello, "/", {}))
         return rows, references, portal.memory()
     finally:
         if portal is not None:
@@ -138,40 +142,45 @@ def run_backend(
 def _verdict(page: Page, result: loadgen.Result, reference: float) -> tuple[str, str]:
     if page.goal is None:
         return "-", "-"
-    goal = f">={page.goal:.0%}, p95<={P95_GOAL_MS:.0f}ms"
+    goal = f">={page.goal:.0%} p95<={P95_GOAL_MS:.0f}ms"
     met = result.rps >= page.goal * reference and result.p95_ms <= P95_GOAL_MS
     return goal, "yes" if met else "no"
 
 
 def print_table(backend: str, rows: list[Row], refs: list[loadgen.Result], memory: dict) -> int:
-    """The table of one backend; how many pages failed (non-2xx or bad preflight)."""
+    """The table of one backend; how many pages failed (non-2xx or bad preflight).
+
+    ``cpu`` is the worker's CPU per request (ms) and ``cpu ratio`` hello-world's CPU per
+    request over the page's: what the req/s ratio would be with a core to itself, a steadier
+    figure than req/s on a shared machine."""
     reference = sum(r.rps for r in refs) / len(refs)
-    head = f"{'page':<30}{'role':<11}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
-    head += f"{'non-2xx':>9}{'ratio':>8}  {'goal':<20}{'met':<4}"
-    print(f"\n== {backend}: req/s, latency in ms, ratio to hello-world ({refs[0].client})")
+    ref_cpu = sum(r.cpu_ms for r in refs) / len(refs)
+    head = f"{'page':<28}{'role':<10}{'req/s':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'non-2xx':>8}"
+    head += f"{'ratio':>7}{'cpu':>6}{'cpu ratio':>10}  {'goal':<18}{'met':<3}"
+    print(f"\n== {backend}: req/s, latency and CPU in ms, ratios to hello-world ({refs[0].client})")
     print(head)
     print("-" * len(head))
     for name, ref in zip(("hello-world (first)", "hello-world (last)"), refs, strict=False):
         print(
-            f"{name:<30}{'-':<11}{ref.rps:>8.1f}{ref.p50_ms:>8.1f}{ref.p95_ms:>8.1f}"
-            f"{ref.p99_ms:>8.1f}{ref.non2xx:>9}{'':>8}"
+            f"{name:<28}{'-':<10}{ref.rps:>7.0f}{ref.p50_ms:>7.1f}{ref.p95_ms:>7.1f}"
+            f"{ref.p99_ms:>7.1f}{ref.non2xx:>8}{'':>7}{ref.cpu_ms:>6.2f}"
         )
-    failures = 0
-    met_count = 0
+    failures = met_count = 0
     for row in rows:
         r = row.result
         goal, met = _verdict(row.page, r, reference)
         met_count += met == "yes"
+        cpu_ratio = ref_cpu / r.cpu_ms if r.cpu_ms else 0.0
         print(
-            f"{row.page.label:<30}{row.page.role or '-':<11}{r.rps:>8.1f}{r.p50_ms:>8.1f}"
-            f"{r.p95_ms:>8.1f}{r.p99_ms:>8.1f}{r.non2xx + r.socket_errors:>9}"
-            f"{r.rps / reference:>8.1%}  {goal:<20}{met:<4}"
+            f"{row.page.label:<28}{row.page.role or '-':<10}{r.rps:>7.1f}{r.p50_ms:>7.0f}"
+            f"{r.p95_ms:>7.0f}{r.p99_ms:>7.0f}{r.non2xx + r.socket_errors:>8}"
+            f"{r.rps / reference:>7.1%}{r.cpu_ms:>6.1f}{cpu_ratio:>10.1%}  {goal:<18}{met:<3}"
         )
         if row.problem or r.non2xx or r.socket_errors:
             failures += 1
     goals = sum(1 for row in rows if row.page.goal is not None)
     rss, peak = memory.get("VmRSS", 0) / 1024, memory.get("VmHWM", 0) / 1024
-    print(f"hello-world reference: {reference:.1f} req/s (mean of first and last)")
+    print(f"hello-world reference: {reference:.0f} req/s, {ref_cpu:.2f} ms CPU per request")
     print(f"goals met: {met_count} of {goals} pages")
     print(f"portal worker memory: RSS {rss:.0f} MiB after the run, peak {peak:.0f} MiB")
     for row in rows:

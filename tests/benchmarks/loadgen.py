@@ -31,6 +31,7 @@ class Result:
     p95_ms: float
     p99_ms: float
     client: str
+    cpu_ms: float = 0.0  # the server worker's CPU per request, filled by the caller
 
     @property
     def rps(self) -> float:

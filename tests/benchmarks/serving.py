@@ -67,6 +67,15 @@ class Server:
                     values[key] = values.get(key, 0) + int(rest.split()[0])
         return values
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the worker so far (all its threads, /proc/<pid>/stat):
+        CPU per request does not depend on how much of the shared machine we were given."""
+        ticks = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
