@@ -69,7 +69,6 @@ AUDIT_ACTIONS = (
     "access.denied",
     "auth.login_failed",
 )
-ROLES = ("amoi", "ccvg", "commune", "company", "structure")
 
 
 @dataclass(frozen=True)
