@@ -23,15 +23,15 @@ venv-run: $(VENV)/.run-installed
 venv-test: $(VENV)/.test-installed
 
 ## make run: embedded SQLite instance with demonstration data on http://127.0.0.1:8000
+## (server settings in gunicorn.conf.py; PORTAL_BIND changes the address)
 run: venv-run
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	@echo ""
-	@echo "  Passerelle : http://127.0.0.1:8000"
+	@echo "  Passerelle : http://$${PORTAL_BIND:-127.0.0.1:8000}"
 	@$(BIN)/flask demo-logins
 	@echo ""
-	$(BIN)/gunicorn --bind 127.0.0.1:8000 --worker-class gthread --workers 1 --threads 8 \
-		--access-logfile - wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make quality: linters and formatters in check mode
 quality: venv-test
