@@ -72,7 +72,7 @@ def test_from_census_to_the_holder_seeing_its_lot(page):
     page.get_by_label("Titulaire").select_option(label=HOLDER)
     page.get_by_role("button", name="Créer le lot").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lot 1 – Peinture intérieure")
-    expect(page.get_by_text("En vigueur")).to_be_visible()
+    expect(page.get_by_text("En vigueur", exact=True)).to_be_visible()
     logout(page)
 
     # 4. The holder sees its lot, and not the operation page.
