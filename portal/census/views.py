@@ -33,7 +33,8 @@ from portal.rules.workflow import (
 from portal.services.markets import operation_from_declaration
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate, year_arg
+from portal.web.pagination import paginate
+from portal.web.params import year_arg
 
 MACHINE = "declaration"
 STATUSES = list(DeclarationStatus)

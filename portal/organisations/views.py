@@ -32,7 +32,7 @@ def index():
     )
     if q:
         like = f"%{q.lower()}%"
-        digits = "".join(ch for ch in q if ch.isdigit())
+        digits = "".join(ch for ch in q if ch in "0123456789")  # a SIRET: ASCII digits
         conditions = [Organisation.name.ilike(like)]
         if digits:
             conditions.append(Organisation.siret.contains(digits))

@@ -22,7 +22,8 @@ from portal.quotes.forms import PaymentForm
 from portal.services import invoices as invoicing
 from portal.services.invoices import InvoiceRefused
 from portal.web.htmx import render
-from portal.web.pagination import paginate, year_arg
+from portal.web.pagination import paginate
+from portal.web.params import year_arg
 
 
 @bp.route("/factures/")
