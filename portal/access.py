@@ -38,6 +38,7 @@ from portal.models import (
     User,
 )
 from portal.web.htmx import is_htmx
+from portal.web.redirects import local_path, same_site_path
 
 __all__ = ["Role", "allow", "get_or_404", "predicate", "public", "scoped"]
 
@@ -123,10 +124,11 @@ def _session_expired() -> bool:
 
 
 def _login_url() -> str:
+    """The login page, with the page to come back to (a local path only)."""
     target = request.full_path if request.method == "GET" else request.path
     if is_htmx():
-        target = request.headers.get("HX-Current-URL") or target
-    return url_for("auth.login", next=target.rstrip("?"))
+        target = same_site_path(request.headers.get("HX-Current-URL"), request.host) or target
+    return url_for("auth.login", next=local_path(target.rstrip("?")) or "/")
 
 
 def _enforce():

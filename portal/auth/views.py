@@ -21,6 +21,7 @@ from portal.passwords import (
     verify_password,
 )
 from portal.services import accounts
+from portal.web.redirects import local_path
 
 ALL_ROLES = tuple(Role)
 FAILED_LOGIN = "Adresse e-mail ou mot de passe incorrect."
@@ -35,9 +36,7 @@ def _account_key() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: never send the user to another site after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
+    return local_path(target) or url_for("main.home")
 
 
 @bp.route("/connexion", methods=["GET", "POST"])

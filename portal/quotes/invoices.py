@@ -81,7 +81,8 @@ def invoice_paid(invoice_id: int):
         db.session.rollback()
         abort(409)
     flash(f"La facture {invoice.number} est marquée payée.", "success")
-    return redirect(request.referrer or url_for("quotes.invoices"), code=303)
+    # A fixed page: the Referer is the client's word, and could name another site.
+    return redirect(url_for("quotes.invoices"), code=303)
 
 
 # --- yearly re-invoicing recap per commune ---------------------------------------------------
