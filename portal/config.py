@@ -14,6 +14,12 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # computed from instance_path when unset
     SECRET_KEY: str | None = None
+    # The address people reach the portal at: the only source of the links put in e-mails
+    # and printed by the CLI (never the request's Host header). ``make run`` serves here.
+    PUBLIC_URL: str | None = "http://127.0.0.1:8000"
+    # Host names the portal answers to (Flask 3.1); any other Host header answers 400.
+    # None: PUBLIC_URL's host, plus localhost and 127.0.0.1 outside production.
+    TRUSTED_HOSTS: list[str] | None = None
     # Where invitation links and (until SMTP exists) every e-mail are written.
     MAIL_OUTBOX: str | None = None  # default: instance/outbox
     MAIL_SENDER = "Passerelle <ne-pas-repondre@passerelle.invalid>"
@@ -57,11 +63,14 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     STRICT_TEMPLATES = True
     PAGE_SIZE = 5
+    PUBLIC_URL = "http://localhost"  # the test client's host
 
 
 class ProductionConfig(Config):
-    """Behind gunicorn and HTTPS: secret key and database from the environment."""
+    """Behind gunicorn and HTTPS: secret key, database and public address from the
+    environment."""
 
     PRODUCTION = True
+    PUBLIC_URL = None  # required: PORTAL_PUBLIC_URL=https://…
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

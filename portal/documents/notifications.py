@@ -5,12 +5,13 @@ decision that was recorded."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from portal.documents.mail import send_mail
 from portal.extensions import db
 from portal.formatting import money
+from portal.links import external_url
 from portal.models import Invoice, Organisation, OrgKind, Quote, User
 
 
@@ -49,7 +50,7 @@ def _send_each(recipients: list[str], subject: str, body: str) -> int:
 
 
 def _quote_url(quote: Quote) -> str:
-    return url_for("quotes.show", quote_id=quote.id, _external=True)
+    return external_url("quotes.show", quote_id=quote.id)
 
 
 def quote_submitted(quote: Quote) -> int:
@@ -79,6 +80,6 @@ def invoice_issued(invoice: Invoice) -> int:
         f"{money(invoice.amount)} a été émise par l'AMO Insertion"
         + (f" ; commune concernée : {invoice.commune}" if invoice.commune else "")
         + f".\n\nTélécharger la facture : "
-        f"{url_for('quotes.invoice_pdf', invoice_id=invoice.id, _external=True)}\n\n-- Passerelle"
+        f"{external_url('quotes.invoice_pdf', invoice_id=invoice.id)}\n\n-- Passerelle"
     )
     return _send_each(_emails([_ccvg_of(quote).id]), f"Facture {invoice.number} émise", body)

@@ -11,12 +11,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 
 from portal import audit
 from portal.documents import mail
 from portal.extensions import db
+from portal.links import external_url
 from portal.models import AccountToken, Organisation, TokenPurpose, User
 from portal.models.base import utcnow
 from portal.passwords import hash_password
@@ -66,7 +67,7 @@ def issue_link(user: User, purpose: TokenPurpose, created_by: User | None) -> Is
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(token)
-    url = url_for("auth.set_password", token=secret, _external=True)
+    url = external_url("auth.set_password", token=secret)
     _send_link_mail(user, purpose, url, token)
     return IssuedLink(url=url, token=token)
 
