@@ -86,7 +86,9 @@ def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    address = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["PUBLIC_URL"] = address  # the links put in e-mails and on screen
+    yield address
     server.shutdown()
     thread.join(timeout=5)
 
