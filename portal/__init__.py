@@ -117,8 +117,10 @@ def _register_core(app: Flask) -> None:
     from portal.web.errors import register_errors
     from portal.web.headers import register_headers
     from portal.web.htmx import register_htmx
+    from portal.web.params import register_params
 
     register_access(app)
+    register_params(app)
     register_htmx(app)
     register_headers(app)
     register_errors(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import Flask, abort, request
 
 MAX_ID = 2_147_483_647  # the largest INTEGER primary key (PostgreSQL ``integer``)
 _ASCII_INTEGER = re.compile(r"[0-9]{1,30}")  # far below int()'s own digit limit
@@ -45,3 +45,23 @@ def id_arg(name: str, allowed: set[int] | None = None) -> int | None:
 def year_arg(name: str = "annee") -> int | None:
     """A plausible year from the query string (2000–2100), ``None`` for anything else."""
     return int_arg(name, minimum=2000, maximum=2100)
+
+
+NUL_IN_URL = (
+    "L'adresse demandée contient un caractère invisible non autorisé (caractère nul). "
+    "Corrigez-la, ou revenez à la page précédente."
+)
+
+
+def _refuse_nul() -> None:
+    """A NUL byte in the path or the query string answers 400 before any view reads it:
+    PostgreSQL refuses it in any text, and no real link carries one (issue 8, finding 3).
+    Form fields are checked by ``portal.web.forms.Form``, on the field."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        abort(400, description=NUL_IN_URL)
+
+
+def register_params(app: Flask) -> None:
+    app.before_request(_refuse_nul)
