@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "auth.login_failed": "Échec de connexion",
     "auth.logout": "Déconnexion",
     "auth.password_set": "Mot de passe défini",
+    "auth.password_check_failed": "Mot de passe actuel erroné (Mon compte)",
+    "auth.throttled": "Tentatives bloquées (trop d'échecs)",
     "access.denied": "Accès refusé",
     "organisation.created": "Organisation créée",
     "organisation.updated": "Organisation modifiée",

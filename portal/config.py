@@ -38,9 +38,14 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
-    # Login throttling (flask-limiter syntax): failed attempts per account, attempts per IP.
-    LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
+    # Throttling (flask-limiter syntax); only failed attempts count. Failed logins per
+    # account from one address, per account from everywhere (gentler: a distributed
+    # attack), per address (a sweep over many accounts); wrong current passwords on
+    # « Mon compte » per user.
+    LOGIN_LIMIT_ACCOUNT_ADDRESS = "5 per 15 minutes"
+    LOGIN_LIMIT_ACCOUNT = "30 per hour"
     LOGIN_LIMIT_IP = "30 per 15 minutes"
+    PASSWORD_CHECK_LIMIT = "5 per 15 minutes"  # noqa: S105 (a rate, not a password)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -7,7 +7,9 @@ e-mail's local part) dressed up with digits or symbols.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import secrets
 import unicodedata
 from functools import cache
 from importlib.resources import files
@@ -36,11 +38,26 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@cache
+def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    """A hash of a random secret nobody knows, with the configured cost."""
+    return _hasher_for(time_cost, memory_cost, parallelism).hash(secrets.token_urlsafe(32))
+
+
+def _dummy_hash() -> str:
+    cfg = current_app.config
+    return _dummy_hash_for(
+        cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"]
+    )
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Constant-time check; ``False`` for accounts without a password yet."""
+    """Constant-time check; ``False`` for accounts without a password (missing, invited,
+    or not allowed to log in), after verifying against a dummy hash of the same cost so
+    that timing tells nothing about the account (issue 8, finding 5)."""
     if not password_hash:
-        # Spend the same time as a real check, so that timing reveals nothing.
-        _hasher().hash(password)
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher().verify(_dummy_hash(), password)
         return False
     try:
         return _hasher().verify(password_hash, password)

@@ -72,6 +72,7 @@ def live_app(tmp_path_factory):
             "MAIL_OUTBOX": str(folder / "outbox"),
             "LOGIN_LIMIT_IP": "10000 per minute",
             "LOGIN_LIMIT_ACCOUNT": "10000 per minute",
+            "LOGIN_LIMIT_ACCOUNT_ADDRESS": "10000 per minute",
             "TESTING": False,
         }
     )
