@@ -379,6 +379,13 @@ def summary_xlsx():
         for row in rows
         for d in row.declarations
     ]
+    audit.record(
+        "export.census",
+        object_type="export",
+        object_id="xlsx",
+        detail=f"year={year} rows={len(declarations)}",
+    )
+    db.session.commit()
     return xlsx_response(
         f"recensement-{year}.xlsx",
         [

@@ -11,6 +11,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
 from portal.documents.pdf import pdf_response, render_pdf
@@ -184,6 +185,8 @@ def recap_xlsx():
     keys = ("operation", "quote_number", "invoice_number", "invoice_label", "paid_on", "amount")
     lines = [[r[k] for k in keys] for r in rows]
     lines.append(["Total", "", "", "", None, total])
+    audit.record("export.recap", commune, detail=f"format=xlsx year={year} rows={len(rows)}")
+    db.session.commit()
     title = f"Refacturation {year}"
     return xlsx_response(
         f"refacturation-{year}-{commune.id}.xlsx", [Sheet(title, RECAP_COLUMNS, lines)]

@@ -6,6 +6,7 @@ from flask import Flask, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from portal import audit
 from portal.extensions import db
 from portal.web.htmx import is_htmx, retarget
 
@@ -74,6 +75,8 @@ def _http_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
         custom = None
+    else:
+        audit.record_refusal(code)  # 403, 409, an out-of-scope 404: the response is unchanged
     return render_error(code, custom)
 
 
