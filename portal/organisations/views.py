@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import Organisation, OrgKind, User
 from portal.organisations import bp
 from portal.organisations.forms import OrganisationForm
+from portal.services import accounts
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
@@ -114,10 +115,7 @@ def deactivate(org_id: int):
     if org.id == g.org.id:
         abort(409, description="Vous ne pouvez pas désactiver votre propre organisation.")
     if org.active:
-        org.active = False
-        for user in org.users:
-            user.end_sessions()  # its people are logged out at once
-        audit.record("organisation.deactivated", org)
+        accounts.deactivate_organisation(org)
         db.session.commit()
         flash(
             f"L'organisation « {org.name} » est désactivée : ses comptes ne peuvent plus se connecter.",
