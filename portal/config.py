@@ -34,6 +34,8 @@ class Config:
     # Invitation and reset links.
     ACCOUNT_LINK_LIFETIME = timedelta(days=7)
     PASSWORD_MIN_LENGTH = 12
+    # zxcvbn score a password needs (0–4; 3 ≈ 10⁸ guesses or more): default, configurable.
+    PASSWORD_MIN_STRENGTH = 3
     # argon2id parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
