@@ -128,3 +128,30 @@ def test_quote_action_with_a_unicode_version_is_a_conflict(login_as):
     quote_id = furnished.ids["quote_id"]
     response = client.post_form(f"/devis/{quote_id}/soumettre", {"version": "²"})
     assert response.status_code == 409
+
+
+def test_quote_year_filter_really_filters(login_as):
+    """``/devis/?annee=`` keeps the quotes dated that year, and only them."""
+    from datetime import date
+
+    from tests.quotes.builders import make_quote, priced_operation
+
+    world = build_world()
+    author = world.users["facilitator"]
+    make_quote(
+        priced_operation(world.commune, name="Gymnase de 2023"), author, quote_date=date(2023, 3, 1)
+    )
+    make_quote(
+        priced_operation(world.commune, name="Crèche de 2024"), author, quote_date=date(2024, 6, 3)
+    )
+    client = login_as(author)
+    everything = client.get("/devis/").get_data(as_text=True)
+    assert "Gymnase de 2023" in everything
+    assert "Crèche de 2024" in everything
+    only_2024 = client.get("/devis/?annee=2024").get_data(as_text=True)
+    assert "Crèche de 2024" in only_2024
+    assert "Gymnase de 2023" not in only_2024
+    only_2023 = client.get("/devis/?annee=2023", headers={"HX-Request": "true"})
+    assert "Gymnase de 2023" in only_2023.get_data(as_text=True)
+    assert "Crèche de 2024" not in only_2023.get_data(as_text=True)
+    assert "Aucun" in client.get("/devis/?annee=2030").get_data(as_text=True)
