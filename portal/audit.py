@@ -68,7 +68,7 @@ ACTION_LABELS = {
     "settings.payee_updated": "Coordonnées de facturation modifiées",
 }
 
-# An HTTP refusal a view raised, as (action, object type); the error handler records it.
+# The action recorded for a refusal a view (or the access gate) raised, by HTTP status.
 REFUSALS = {403: "access.denied", 409: "action.refused"}
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
