@@ -14,7 +14,10 @@ PUBLIC = "https://passerelle.example.org"
 @pytest.fixture
 def production(monkeypatch, database_uri, tmp_path):
     """A production app on the test database (its URL and key as the environment gives)."""
+    from portal.extensions import db
+
     monkeypatch.setenv("PORTAL_ENV", "production")
+    built = []
 
     def build(**overrides):
         settings = {
@@ -28,9 +31,14 @@ def production(monkeypatch, database_uri, tmp_path):
             "ARGON2_PARALLELISM": 1,
         }
         settings.update(overrides)
-        return create_app({k: v for k, v in settings.items() if v is not None})
+        app = create_app({k: v for k, v in settings.items() if v is not None})
+        built.append(app)
+        return app
 
-    return build
+    yield build
+    for app in built:  # close its connections (PostgreSQL warns about open ones)
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_production_sends_hsts(production):
