@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -48,6 +49,7 @@ def _configure(app: Flask, config: type | dict | None) -> None:
         if app.config["PRODUCTION"]:
             raise RuntimeError("PORTAL_SECRET_KEY est obligatoire en production.")
         app.config["SECRET_KEY"] = _embedded_secret_key(Path(app.instance_path))
+    _configure_public_address(app)
     if app.config.get("STRICT_TEMPLATES"):
         from jinja2 import StrictUndefined
 
@@ -57,6 +59,33 @@ def _configure(app: Flask, config: type | dict | None) -> None:
 
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _configure_public_address(app: Flask) -> None:
+    """Check ``PUBLIC_URL`` (required in production, https there) and derive
+    ``TRUSTED_HOSTS`` from it unless it is given (issue 8, finding 2)."""
+    production = app.config["PRODUCTION"]
+    public_url = (app.config.get("PUBLIC_URL") or "").strip().rstrip("/")
+    if not public_url and production:
+        raise RuntimeError(
+            "PORTAL_PUBLIC_URL est obligatoire en production "
+            "(l'adresse du portail, par exemple https://passerelle.example.org)."
+        )
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"PUBLIC_URL « {public_url} » n'est pas une adresse http(s) complète "
+            "(par exemple https://passerelle.example.org)."
+        )
+    if production and parts.scheme != "https":
+        raise RuntimeError("PORTAL_PUBLIC_URL doit commencer par https:// en production.")
+    app.config["PUBLIC_URL"] = public_url
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if hosts is None:
+        hosts = [parts.hostname] + ([] if production else ["localhost", "127.0.0.1"])
+    elif isinstance(hosts, str):  # PORTAL_TRUSTED_HOSTS="a.example, b.example"
+        hosts = hosts.split(",")
+    app.config["TRUSTED_HOSTS"] = list(dict.fromkeys(h.strip() for h in hosts if h.strip()))
 
 
 def _embedded_secret_key(instance: Path) -> str:
@@ -88,8 +117,10 @@ def _register_core(app: Flask) -> None:
     from portal.web.errors import register_errors
     from portal.web.headers import register_headers
     from portal.web.htmx import register_htmx
+    from portal.web.params import register_params
 
     register_access(app)
+    register_params(app)
     register_htmx(app)
     register_headers(app)
     register_errors(app)

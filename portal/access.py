@@ -39,6 +39,7 @@ from portal.models import (
     User,
 )
 from portal.web.htmx import is_htmx
+from portal.web.redirects import local_path, same_site_path
 
 __all__ = ["Role", "allow", "get_or_404", "predicate", "public", "scoped"]
 
@@ -124,10 +125,11 @@ def _session_expired() -> bool:
 
 
 def _login_url() -> str:
+    """The login page, with the page to come back to (a local path only)."""
     target = request.full_path if request.method == "GET" else request.path
     if is_htmx():
-        target = request.headers.get("HX-Current-URL") or target
-    return url_for("auth.login", next=target.rstrip("?"))
+        target = same_site_path(request.headers.get("HX-Current-URL"), request.host) or target
+    return url_for("auth.login", next=local_path(target.rstrip("?")) or "/")
 
 
 def _enforce():
@@ -156,9 +158,7 @@ def _enforce():
             return "", 401, {"HX-Redirect": _login_url()}
         return redirect(_login_url())
     if not policy.admits(user):
-        audit.record("access.denied", object_type="endpoint", object_id=request.endpoint)
-        db.session.commit()
-        abort(403)
+        abort(403)  # audited by the error handler, like every refusal
     return None
 
 
@@ -196,12 +196,25 @@ def scoped(model: type[M], user: User | None = None) -> Select:
 
 
 def get_or_404(model: type[M], object_id: int, user: User | None = None) -> M:
-    """The object if the user may see it, otherwise 404 (never 403: no existence oracle)."""
+    """The object if the user may see it, otherwise 404 (never 403: no existence oracle).
+
+    An object that exists outside the user's reach is noted for the audit trail (the error
+    handler records it); the answer is the very same 404 as for an id that does not exist.
+    """
     stmt = scoped(model, user).where(model.id == object_id)  # type: ignore[attr-defined]
     obj = db.session.execute(stmt).scalar_one_or_none()
     if obj is None:
+        _note_out_of_scope(model, object_id, user if user is not None else g.get("user"))
         abort(404)
     return obj
+
+
+def _note_out_of_scope(model: type, object_id: int, user: User | None) -> None:
+    if user is None or user.role is Role.FACILITATOR:
+        return  # the facilitator's scope is everything: the object does not exist
+    exists = db.session.scalar(select(model.id).where(model.id == object_id))  # type: ignore[attr-defined]
+    if exists is not None:
+        audit.note_refusal("access.out_of_scope", model.__name__, object_id)
 
 
 def buyer_org_ids(org: Organisation) -> list[int]:

@@ -19,7 +19,11 @@ ACTION_LABELS = {
     "auth.login_failed": "Échec de connexion",
     "auth.logout": "Déconnexion",
     "auth.password_set": "Mot de passe défini",
+    "auth.password_check_failed": "Mot de passe actuel erroné (Mon compte)",
+    "auth.throttled": "Tentatives bloquées (trop d'échecs)",
     "access.denied": "Accès refusé",
+    "access.out_of_scope": "Objet d'une autre organisation demandé",
+    "action.refused": "Action refusée dans l'état actuel",
     "organisation.created": "Organisation créée",
     "organisation.updated": "Organisation modifiée",
     "organisation.deactivated": "Organisation désactivée",
@@ -48,6 +52,8 @@ ACTION_LABELS = {
     "share.created": "Part de sous-traitant ajoutée",
     "share.deleted": "Part de sous-traitant supprimée",
     "export.lots": "Export des lots",
+    "export.census": "Export du bilan du recensement",
+    "export.recap": "Export de la refacturation d'une commune",
     "quote.created": "Devis créé",
     "quote.updated": "Devis modifié",
     "quote.submitted": "Devis soumis à la CCVG",
@@ -62,6 +68,9 @@ ACTION_LABELS = {
     "amendment.updated": "Avenant modifié",
     "settings.payee_updated": "Coordonnées de facturation modifiées",
 }
+
+# The action recorded for a refusal a view (or the access gate) raised, by HTTP status.
+REFUSALS = {403: "access.denied", 409: "action.refused"}
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
 
@@ -109,3 +118,32 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def note_refusal(action: str, object_type: str, object_id: str | int) -> None:
+    """Remember a refusal about to be raised (an out-of-scope object behind a 404), so that
+    :func:`record_refusal` names the object rather than the endpoint."""
+    g.refusal = (action, object_type, object_id)
+
+
+def record_refusal(status: int) -> None:
+    """Record the refusal behind a 403, a 409 or a noted 404 of a logged-in user, in its own
+    transaction (the refused action's changes are rolled back first). Ids and the endpoint
+    only: never the French message, which may name people (issue 8, finding 7)."""
+    noted = g.pop("refusal", None)
+    if g.get("user") is None or (status not in REFUSALS and noted is None):
+        return
+    action, object_type, object_id = noted or (REFUSALS[status], "endpoint", request.endpoint)
+    ids = " ".join(
+        f"{name}={value}"
+        for name, value in (request.view_args or {}).items()
+        if isinstance(value, int)
+    )
+    db.session.rollback()
+    record(
+        action,
+        object_type=object_type,
+        object_id=object_id or "",
+        detail=f"status={status} endpoint={request.endpoint} {ids}".strip(),
+    )
+    db.session.commit()

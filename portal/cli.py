@@ -65,7 +65,6 @@ def demo_logins_command() -> None:
 @click.option("--email", required=True)
 def create_admin_command(org_name: str, siret: str | None, name: str, email: str) -> None:
     """Crée le premier administrateur de l'AMOI et affiche son lien d'invitation."""
-    from flask import current_app
 
     from portal.services import accounts
 
@@ -89,10 +88,7 @@ def create_admin_command(org_name: str, siret: str | None, name: str, email: str
     )
     db.session.add(user)
     db.session.flush()
-    with current_app.test_request_context(
-        base_url=current_app.config.get("PUBLIC_URL", "http://127.0.0.1:8000")
-    ):
-        link = accounts.issue_link(user, TokenPurpose.INVITATION, None)
+    link = accounts.issue_link(user, TokenPurpose.INVITATION, None)  # a PUBLIC_URL link
     db.session.commit()
     click.echo(f"Administrateur créé. Lien pour choisir le mot de passe (7 jours) :\n{link.url}")
 

@@ -14,6 +14,12 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # computed from instance_path when unset
     SECRET_KEY: str | None = None
+    # The address people reach the portal at: the only source of the links put in e-mails
+    # and printed by the CLI (never the request's Host header). ``make run`` serves here.
+    PUBLIC_URL: str | None = "http://127.0.0.1:8000"
+    # Host names the portal answers to (Flask 3.1); any other Host header answers 400.
+    # None: PUBLIC_URL's host, plus localhost and 127.0.0.1 outside production.
+    TRUSTED_HOSTS: list[str] | None = None
     # Where invitation links and (until SMTP exists) every e-mail are written.
     MAIL_OUTBOX: str | None = None  # default: instance/outbox
     MAIL_SENDER = "Passerelle <ne-pas-repondre@passerelle.invalid>"
@@ -28,13 +34,20 @@ class Config:
     # Invitation and reset links.
     ACCOUNT_LINK_LIFETIME = timedelta(days=7)
     PASSWORD_MIN_LENGTH = 12
+    # zxcvbn score a password needs (0–4; 3 ≈ 10⁸ guesses or more): default, configurable.
+    PASSWORD_MIN_STRENGTH = 3
     # argon2id parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
-    # Login throttling (flask-limiter syntax): failed attempts per account, attempts per IP.
-    LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
+    # Throttling (flask-limiter syntax); only failed attempts count. Failed logins per
+    # account from one address, per account from everywhere (gentler: a distributed
+    # attack), per address (a sweep over many accounts); wrong current passwords on
+    # « Mon compte » per user.
+    LOGIN_LIMIT_ACCOUNT_ADDRESS = "5 per 15 minutes"
+    LOGIN_LIMIT_ACCOUNT = "30 per hour"
     LOGIN_LIMIT_IP = "30 per 15 minutes"
+    PASSWORD_CHECK_LIMIT = "5 per 15 minutes"  # noqa: S105 (a rate, not a password)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -64,11 +77,14 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     STRICT_TEMPLATES = True
     PAGE_SIZE = 5
+    PUBLIC_URL = "http://localhost"  # the test client's host
 
 
 class ProductionConfig(Config):
-    """Behind gunicorn and HTTPS: secret key and database from the environment."""
+    """Behind gunicorn and HTTPS: secret key, database and public address from the
+    environment."""
 
     PRODUCTION = True
+    PUBLIC_URL = None  # required: PORTAL_PUBLIC_URL=https://…
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

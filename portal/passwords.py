@@ -2,12 +2,16 @@
 
 Policy: at least ``PASSWORD_MIN_LENGTH`` characters (12), no composition rules, refused
 when it is a common password or a context word (organisation name, commune names, the
-e-mail's local part) dressed up with digits or symbols.
+e-mail's local part) dressed up with digits or symbols, mostly a walk of neighbouring
+azerty keys, or too guessable for zxcvbn (``PASSWORD_MIN_STRENGTH``; see
+:mod:`portal.password_strength`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import secrets
 import unicodedata
 from functools import cache
 from importlib.resources import files
@@ -15,6 +19,8 @@ from importlib.resources import files
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+
+from portal.password_strength import strength, without_keyboard_walks
 
 # The communes of the Communauté de communes de la Vallée du Garon (DOMAIN.md section 1).
 COMMUNES = ("Brignais", "Chaponost", "Vourles", "Millery", "Montagny", "Vallée du Garon")
@@ -36,11 +42,26 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@cache
+def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    """A hash of a random secret nobody knows, with the configured cost."""
+    return _hasher_for(time_cost, memory_cost, parallelism).hash(secrets.token_urlsafe(32))
+
+
+def _dummy_hash() -> str:
+    cfg = current_app.config
+    return _dummy_hash_for(
+        cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"]
+    )
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Constant-time check; ``False`` for accounts without a password yet."""
+    """Constant-time check; ``False`` for accounts without a password (missing, invited,
+    or not allowed to log in), after verifying against a dummy hash of the same cost so
+    that timing tells nothing about the account (issue 8, finding 5)."""
     if not password_hash:
-        # Spend the same time as a real check, so that timing reveals nothing.
-        _hasher().hash(password)
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher().verify(_dummy_hash(), password)
         return False
     try:
         return _hasher().verify(password_hash, password)
@@ -66,10 +87,33 @@ def common_passwords() -> frozenset[str]:
     )
 
 
+# Characters people put for letters (« p@ssw0rd »), read back inside a stem.
+_LEET = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "0": "o",
+        "3": "e",
+        "1": "i",
+        "!": "i",
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "€": "e",
+    }
+)
+
+
 def _stem(password: str) -> str:
     """The password without the digits and symbols people add around a word."""
     core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password.casefold())
     return normalise(core)
+
+
+def _unleet_stem(password: str) -> str:
+    """The stem with its look-alike digits and symbols read as letters."""
+    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password.casefold())
+    return normalise(core.translate(_LEET))
 
 
 def password_problems(password: str, context_words: tuple[str, ...] = ()) -> list[str]:
@@ -77,10 +121,11 @@ def password_problems(password: str, context_words: tuple[str, ...] = ()) -> lis
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return [f"Le mot de passe doit contenir au moins {minimum} caractères."]
-    whole, stem = normalise(password), _stem(password)
+    whole, stem, unleet = normalise(password), _stem(password), _unleet_stem(password)
     banned = common_passwords()
     context = {normalise(w) for w in (*context_words, *COMMUNES) if normalise(w)}
-    if whole in banned or stem in banned or (stem and stem in context) or whole in context:
+    stems = {s for s in (stem, unleet) if s}
+    if whole in banned or whole in context or stems & (banned | context):
         return [
             "Ce mot de passe est trop courant ou trop proche de votre organisation, "
             "de votre adresse e-mail ou d'une commune : choisissez une phrase plus personnelle."
@@ -96,6 +141,18 @@ def password_problems(password: str, context_words: tuple[str, ...] = ()) -> lis
             "Ce mot de passe reprend le nom de votre organisation, votre adresse e-mail ou "
             "une commune : ajoutez des mots bien à vous."
         ]
+    walkless = without_keyboard_walks(whole)
+    if walkless != whole and len(walkless) < 8:
+        return [
+            "Ce mot de passe suit surtout des touches voisines du clavier (azerty…) : "
+            "choisissez plutôt une phrase de plusieurs mots."
+        ]
+    words = {*context, *(w.casefold() for w in (*context_words, *COMMUNES)), *banned}
+    if strength(password, words) < current_app.config["PASSWORD_MIN_STRENGTH"]:
+        return [
+            "Ce mot de passe serait trop vite deviné (mot courant, suite, répétition, date…) : "
+            "choisissez une phrase de plusieurs mots bien à vous."
+        ]
     return []
 
 
@@ -103,4 +160,11 @@ def context_words_for(email: str, organisation_name: str) -> tuple[str, ...]:
     """The words a password must not be built on, for this account."""
     local_part, _, domain = email.partition("@")
     domain_labels = domain.split(".")[:-1]  # the top-level domain is not a context word
-    return (local_part, *re.split(r"[.\-_+]", local_part), *domain_labels, organisation_name)
+    return (
+        local_part,
+        *re.split(r"[.\-_+]", local_part),
+        *domain_labels,
+        *(word for label in domain_labels for word in label.split("-")),
+        organisation_name,
+        *organisation_name.split(),
+    )

@@ -21,6 +21,7 @@ from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
+from portal.web.params import int_arg
 
 USER_STATUSES = {
     "actifs": "Actifs",
@@ -183,7 +184,7 @@ def _parse_day(value: str | None):
 def audit_log():
     action = request.args.get("action", "")
     actor_q = request.args.get("acteur", "").strip()
-    org_id = request.args.get("organisation", "")
+    org_id = int_arg("organisation")
     start = _parse_day(request.args.get("du"))
     end = _parse_day(request.args.get("au"))
     stmt = (
@@ -196,8 +197,8 @@ def audit_log():
     if actor_q:
         like = f"%{actor_q.lower()}%"
         stmt = stmt.join(AuditEvent.actor).where(or_(User.name.ilike(like), User.email.ilike(like)))
-    if org_id.isdigit() and len(org_id) <= 9:
-        stmt = stmt.where(AuditEvent.organisation_id == int(org_id))
+    if org_id is not None:
+        stmt = stmt.where(AuditEvent.organisation_id == org_id)
     if start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, UTC))
     if end and end < date.max:
@@ -212,7 +213,7 @@ def audit_log():
         filters={
             "action": action,
             "acteur": actor_q,
-            "organisation": org_id,
+            "organisation": str(org_id or ""),
             "du": start.isoformat() if start else "",
             "au": end.isoformat() if end else "",
         },

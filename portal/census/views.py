@@ -35,7 +35,8 @@ from portal.services.markets import operation_from_declaration
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate, year_arg
+from portal.web.pagination import paginate
+from portal.web.params import year_arg
 
 MACHINE = "declaration"
 STATUSES = list(DeclarationStatus)
@@ -383,6 +384,13 @@ def summary_xlsx():
         for row in rows
         for d in row.declarations
     ]
+    audit.record(
+        "export.census",
+        object_type="export",
+        object_id="xlsx",
+        detail=f"year={year} rows={len(declarations)}",
+    )
+    db.session.commit()
     return xlsx_response(
         f"recensement-{year}.xlsx",
         [

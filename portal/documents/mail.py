@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import smtplib
 import uuid
 from email.message import EmailMessage
@@ -16,10 +17,21 @@ from portal.models.base import utcnow
 
 
 def outbox_path() -> Path:
+    """The outbox folder, readable by the portal's own user only (messages hold live
+    invitation and reset links)."""
     configured = current_app.config.get("MAIL_OUTBOX")
     path = Path(configured) if configured else Path(current_app.instance_path) / "outbox"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)  # also an older folder created with the umask's 0755
     return path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Create the file as 0600 whatever the umask (never readable by other users)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(data)
 
 
 def send_mail(to: list[str] | str, subject: str, body: str) -> Path | None:
@@ -45,5 +57,5 @@ def send_mail(to: list[str] | str, subject: str, body: str) -> Path | None:
         return None
     stamp = utcnow().strftime("%Y%m%dT%H%M%S")
     path = outbox_path() / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(bytes(message))
+    _write_private(path, bytes(message))
     return path

@@ -5,12 +5,13 @@ decision that was recorded."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from portal.documents.mail import send_mail
 from portal.extensions import db
 from portal.formatting import money
+from portal.links import external_url
 from portal.models import Invoice, Organisation, OrgKind, Quote, User
 
 
@@ -49,7 +50,7 @@ def _send_each(recipients: list[str], subject: str, body: str) -> int:
 
 
 def _quote_url(quote: Quote) -> str:
-    return url_for("quotes.show", quote_id=quote.id, _external=True)
+    return external_url("quotes.show", quote_id=quote.id)
 
 
 def quote_submitted(quote: Quote) -> int:
@@ -79,7 +80,7 @@ def invoice_issued(invoice: Invoice) -> int:
         f"{money(invoice.amount_due)} a été émise par l'AMO Insertion"
         + (f" ; commune concernée : {invoice.commune}" if invoice.commune else "")
         + f".\n\nTélécharger la facture : "
-        f"{url_for('quotes.invoice_pdf', invoice_id=invoice.id, _external=True)}\n\n-- Passerelle"
+        f"{external_url('quotes.invoice_pdf', invoice_id=invoice.id)}\n\n-- Passerelle"
     )
     return _send_each(_emails([_ccvg_of(quote).id]), f"Facture {invoice.number} émise", body)
 
@@ -89,7 +90,7 @@ def split_changed(split, action: str) -> int:
     contractor when it is proposed, the AMOI when it is accepted or commented, the buyer
     when the AMOI validated it, the AMOI when the buyer validated it."""
     operation = split.operation
-    url = url_for("markets.tce_split", operation_id=operation.id, _external=True)
+    url = external_url("markets.tce_split", operation_id=operation.id)
     name = operation.name
     if action == "propose":
         recipients = _emails([operation.general_contractor_id])

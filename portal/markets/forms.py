@@ -9,8 +9,15 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.extensions import db
-from portal.models import Lot, Organisation, OrgKind
-from portal.rules.hours import DEFAULT_HOURLY_COST, DEFAULT_ROUNDING, ROUNDING_LABELS, TRADES
+from portal.models import HoursRecord, Lot, Organisation, OrgKind
+from portal.rules.hours import (
+    DEFAULT_HOURLY_COST,
+    DEFAULT_ROUNDING,
+    ROUNDING_LABELS,
+    TRADES,
+    HoursCalculation,
+    insertion_hours,
+)
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature
 from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, PercentField, choices
 
@@ -152,6 +159,25 @@ class MarketForm(Form):
         }
 
 
+def _column_max(column) -> Decimal:
+    """The largest value a ``Numeric(precision, scale)`` column holds (PostgreSQL refuses
+    more, SQLite would store it silently)."""
+    numeric = column.type
+    return Decimal(10) ** (numeric.precision - numeric.scale) - Decimal(1).scaleb(-numeric.scale)
+
+
+MAX_RAW_HOURS = _column_max(HoursRecord.__table__.c.raw_hours)  # 999 999,99 h
+TOO_MANY_HOURS = (
+    f"Ce calcul donne plus de {int(MAX_RAW_HOURS):,} heures d'insertion, le maximum "
+    "enregistrable : vérifiez le montant HT, la part de main-d'œuvre, le coût horaire et le taux."
+).replace(",", " ")
+
+
+def hours_problem(calculation: HoursCalculation) -> str | None:
+    """Why a calculation cannot be kept (the hours column is ``Numeric(8, 2)``), or None."""
+    return TOO_MANY_HOURS if calculation.raw > MAX_RAW_HOURS else None
+
+
 class CalculatorFields(Form):
     """The inputs of the hour formula (DOMAIN.md 3); the lot form adds the lot's fields."""
 
@@ -202,6 +228,21 @@ class CalculatorFields(Form):
     def validate_rate(self, field):
         if field.data is not None and not 0 < field.data <= 1:
             raise ValidationError("Le taux d'insertion doit être compris entre 0 et 100 %.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the amounts × shares they compute: hours beyond what the
+        column holds are refused on the amount (issue 8, finding 3)."""
+        valid = super().validate(extra_validators)
+        inputs = self.hour_inputs() if valid else None
+        if inputs is not None:
+            try:
+                problem = hours_problem(insertion_hours(*inputs))
+            except ValueError:
+                problem = None  # the calculator shows the rules module's own message
+            if problem:
+                self.amount_excl_tax.errors = [*self.amount_excl_tax.errors, problem]
+                valid = False
+        return valid
 
     def hour_inputs(self) -> tuple[Decimal, Decimal, Decimal, Decimal, str] | None:
         """The calculator's inputs with defaults applied, or None without a rate."""

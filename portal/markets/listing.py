@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import Lot, Market, Operation, Organisation
 from portal.rules.markets import LegalBasis
 from portal.rules.workflow import OperationStatus
-from portal.web.pagination import year_arg
+from portal.web.params import int_arg, year_arg
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,9 @@ class Filters:
         args = request.args
         status = args.get("statut", "")
         basis = args.get("fondement", "")
-        buyer = args.get("acheteur", "")
         return cls(
             q=args.get("q", "").strip()[:100],
-            acheteur=buyer if buyer.isdigit() and len(buyer) <= 9 else "",
+            acheteur=str(int_arg("acheteur") or ""),
             statut=status if status in {s.value for s in OperationStatus} else "",
             annee=str(year_arg() or ""),
             fondement=basis if basis in {b.value for b in LegalBasis} else "",

@@ -13,7 +13,7 @@ from portal.clock import today
 from portal.documents.spreadsheets import Column, Sheet, csv_response, xlsx_response
 from portal.extensions import db
 from portal.markets import bp
-from portal.markets.forms import CalculatorFields, LotForm
+from portal.markets.forms import CalculatorFields, LotForm, hours_problem
 from portal.markets.listing import Filters, buyer_choices, lots_statement, year_choices
 from portal.markets.views import _apply
 from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
@@ -217,6 +217,10 @@ def calculator_result(form: CalculatorFields) -> CalculatorView:
         calculation = insertion_hours(*inputs)
     except ValueError as error:  # the rules module's own checks, in French
         return CalculatorView(errors=[("", "Calcul", str(error))])
+    problem = hours_problem(calculation)
+    if problem:  # e.g. a trade just chosen changed the labour share after validation
+        field = form.amount_excl_tax
+        return CalculatorView(errors=[(field.id, field.label.text, problem)])
     grid = pricing.today_grid(today()).grid
     planned = calculation.planned
     return CalculatorView(

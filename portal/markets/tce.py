@@ -24,7 +24,6 @@ from portal.access import (
     can_validate_split,
     get_or_404,
     is_facilitator,
-    scoped,
 )
 from portal.clock import today
 from portal.documents import notifications
@@ -67,15 +66,12 @@ DONE = {
 
 
 def split_or_404(operation_id: int) -> TceSplit:
-    """The operation's split if the user may see it (scoped), else 404."""
-    split = db.session.scalars(
-        scoped(TceSplit)
-        .where(TceSplit.operation_id == operation_id)
-        .options(joinedload(TceSplit.operation))
-    ).first()
-    if split is None:
+    """The operation's split if the user may see it (scoped, through ``get_or_404``, so an
+    attempt on another organisation's split is audited), else 404."""
+    split_id = db.session.scalar(select(TceSplit.id).where(TceSplit.operation_id == operation_id))
+    if split_id is None:
         abort(404)
-    return split
+    return get_or_404(TceSplit, split_id)
 
 
 def _page(split_id_operation: int):

@@ -13,6 +13,7 @@ from portal.models import Organisation, OrgKind, User
 from portal.organisations import bp
 from portal.organisations.confirmations import confirm_organisation_deactivation
 from portal.organisations.forms import OrganisationForm
+from portal.services import accounts
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
@@ -34,7 +35,7 @@ def index():
     )
     if q:
         like = f"%{q.lower()}%"
-        digits = "".join(ch for ch in q if ch.isdigit())
+        digits = "".join(ch for ch in q if ch in "0123456789")  # a SIRET: ASCII digits
         conditions = [Organisation.name.ilike(like)]
         if digits:
             conditions.append(Organisation.siret.contains(digits))
@@ -119,10 +120,7 @@ def deactivate(org_id: int):
         page = url_for("organisations.show", org_id=org.id)
         if (asked := confirm.step(confirm_organisation_deactivation(org), page)) is not None:
             return asked
-        org.active = False
-        for user in org.users:
-            user.end_sessions()  # its people are logged out at once
-        audit.record("organisation.deactivated", org)
+        accounts.deactivate_organisation(org)
         db.session.commit()
         flash(
             f"L'organisation « {org.name} » est désactivée : ses comptes ne peuvent plus se connecter.",

@@ -7,13 +7,13 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
 from portal.documents.pdf import pdf_response, render_pdf
@@ -27,7 +27,8 @@ from portal.services import invoices as invoicing
 from portal.services.invoices import InvoiceRefused
 from portal.web import confirm
 from portal.web.htmx import render
-from portal.web.pagination import paginate, year_arg
+from portal.web.pagination import paginate
+from portal.web.params import year_arg
 
 
 @bp.route("/factures/")
@@ -95,10 +96,8 @@ def invoice_paid(invoice_id: int):
         db.session.rollback()
         abort(409)
     flash(f"La facture {invoice.number} est marquée payée.", "success")
-    came_from = request.referrer or ""
-    if not came_from or urlsplit(came_from).path == request.path:  # the confirmation step
-        came_from = back
-    return redirect(came_from, code=303)
+    # A fixed page: the Referer is the client's word, and could name another site.
+    return redirect(url_for("quotes.invoices"), code=303)
 
 
 # --- yearly re-invoicing recap per commune ---------------------------------------------------
@@ -228,6 +227,8 @@ def recap_xlsx():
         ["Année", str(year)],
         ["Objet", RECAP_SUBJECT],
     ]
+    audit.record("export.recap", commune, detail=f"format=xlsx year={year} rows={len(rows)}")
+    db.session.commit()
     return xlsx_response(
         recap_filename(commune, year, "xlsx"),
         [

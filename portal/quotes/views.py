@@ -66,7 +66,8 @@ from portal.services.quotes import QuoteRefused
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate, year_arg
+from portal.web.pagination import paginate
+from portal.web.params import int_arg, parse_int, year_arg
 
 
 def _stale(quote: Quote) -> None:
@@ -90,8 +91,7 @@ def quote_action(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(quote_id: int, **kwargs):
         quote = get_or_404(Quote, quote_id)
-        seen = request.form.get("version", "")
-        if not seen.isdigit() or int(seen) != quote.version:
+        if parse_int(request.form.get("version")) != quote.version:
             _stale(quote)
         g.after_commit = []
         try:
@@ -266,8 +266,9 @@ def create():
     if request.method == "GET":
         form.quote_date.data = today()
         form.pilotage_year.data = today().year
-        if request.args.get("operation", "").isdigit():
-            form.operation_id.data = request.args["operation"]
+        operation_id = int_arg("operation")
+        if operation_id is not None:
+            form.operation_id.data = str(operation_id)
             form.kind.data = QuoteKind.OPERATION.value
     if submitted_and_valid(form):
         kind = QuoteKind(form.kind.data)

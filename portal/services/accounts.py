@@ -11,12 +11,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 
 from portal import audit
 from portal.documents import mail
 from portal.extensions import db
+from portal.links import external_url
 from portal.models import AccountToken, Organisation, TokenPurpose, User
 from portal.models.base import utcnow
 from portal.passwords import hash_password
@@ -43,19 +44,24 @@ def email_taken(email: str, except_user_id: int | None = None) -> bool:
     return db.session.execute(stmt).first() is not None
 
 
-def issue_link(user: User, purpose: TokenPurpose, created_by: User | None) -> IssuedLink:
-    """A fresh link for ``user``; earlier unused links of the user stop working."""
-    now = utcnow()
+def revoke_links(user_ids: list[int]) -> None:
+    """Every unused link of these users stops working (a new link, a deactivation)."""
     db.session.execute(
         update(AccountToken)
         .where(
-            AccountToken.user_id == user.id,
+            AccountToken.user_id.in_(user_ids),
             AccountToken.used_at.is_(None),
             AccountToken.revoked_at.is_(None),
         )
-        .values(revoked_at=now)
+        .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def issue_link(user: User, purpose: TokenPurpose, created_by: User | None) -> IssuedLink:
+    """A fresh link for ``user``; earlier unused links of the user stop working."""
+    now = utcnow()
+    revoke_links([user.id])
     secret = secrets.token_urlsafe(32)
     token = AccountToken(
         user_id=user.id,
@@ -66,7 +72,7 @@ def issue_link(user: User, purpose: TokenPurpose, created_by: User | None) -> Is
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(token)
-    url = url_for("auth.set_password", token=secret, _external=True)
+    url = external_url("auth.set_password", token=secret)
     _send_link_mail(user, purpose, url, token)
     return IssuedLink(url=url, token=token)
 
@@ -94,11 +100,15 @@ def _send_link_mail(user: User, purpose: TokenPurpose, url: str, token: AccountT
 
 
 def find_valid_token(secret: str) -> AccountToken | None:
-    """The token matching ``secret`` if it is unused, not revoked and not expired."""
+    """The token matching ``secret`` if it is unused, not revoked, not expired, and its
+    account and organisation are active (a deactivation revokes links, and this holds
+    even for one that was missed)."""
     token = db.session.execute(
         select(AccountToken).where(AccountToken.token_hash == _digest(secret))
     ).scalar_one_or_none()
     if token is None or token.used_at or token.revoked_at or token.expires_at <= utcnow():
+        return None
+    if not (token.user.active and token.user.organisation.active):
         return None
     return token
 
@@ -135,9 +145,20 @@ def set_password(token: AccountToken, password: str) -> User:
 
 
 def deactivate(user: User) -> None:
+    """No session and no pending link survives a deactivation (issue 8, finding 9)."""
     user.active = False
     user.end_sessions()
+    revoke_links([user.id])
     audit.record("user.deactivated", user)
+
+
+def deactivate_organisation(organisation: Organisation) -> None:
+    """Its people are logged out at once and their pending links revoked."""
+    organisation.active = False
+    for user in organisation.users:
+        user.end_sessions()
+    revoke_links([user.id for user in organisation.users])
+    audit.record("organisation.deactivated", organisation)
 
 
 def reactivate(user: User) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, make_response, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from portal import audit
 from portal.extensions import db
 from portal.web.htmx import is_htmx, retarget
 
@@ -54,8 +55,19 @@ def render_error(code: int, message: str | None = None):
     return make_response(render_template("errors/page.html", **context), code)
 
 
+UNTRUSTED_HOST_PAGE = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+    "<title>Requête invalide – Passerelle</title></head><body><main><h1>Requête invalide</h1>"
+    "<p>Cette adresse ne correspond pas au portail Passerelle.</p></main></body></html>"
+)
+
+
 def _http_error(error: HTTPException):
     code = error.code or 500
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: Flask built no URL adapter for this request, so
+        # the usual page (its links, its stylesheet) cannot be rendered.
+        return make_response(UNTRUSTED_HOST_PAGE, 400)
     if isinstance(error, CSRFError):
         return render_error(400, CSRF_MESSAGE)
     # Our own aborts carry a French description; Werkzeug's defaults are English.
@@ -63,6 +75,8 @@ def _http_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
         custom = None
+    else:
+        audit.record_refusal(code)  # 403, 409, an out-of-scope 404: the response is unchanged
     return render_error(code, custom)
 
 

@@ -6,13 +6,46 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, StringField
 from wtforms.validators import StopValidation, ValidationError
 
+NUL = "\x00"
+NUL_MESSAGE = (
+    "Ce champ contient un caractère invisible non autorisé (caractère nul). "
+    "Retapez la valeur au clavier plutôt que de la copier-coller."
+)
+
 
 class Form(FlaskForm):
+    """Every form of the portal. A NUL byte (which PostgreSQL refuses in any text) is
+    removed before the fields read their data, so that no validator or query ever sees it,
+    and the field says why the form is refused (issue 8, finding 3)."""
+
     class Meta:
         locales = ("fr_FR", "fr")
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        formdata = self.meta.wrap_formdata(self, formdata)
+        self._nul_keys: set[str] = set()
+        if isinstance(formdata, MultiDict):  # the request's form (and files)
+            items = list(formdata.items(multi=True))
+            if any(isinstance(value, str) and NUL in value for _key, value in items):
+                cleaned = MultiDict()
+                for key, value in items:
+                    if isinstance(value, str) and NUL in value:
+                        self._nul_keys.add(key)
+                        value = value.replace(NUL, "")
+                    cleaned.add(key, value)
+                formdata = cleaned
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.name in self._nul_keys:
+                field.errors = [*field.errors, NUL_MESSAGE]
+        return valid and not self._nul_keys
 
 
 def choices(pairs) -> list[SelectChoice]:

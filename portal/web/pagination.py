@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from portal.extensions import db
+from portal.web.params import int_arg
 
 MAX_PAGE = 1_000_000  # beyond any real list; keeps the OFFSET inside a 64-bit integer
 
 
 def page_number() -> int:
-    """The requested page (``?page=``), 1 for anything missing or malformed."""
-    try:
-        return min(MAX_PAGE, max(1, int(request.args.get("page", "1"))))
-    except ValueError:
-        return 1
+    """The requested page (``?page=``), 1 for anything missing or malformed; a page past
+    ``MAX_PAGE`` is read as the last possible one."""
+    requested = int_arg("page", minimum=0, maximum=None)
+    return min(MAX_PAGE, max(1, requested or 1))
 
 
 def paginate(stmt: Select) -> Pagination:
@@ -24,11 +24,3 @@ def paginate(stmt: Select) -> Pagination:
     return db.paginate(
         stmt, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
-
-
-def year_arg(name: str = "annee") -> int | None:
-    """A plausible year from the query string (2000–2100), None for anything else."""
-    value = request.args.get(name, "")
-    if value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100:
-        return int(value)
-    return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from portal import audit
@@ -30,6 +30,48 @@ def test_audit_trail_is_append_only_in_the_database(app, db):
         db.session.scalar(select(AuditEvent.action).where(AuditEvent.id == event.id))
         == "auth.login"
     )
+
+
+COLUMNS = "id, at, actor_id, organisation_id, action, object_type, object_id, request_id, detail"
+COPY = (
+    "SELECT id, at, actor_id, organisation_id, 'réécrit', object_type, object_id, request_id, "
+    "detail FROM audit_events WHERE id = :id"
+)
+# Every way each database offers to rewrite or remove a row, besides UPDATE and DELETE.
+TAMPERING = {
+    "sqlite": [
+        f"INSERT OR REPLACE INTO audit_events ({COLUMNS}) {COPY}",
+        f"REPLACE INTO audit_events ({COLUMNS}) {COPY}",
+        f"INSERT INTO audit_events ({COLUMNS}) {COPY} ON CONFLICT(id) DO UPDATE SET action = 'x'",
+        "UPDATE OR REPLACE audit_events SET action = 'x' WHERE id = :id",
+    ],
+    "postgresql": [
+        "TRUNCATE audit_events",
+        "TRUNCATE audit_events RESTART IDENTITY CASCADE",
+        "TRUNCATE users, organisations CASCADE",  # reaches audit_events through its keys
+        f"INSERT INTO audit_events ({COLUMNS}) {COPY} ON CONFLICT (id) DO UPDATE SET action = 'x'",
+        "DELETE FROM audit_events WHERE id = :id RETURNING id",
+    ],
+}
+
+
+def test_audit_rows_cannot_be_replaced_or_truncated(app, db):
+    """The database refuses each statement; the row and the count stay as they were."""
+    user = make_user()
+    event = audit.record("auth.login", user, actor=user)
+    db.session.commit()
+    statements = TAMPERING[db.engine.dialect.name]
+    for statement in statements:
+        with pytest.raises(DatabaseError):
+            db.session.execute(text(statement), {"id": event.id})
+            db.session.commit()
+        db.session.rollback()
+        rows = db.session.execute(select(AuditEvent.id, AuditEvent.action)).all()
+        assert [tuple(r) for r in rows] == [(event.id, "auth.login")], statement
+    # a normal line is still appended
+    audit.record("auth.logout", user, actor=user)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 2
 
 
 def test_audit_page_filters_and_paginates(login_as, db):

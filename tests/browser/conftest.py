@@ -72,6 +72,7 @@ def live_app(tmp_path_factory):
             "MAIL_OUTBOX": str(folder / "outbox"),
             "LOGIN_LIMIT_IP": "10000 per minute",
             "LOGIN_LIMIT_ACCOUNT": "10000 per minute",
+            "LOGIN_LIMIT_ACCOUNT_ADDRESS": "10000 per minute",
             "TESTING": False,
         }
     )
@@ -86,7 +87,9 @@ def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    address = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["PUBLIC_URL"] = address  # the links put in e-mails and on screen
+    yield address
     server.shutdown()
     thread.join(timeout=5)
 
