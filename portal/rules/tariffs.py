@@ -383,17 +383,24 @@ class ExecutionYear:
 
 def execution_years(start: date, end: date) -> list[ExecutionYear]:
     """The years of a market's execution from `start` (its notification) to `end` (its
-    planned end), as consecutive 12-month periods from the start; a last, shorter period
-    still counts as a year (the annual part is owed « par an », annexe 2). Chosen reading:
-    years of execution, not calendar years, so a 4-year market owes 4 annual parts
-    (DOMAIN.md 4.2)."""
+    planned end), as consecutive 12-month periods from the start. The duration is rounded
+    to the nearest year: a last period of 6 months or more counts as a year, a shorter one
+    (a market notified on 27/02 that ends on 28/02 a year later) is part of the year before;
+    always at least one year. Chosen reading of « par an et par marché » (annexe 2): years
+    of execution, not calendar years, so a 4-year market owes 4 annual parts (DOMAIN.md 4.2;
+    default, configurable by avenant)."""
     if end < start:
         raise ValueError("La fin d'exécution du marché précède son début.")
-    years, index, current = [], 1, start
+    years: list[ExecutionYear] = []
+    index, current = 1, start
     while current <= end:
         following = add_months(start, 12 * index)
         years.append(ExecutionYear(index, current, min(following - timedelta(days=1), end)))
         current, index = following, index + 1
+    last = years[-1]
+    if len(years) > 1 and add_months(last.start, 6) > last.end + timedelta(days=1):
+        before = years[-2]
+        years[-2:] = [ExecutionYear(before.index, before.start, last.end)]
     return years
 
 

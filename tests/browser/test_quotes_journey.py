@@ -22,7 +22,7 @@ def test_quote_from_draft_to_deposit_invoice(page):
     page.get_by_role("link", name="Créer un devis").click()
     page.get_by_label("Type de devis").select_option("operation")
     page.get_by_label("Opération", exact=True).select_option(label=OPERATION)
-    page.get_by_label("Nombre de SIAE sourcées (marché réservé ou d'insertion)").fill("2")
+    page.get_by_label(re.compile("Nombre de SIAE distinctes sourcées")).fill("2")
     page.get_by_role("button", name="Créer le brouillon").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Devis Brouillon n°")
     lines = page.locator("#lignes").locator("xpath=..")
@@ -43,8 +43,9 @@ def test_quote_from_draft_to_deposit_invoice(page):
     page.get_by_role("link", name=number).click()
     page.get_by_role("button", name=re.compile(r"^Valider le devis \(")).click()
     dialog = page.get_by_role("dialog", name=f"Valider le devis {number} ?")
-    # 50 % of 2 900,00 €, computed by the server (htmx posts the confirmed form)
-    expect(dialog).to_contain_text("émettra la facture d'acompte de 1\u202f450,00\u00a0€")
+    # 50 % of the 1 900,00 € fixed part, computed by the server (htmx posts the confirmed
+    # form); the 1 000,00 € of the market's year is invoiced on its annual report.
+    expect(dialog).to_contain_text("émettra la facture d'acompte de 950,00\u00a0€")
     dialog.get_by_role("button", name="Valider le devis").click()
     expect(page.get_by_text("Acompte facturé").first).to_be_visible()
     invoice_link = page.get_by_role("link", name=re.compile(r"FAC-\d{4}-\d{4} \(PDF\)"))

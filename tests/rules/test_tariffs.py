@@ -351,7 +351,10 @@ def test_reserved_annual_line_is_billed_yearly_and_pilotage_on_the_annual_report
     ("start", "end", "years"),
     [
         (date(2026, 3, 1), date(2027, 2, 28), 1),  # exactly one year
-        (date(2026, 3, 1), date(2027, 3, 1), 2),  # one day more: a second (short) year
+        (date(2026, 3, 1), date(2027, 3, 1), 1),  # one day more: still one year
+        (date(2026, 2, 27), date(2027, 2, 28), 1),  # the demo's reserved market
+        (date(2026, 3, 1), date(2027, 8, 31), 2),  # 18 months: rounded to 2 years
+        (date(2026, 3, 1), date(2027, 8, 30), 1),  # just under 18 months: 1 year
         (date(2026, 3, 1), date(2030, 2, 28), 4),  # a 4-year market owes 4 annual parts
         (date(2026, 1, 31), date(2026, 1, 31), 1),
         (date(2024, 2, 29), date(2026, 2, 27), 2),  # from a leap day, clamped
