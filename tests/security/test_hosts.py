@@ -89,9 +89,7 @@ def test_notification_links_ignore_the_host_header(app, db, forged_host):
     db.session.commit()
     db.session.refresh(quote)
     ccvg = forged_host(world.users["buyer_ccvg"])
-    approved = ccvg.post(
-        f"/devis/{quote.id}/valider", {"version": str(quote.version), **CONFIRMED}
-    )
+    approved = ccvg.post(f"/devis/{quote.id}/valider", {"version": str(quote.version), **CONFIRMED})
     assert approved.status_code == 303
     links = _links(app)
     assert f"{PUBLIC}/devis/{quote.id}" in links  # submitted, then approved
