@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.census import bp as census_bp
+    from portal.invoices import bp as invoices_bp
     from portal.main import bp as main_bp
     from portal.markets import bp as markets_bp
     from portal.organisations import bp as organisations_bp
@@ -147,5 +148,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(census_bp)
     app.register_blueprint(markets_bp)
     app.register_blueprint(quotes_bp)
+    app.register_blueprint(invoices_bp)
     app.register_blueprint(reference_bp)
     register_confirmations(app)  # the blueprints declared theirs on import

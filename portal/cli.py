@@ -66,7 +66,7 @@ def demo_logins_command() -> None:
 def create_admin_command(org_name: str, siret: str | None, name: str, email: str) -> None:
     """Crée le premier administrateur de l'AMOI et affiche son lien d'invitation."""
 
-    from portal.services import accounts
+    from portal.auth import services as accounts
 
     facilitator = db.session.scalars(
         select(Organisation).where(Organisation.kind == OrgKind.FACILITATOR)

@@ -11,6 +11,8 @@ from stdnum import bic, iban
 from stdnum.fr import siret
 
 from portal import demo
+from portal.convention.payee import PAYEE_FIELDS, payee_block
+from portal.convention.periods import convention_periods
 from portal.demo import (
     AMOI_EMAIL,
     DEMO_AMENDMENT,
@@ -25,6 +27,8 @@ from portal.demo import (
 from portal.demo.year_data import DECLARATIONS
 from portal.documents import facturx as facturx_xml
 from portal.extensions import db as database
+from portal.invoices.services import invoice_facts
+from portal.markets import split as tce
 from portal.models import (
     Amendment,
     AuditEvent,
@@ -45,9 +49,6 @@ from portal.rules.hours import DEFAULT_HOURLY_COST, TRADES, insertion_hours, spl
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature, default_rate
 from portal.rules.tariffs import CONVENTION_2022, bracket_for, lot_package
 from portal.rules.workflow import DeclarationStatus, OperationStatus
-from portal.services import tce
-from portal.services.convention import convention_periods
-from portal.services.invoices import PAYEE_FIELDS, invoice_facts, payee_block
 from tests.factories import make_org
 
 YEAR_TABLES = (PurchaseDeclaration, Operation, Market, Lot, HoursRecord, SubcontractorShare)

@@ -19,6 +19,7 @@ from wtforms.fields.core import UnboundField
 from portal.access import scoped
 from portal.admin.settings_forms import AmendmentForm
 from portal.census.forms import DeclarationForm
+from portal.convention.payee import PAYEE_FIELDS
 from portal.extensions import db
 from portal.formatting import hours
 from portal.french import org_with_article
@@ -41,7 +42,6 @@ from portal.models import (
 from portal.organisations.forms import OrganisationForm
 from portal.rules.markets import LegalBasis, PurchaseNature
 from portal.rules.workflow import status_label
-from portal.services.invoices import PAYEE_FIELDS
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from sqlalchemy import select
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from portal.auth.services import email_taken
 from portal.extensions import db
 from portal.models import Organisation, OrgKind
-from portal.services.accounts import email_taken
 from portal.web.forms import Form, choices
 
 

@@ -11,12 +11,12 @@ from portal.access import Role, allow, get_or_404
 from portal.admin import bp
 from portal.admin.settings_forms import AmendmentForm, BillingForm, TerminationForm
 from portal.clock import today
+from portal.convention import periods as convention
+from portal.convention.payee import PAYEE_FIELDS, payee_block, payee_missing
+from portal.convention.periods import convention_periods
 from portal.extensions import db
 from portal.models import Amendment, ConventionTermination, Quote, Setting
 from portal.rules import deadlines, tariffs
-from portal.services import convention
-from portal.services.convention import convention_periods
-from portal.services.invoices import PAYEE_FIELDS, payee_block, payee_missing
 from portal.web.formflow import render_form, submitted_and_valid
 
 FORM_PAGE = "admin/amendment_form.html"

@@ -13,12 +13,12 @@ from stdnum.fr import tva as tva_number
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from portal.convention.payee import PAYEE_FIELDS
 from portal.extensions import db
 from portal.models import Amendment
 from portal.organisations.forms import clean_siret, siret_error
 from portal.rules import tariffs
 from portal.rules.billing import DEFAULT_VAT_REGIME, VatRegime
-from portal.services.invoices import PAYEE_FIELDS
 from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
 DATE_ERROR = "Saisissez la date (jj/mm/aaaa)."
@@ -279,7 +279,7 @@ def bic_error(value: str) -> str | None:
 
 
 class BillingForm(Form):
-    """One field per key of ``portal.services.invoices.PAYEE_FIELDS`` (the labels come from
+    """One field per key of ``portal.convention.payee.PAYEE_FIELDS`` (the labels come from
     there, so that invoices and this page name them alike)."""
 
     payee_name = StringField(

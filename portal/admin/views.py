@@ -13,10 +13,10 @@ from portal.access import Role, allow, get_or_404, scoped
 from portal.admin import audit_trail, bp
 from portal.admin.confirmations import confirm_account_deactivation
 from portal.admin.forms import InviteForm
+from portal.auth import services as accounts
 from portal.extensions import db
 from portal.models import AccountToken, AuditEvent, Organisation, OrgKind, TokenPurpose, User
 from portal.models.base import utcnow
-from portal.services import accounts
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.access import Role, allow, public, start_session
 from portal.auth import bp
+from portal.auth import services as accounts
 from portal.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from portal.extensions import db, limiter
 from portal.models import User
@@ -21,7 +22,6 @@ from portal.passwords import (
     password_problems,
     verify_password,
 )
-from portal.services import accounts
 from portal.web.redirects import local_path
 
 ALL_ROLES = tuple(Role)

@@ -5,24 +5,22 @@ into operations; the yearly census point (the pilotage's *recensement annuel*, D
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from typing import NoReturn
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import extract, update
+from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.access import Role, allow, can_edit_declaration, get_or_404, scoped
-from portal.census import bp
+from portal.census import bp, queries
 from portal.census.confirmations import confirm_declaration_conversion
 from portal.census.forms import DeclarationForm, ReviewForm
 from portal.clock import today
 from portal.documents.spreadsheets import Column, Sheet, xlsx_response
 from portal.extensions import db
-from portal.models import Organisation, OrgKind, PurchaseDeclaration
+from portal.markets.services import operation_from_declaration
+from portal.models import PurchaseDeclaration
 from portal.models.base import utcnow
 from portal.rules.workflow import (
     STATUS_LABELS,
@@ -31,7 +29,6 @@ from portal.rules.workflow import (
     allowed_actions,
     next_status,
 )
-from portal.services.markets import operation_from_declaration
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
@@ -88,24 +85,6 @@ def _claim(declaration: PurchaseDeclaration) -> None:
 # --- list -----------------------------------------------------------------------------
 
 
-def _year_range(year: int):
-    return PurchaseDeclaration.planned_publication.between(date(year, 1, 1), date(year, 12, 31))
-
-
-def _years(*extra: int) -> list[int]:
-    """Years that have visible declarations, plus ``extra`` (the current year), newest first."""
-    year = extract("year", PurchaseDeclaration.planned_publication)
-    found = db.session.scalars(scoped(PurchaseDeclaration).with_only_columns(year).distinct())
-    return sorted({int(y) for y in found if y is not None} | set(extra), reverse=True)
-
-
-def _visible_buyers() -> list[Organisation]:
-    """The buyers the user may filter on: all (AMOI), the CCVG and its communes, or oneself."""
-    return db.session.scalars(
-        scoped(Organisation).where(Organisation.kind == OrgKind.BUYER).order_by(Organisation.name)
-    ).all()
-
-
 @bp.route("/")
 @allow(Role.FACILITATOR, Role.BUYER)
 def index():
@@ -113,7 +92,7 @@ def index():
     status = request.args.get("statut", "")
     year = year_arg()
     buyer = request.args.get("acheteur", "")
-    buyers = _visible_buyers()
+    buyers = queries.visible_buyers()
     stmt = (
         scoped(PurchaseDeclaration)
         .options(joinedload(PurchaseDeclaration.buyer))
@@ -126,7 +105,7 @@ def index():
     else:
         status = ""
     if year:
-        stmt = stmt.where(_year_range(year))
+        stmt = stmt.where(queries.year_range(year))
     if buyer in {str(b.id) for b in buyers}:
         stmt = stmt.where(PurchaseDeclaration.buyer_id == int(buyer))
     else:
@@ -137,7 +116,7 @@ def index():
         pagination=paginate(stmt),
         filters={"q": q, "statut": status, "annee": str(year or ""), "acheteur": buyer},
         statuses=STATUS_LABELS[MACHINE],
-        years=_years(today().year),
+        years=queries.years(today().year),
         buyers=buyers,
     )
 
@@ -280,64 +259,20 @@ def convert(declaration_id: int):
 # --- yearly census point ----------------------------------------------------------------
 
 
-@dataclass
-class BuyerSummary:
-    """One buyer's line of the yearly census point (``buyer`` None for the totals)."""
-
-    buyer: Organisation | None
-    declarations: list[PurchaseDeclaration] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.declarations)
-
-    @property
-    def by_status(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in STATUSES}
-        for declaration in self.declarations:
-            counts[declaration.status] += 1
-        return counts
-
-    @property
-    def total(self) -> Decimal:
-        return sum((d.estimated_amount for d in self.declarations), Decimal("0"))
-
-
 def _chosen_year() -> int:
     return year_arg() or today().year
-
-
-def _summary(year: int) -> list[BuyerSummary]:
-    """Every active buyer (so that one that declared nothing shows up) and every buyer
-    with a declaration published in ``year``, by name."""
-    declarations = db.session.scalars(
-        scoped(PurchaseDeclaration)
-        .where(_year_range(year))
-        .options(joinedload(PurchaseDeclaration.buyer), joinedload(PurchaseDeclaration.operation))
-        .order_by(PurchaseDeclaration.planned_publication, PurchaseDeclaration.id)
-    ).all()
-    buyers = db.session.scalars(
-        scoped(Organisation).where(
-            Organisation.kind == OrgKind.BUYER, Organisation.active.is_(True)
-        )
-    ).all()
-    rows = {buyer.id: BuyerSummary(buyer) for buyer in buyers}
-    for declaration in declarations:
-        rows.setdefault(declaration.buyer_id, BuyerSummary(declaration.buyer))
-        rows[declaration.buyer_id].declarations.append(declaration)
-    return sorted(rows.values(), key=lambda row: row.buyer.name.casefold())
 
 
 @bp.route("/bilan")
 @allow(Role.FACILITATOR)
 def summary():
     year = _chosen_year()
-    rows = _summary(year)
-    totals = BuyerSummary(None, [d for row in rows for d in row.declarations])
+    rows = queries.summary_rows(year)
+    totals = queries.BuyerSummary(None, [d for row in rows for d in row.declarations])
     return render_template(
         "census/summary.html",
         year=year,
-        years=_years(today().year, year),
+        years=queries.years(today().year, year),
         rows=rows,
         totals=totals,
         statuses=STATUS_LABELS[MACHINE],
@@ -367,7 +302,7 @@ DECLARATION_COLUMNS = [
 @allow(Role.FACILITATOR)
 def summary_xlsx():
     year = _chosen_year()
-    rows = _summary(year)
+    rows = queries.summary_rows(year)
     synthesis = [[row.buyer.name, row.count, *row.by_status.values(), row.total] for row in rows]
     declarations = [
         [

@@ -264,7 +264,7 @@ DEMO_PAYEE = {
     "payee_contact": "Coordonnées bancaires fictives (démonstration) : ne payez rien. "
     "Service facturation, facturation@sud-ouest-emploi.example",
 }
-"""The payee block printed on the demo's invoices (keys of services.invoices.PAYEE_FIELDS)."""
+"""The payee block printed on the demo's invoices (keys of portal.convention.payee.PAYEE_FIELDS)."""
 
 
 def _seed_convention() -> None:

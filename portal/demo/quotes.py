@@ -14,10 +14,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.invoices import services as invoicing
 from portal.models import Operation, Organisation, QuoteKind, User
-from portal.services import chorus
-from portal.services import invoices as invoicing
-from portal.services import quotes as service
+from portal.quotes import chorus as chorus
+from portal.quotes import services as service
 
 
 @dataclass(frozen=True)

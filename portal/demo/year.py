@@ -18,6 +18,8 @@ from datetime import date, datetime, time
 from portal.demo.year_data import CONVERTED, DECLARATIONS, DECLINED, SUBMITTED, DemoOperation
 from portal.extensions import db
 from portal.formatting import PARIS
+from portal.markets.services import operation_from_declaration, record_calculation
+from portal.markets.split import act, ensure_split, propose_hours
 from portal.models import (
     Lot,
     Market,
@@ -30,8 +32,6 @@ from portal.models import (
 from portal.rules.hours import DEFAULT_HOURLY_COST, TRADES, insertion_hours
 from portal.rules.markets import default_rate
 from portal.rules.workflow import next_status
-from portal.services.markets import operation_from_declaration, record_calculation
-from portal.services.tce import act, ensure_split, propose_hours
 
 
 def _validate_split(operation: Operation, amoi: User) -> None:

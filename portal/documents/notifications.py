@@ -80,7 +80,7 @@ def invoice_issued(invoice: Invoice) -> int:
         f"{money(invoice.amount_due)} a été émise par l'AMO Insertion"
         + (f" ; commune concernée : {invoice.commune}" if invoice.commune else "")
         + f".\n\nTélécharger la facture : "
-        f"{external_url('quotes.invoice_pdf', invoice_id=invoice.id)}\n\n-- Passerelle"
+        f"{external_url('invoices.pdf', invoice_id=invoice.id)}\n\n-- Passerelle"
     )
     return _send_each(_emails([_ccvg_of(quote).id]), f"Facture {invoice.number} émise", body)
 

@@ -9,8 +9,8 @@ from datetime import date
 from flask import current_app, render_template
 
 from portal.access import public
+from portal.convention.payee import payee_block
 from portal.main import bp
-from portal.services.invoices import payee_block
 
 STATEMENT_DATE = date(2026, 12, 2)
 """When the accessibility statement was written; change it with the statement (RGAA

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("markets", __name__)
 
-from portal.markets import lots, tce, views  # noqa: E402, F401
+from portal.markets import lots, tce_views, views  # noqa: E402, F401

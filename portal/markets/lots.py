@@ -13,8 +13,11 @@ from portal.clock import today
 from portal.documents.spreadsheets import Column, Sheet, csv_response, xlsx_response
 from portal.extensions import db
 from portal.markets import bp
+from portal.markets import pricing as pricing
+from portal.markets import split as tce
 from portal.markets.forms import CalculatorFields, LotForm, hours_problem
 from portal.markets.listing import Filters, buyer_choices, lots_statement, year_choices
+from portal.markets.services import clear_hours, latest_calculation, record_calculation
 from portal.markets.views import _apply
 from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
 from portal.rules.hours import (
@@ -28,8 +31,6 @@ from portal.rules.hours import (
 from portal.rules.markets import LegalBasis, default_rate
 from portal.rules.tariffs import BRACKET_NOTE, Package, TariffGrid, lot_package
 from portal.rules.workflow import OperationStatus
-from portal.services import pricing, tce
-from portal.services.markets import clear_hours, latest_calculation, record_calculation
 from portal.web.formflow import is_validation_only, render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate

@@ -14,6 +14,8 @@ from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
 from portal.extensions import db
 from portal.markets import bp
+from portal.markets import pricing as pricing
+from portal.markets import split as tce
 from portal.markets.confirmations import confirm_operation_transition
 from portal.markets.forms import MarketForm, OperationForm
 from portal.markets.listing import (
@@ -22,6 +24,7 @@ from portal.markets.listing import (
     operations_statement,
     year_choices,
 )
+from portal.markets.services import recommended_basis
 from portal.models import Lot, Market, Operation, PurchaseDeclaration, SubcontractorShare
 from portal.rules.markets import LEGAL_BASES, LegalBasis
 from portal.rules.workflow import (
@@ -30,8 +33,6 @@ from portal.rules.workflow import (
     allowed_actions,
     next_status,
 )
-from portal.services import pricing, tce
-from portal.services.markets import recommended_basis
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render

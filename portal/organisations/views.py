@@ -8,12 +8,12 @@ from sqlalchemy.orm import joinedload, undefer
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, is_facilitator, scoped
+from portal.auth import services as accounts
 from portal.extensions import db
 from portal.models import Organisation, OrgKind, User
 from portal.organisations import bp
 from portal.organisations.confirmations import confirm_organisation_deactivation
 from portal.organisations.forms import OrganisationForm
-from portal.services import accounts
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render

@@ -1,7 +1,7 @@
-"""Quotes and invoices: the AMOI prices its work, the CCVG approves, invoices follow."""
+"""Quotes (*devis*): the AMOI prices its work, the CCVG approves (invoices: portal.invoices)."""
 
 from flask import Blueprint
 
 bp = Blueprint("quotes", __name__)
 
-from portal.quotes import invoices, views  # noqa: E402, F401
+from portal.quotes import views  # noqa: E402, F401

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from portal.formatting import money
 from portal.french import org_with_article
-from portal.models import Invoice, Quote
+from portal.models import Quote
+from portal.quotes import services as service
 from portal.rules import tariffs
-from portal.services import quotes as service
 from portal.web.confirm import Confirmation, confirmation
 
 
@@ -127,24 +127,4 @@ def confirm_reserved_year(quote: Quote, line) -> Confirmation:
             "ne pourra pas être annulée."
         ),
         confirm_label="Émettre la facture",
-    )
-
-
-@confirmation
-def confirm_invoice_payment(invoice: Invoice) -> Confirmation:
-    consequence = (
-        f"La facture {invoice.number} de {money(invoice.amount)} sera enregistrée comme "
-        "payée à la date saisie ; ce paiement ne pourra plus être annulé"
-    )
-    if invoice.buyer.parent_id:
-        consequence += (
-            f" et figurera dans le récapitulatif de refacturation "
-            f"{org_with_article(invoice.buyer, 'de')} pour l'année du paiement."
-        )
-    else:
-        consequence += "."
-    return Confirmation(
-        title=f"Marquer la facture {invoice.number} payée ?",
-        consequence=consequence,
-        confirm_label="Marquer payée",
     )

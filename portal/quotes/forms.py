@@ -186,9 +186,3 @@ class ChorusForm(VersionedForm):
             "service_code": (self.service_code.data or "").strip(),
             "commitment_number": (self.commitment_number.data or "").strip(),
         }
-
-
-class PaymentForm(Form):
-    paid_on = FrenchDateField(
-        "Date du paiement", validators=[DataRequired("Saisissez la date du paiement.")]
-    )

@@ -24,6 +24,8 @@ from portal.access import (
 )
 from portal.audit import ACTION_LABELS
 from portal.clock import today
+from portal.convention.payee import payee_block
+from portal.convention.periods import grid_by_code
 from portal.documents import notifications
 from portal.documents.pdf import pdf_response, render_pdf
 from portal.extensions import db
@@ -38,6 +40,8 @@ from portal.models import (
     QuoteLineRow,
 )
 from portal.quotes import bp
+from portal.quotes import chorus as chorus
+from portal.quotes import services as service
 from portal.quotes.confirmations import (
     confirm_annual_report,
     confirm_quote_approval,
@@ -56,13 +60,9 @@ from portal.quotes.forms import (
     RejectForm,
     coordinator,
 )
+from portal.quotes.services import QuoteRefused
 from portal.rules import deadlines, tariffs
 from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllowed
-from portal.services import chorus
-from portal.services import invoices as invoicing
-from portal.services import quotes as service
-from portal.services.convention import grid_by_code
-from portal.services.quotes import QuoteRefused
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
@@ -248,7 +248,7 @@ def pdf(quote_id: int):
     data = render_pdf(
         "pdf/quote.html",
         quote=quote,
-        payee=invoicing.payee_block(),
+        payee=payee_block(),
         schedule=_schedule(quote),
         grid_label=_grid_label(quote),
         valid_until=deadlines.quote_valid_until(quote.quote_date),

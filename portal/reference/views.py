@@ -8,10 +8,10 @@ from flask import render_template
 
 from portal.access import Role, allow
 from portal.clock import today
+from portal.convention.periods import convention_periods
+from portal.convention.periods import grids as all_grids
 from portal.reference import bp
 from portal.rules import deadlines, eligibility, hours, tariffs
-from portal.services.convention import convention_periods
-from portal.services.convention import grids as all_grids
 
 
 def _grid_in_force(day, grids):

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.admin.settings_forms import BillingForm
+from portal.convention.payee import PAYEE_FIELDS
+from portal.convention.periods import convention_periods
 from portal.models import Amendment, AuditEvent, OrgKind, Setting
-from portal.services.convention import convention_periods
-from portal.services.invoices import PAYEE_FIELDS
 from tests.conftest import HTMX, text_of
 from tests.factories import make_admin, make_user
 
@@ -400,7 +400,7 @@ def test_an_avenant_brings_a_grid_used_from_its_start_then_locked(app, db, login
     from decimal import Decimal
 
     from portal.models import QuoteKind
-    from portal.services import quotes as service
+    from portal.quotes import services as service
     from tests.factories import make_org
     from tests.quotes.builders import priced_operation
 

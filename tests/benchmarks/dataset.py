@@ -3,7 +3,7 @@
 The AMOI, the CCVG and its five communes, ~200 companies and some structures; operations
 with their markets, lots (holders, frozen hour calculations), TCE shares and splits, census
 declarations, audit rows; then quotes in every status and their invoices through
-``portal.services.quotes`` (``tests.benchmarks.dataset_quotes``). Rows are inserted in bulk
+``portal.quotes.services`` (``tests.benchmarks.dataset_quotes``). Rows are inserted in bulk
 (``insert(Model)`` with many parameter sets) so that 2,000 operations take seconds, not
 hours; every value goes through the model's columns and types, and hours come from
 ``portal.rules.hours`` as the lot form computes them.

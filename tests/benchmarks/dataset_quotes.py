@@ -1,4 +1,4 @@
-"""Quotes and invoices of the benchmark dataset, through ``portal.services.quotes`` as the
+"""Quotes and invoices of the benchmark dataset, through ``portal.quotes.services`` as the
 screens make them: lines from the rules, gapless numbers, the 50 % / 50 % schedule,
 payments, rejections, pilotage quotes (convention art. 7; DOMAIN.md 4).
 
@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.invoices import services as invoicing
+from portal.markets import split as tce
 from portal.models import Lot, Market, Operation, Organisation, Quote, QuoteKind, User
+from portal.quotes import services as service
 from portal.rules.workflow import OperationStatus, QuoteStatus
-from portal.services import invoices as invoicing
-from portal.services import quotes as service
-from portal.services import tce
 
 STAGES = (
     ("draft", 15),

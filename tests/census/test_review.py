@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from portal.markets.services import operation_from_declaration
 from portal.models import AuditEvent, Operation
-from portal.services.markets import operation_from_declaration
 from tests.census.builders import census_world, make_declaration
 from tests.conftest import CONFIRMED, text_of, words_of
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from portal.clock import today
+from portal.markets.services import operation_from_declaration
 from portal.models import OrgKind
-from portal.services.markets import operation_from_declaration
 from tests.census.builders import census_world, make_declaration
 from tests.conftest import words_of
 from tests.factories import make_org

@@ -139,8 +139,8 @@ def test_a_company_lot_breadcrumb_does_not_open_the_market(login_as):
 def test_labour_share_is_spelled_out(login_as, db):
     from decimal import Decimal
 
+    from portal.markets.services import record_calculation
     from portal.rules.hours import insertion_hours
-    from portal.services.markets import record_calculation
 
     admin = make_admin()
     lot = make_lot(make_market(), planned_hours=None)

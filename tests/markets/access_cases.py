@@ -93,7 +93,7 @@ def commune_reads_other_commune_lot(world):
 
 
 def _tce_operation(buyer, contractor):
-    from portal.services import tce
+    from portal.markets import split as tce
 
     op = make_operation(buyer, is_tce=True, tce_hours=1000)
     op.general_contractor = contractor

@@ -117,7 +117,7 @@ def test_deleting_a_share_names_the_company_and_the_new_split(login_as, db):
             )
         )
     db.session.commit()
-    from portal.services import tce
+    from portal.markets import split as tce
 
     tce.ensure_split(op)  # the shares are managed on the split page, while it is a draft
     db.session.commit()

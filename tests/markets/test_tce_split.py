@@ -9,9 +9,9 @@ import email.policy
 from decimal import Decimal
 
 from portal.extensions import db as _db
+from portal.markets import split as tce
 from portal.models import OrgKind, SubcontractorShare
 from portal.rules.hours import split_hours
-from portal.services import tce
 from tests.conftest import outbox_messages, text_of
 from tests.factories import make_admin, make_lot, make_market, make_operation, make_org, make_user
 

@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Invoice, Quote, Role
-from portal.services import quotes as service
+from portal.quotes import services as service
 from tests.factories import make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 from tests.security.registry import CrossOrgCase, cross_org, exempt_cross_org, expect
@@ -12,11 +12,11 @@ expect(
     "quotes.index",
     "quotes.show",
     "quotes.pdf",
-    "quotes.invoices",
-    "quotes.invoice_pdf",
-    "quotes.recap",
-    "quotes.recap_pdf",
-    "quotes.recap_xlsx",
+    "invoices.index",
+    "invoices.pdf",
+    "invoices.recap",
+    "invoices.recap_pdf",
+    "invoices.recap_xlsx",
     "quotes.chorus_references",
     roles=AMOI_AND_BUYERS,
 )
@@ -32,7 +32,7 @@ expect(
     "quotes.annual_report",
     "quotes.reserved_year",
     "quotes.add_pilotage",
-    "quotes.invoice_paid",
+    "invoices.paid",
     roles=(Role.FACILITATOR,),
 )
 expect("quotes.approve", "quotes.reject", roles=(Role.BUYER,))
@@ -48,7 +48,7 @@ exempt_cross_org(
     "quotes.annual_report",
     "quotes.reserved_year",
     "quotes.add_pilotage",
-    "quotes.invoice_paid",
+    "invoices.paid",
 )
 
 
@@ -74,7 +74,7 @@ def commune_acts_on_other_commune_quote(world):
     )
 
 
-@cross_org("quotes.invoice_pdf")
+@cross_org("invoices.pdf")
 def commune_reads_other_commune_invoice(world):
     quote = _other_commune_quote(world)
     invoice = service.approve(quote, world.users["buyer_ccvg"], IN_CONVENTION)

@@ -7,7 +7,7 @@ from datetime import date
 
 from portal.extensions import db
 from portal.models import QuoteKind, User
-from portal.services import quotes as service
+from portal.quotes import services as service
 from tests.factories import make_lot, make_market, make_operation
 
 IN_CONVENTION = date(2024, 6, 3)  # inside the convention's own period 2022-2024

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from portal.models import Invoice, OrgKind
-from portal.services import quotes as service
+from portal.quotes import services as service
 from tests.conftest import CONFIRMED, HTMX, text_of, words_of
 from tests.factories import make_ccvg_with_communes, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation

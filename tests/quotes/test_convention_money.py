@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from portal.extensions import db as _db
 from portal.models import Amendment, Invoice, OrgKind, QuoteKind
+from portal.quotes import services as service
+from portal.quotes.services import QuoteRefused
 from portal.rules import tariffs
-from portal.services import quotes as service
-from portal.services.quotes import QuoteRefused
 from tests.conftest import CONFIRMED, text_of
 from tests.factories import (
     make_admin,
@@ -148,8 +148,8 @@ def test_tce_shares_carry_the_award_criterion_and_pages_show_the_quote_amounts(d
     +2 days (1 000 €) per share. Shares of 1 350 h, 600 h and 450 h: (1 250 + 1 000) +
     (1 250 + 1 000) + (750 + 1 000) = 6 250 €, on the quote, the operation page and the
     split page alike (today the operation page said 2 000 € for the contractor's lot)."""
+    from portal.markets import split as tce
     from portal.models import SubcontractorShare
-    from portal.services import tce
 
     buyer = make_org(OrgKind.BUYER)
     contractor = make_org(OrgKind.COMPANY, name="Entreprise générale SA")
@@ -188,7 +188,7 @@ def test_tce_shares_carry_the_award_criterion_and_pages_show_the_quote_amounts(d
 
 
 def test_a_tce_quote_cannot_be_submitted_before_the_split_is_validated(db):
-    from portal.services import tce
+    from portal.markets import split as tce
 
     buyer = make_org(OrgKind.BUYER)
     contractor = make_org(OrgKind.COMPANY)

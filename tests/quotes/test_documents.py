@@ -16,10 +16,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.clock import today
+from portal.invoices import services as invoicing
 from portal.models import AuditEvent, Invoice, OrgKind, Quote, Setting
+from portal.quotes import services as service
 from portal.rules import tariffs
-from portal.services import invoices as invoicing
-from portal.services import quotes as service
 from tests.conftest import CONFIRMED, text_of
 from tests.factories import make_admin, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation

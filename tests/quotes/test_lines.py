@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Amendment, OrgKind, QuoteKind, SubcontractorShare
+from portal.quotes import services as service
+from portal.quotes.services import QuoteRefused
 from portal.rules import tariffs
-from portal.services import quotes as service
-from portal.services.quotes import QuoteRefused
 from tests.factories import make_admin, make_lot, make_market, make_operation, make_org
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 

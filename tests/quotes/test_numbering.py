@@ -7,10 +7,10 @@ import threading
 
 from sqlalchemy import select
 
+from portal.documents.numbering import next_number
 from portal.extensions import db as _db
 from portal.models import NumberSeries, OrgKind, Quote
-from portal.services import quotes as service
-from portal.services.numbering import next_number
+from portal.quotes import services as service
 from tests.factories import make_admin, make_org
 from tests.quotes.builders import make_quote, priced_operation
 

@@ -7,9 +7,9 @@ import io
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from portal.invoices import services as invoicing
 from portal.models import OrgKind
-from portal.services import invoices as invoicing
-from portal.services import quotes as service
+from portal.quotes import services as service
 from tests.conftest import HTMX, text_of
 from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.clock import today
 from portal.extensions import db as _db
 from portal.models import Amendment, AuditEvent, Invoice, OrgKind, Quote
-from portal.services import quotes as service
+from portal.quotes import services as service
 from tests.conftest import CONFIRMED, HTMX, outbox_messages, text_of
 from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation

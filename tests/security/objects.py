@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.extensions import db
-from portal.services import quotes as quote_service
+from portal.quotes import services as quote_service
 from tests.census.builders import make_declaration
 from tests.factories import make_lot, make_market, make_operation
 from tests.personas import World, build_world

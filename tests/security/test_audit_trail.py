@@ -95,7 +95,7 @@ def test_stale_quote_refusal_names_no_one_in_the_trail(login_as, db):
 
 def test_refusal_rolls_back_what_the_view_had_changed(app, login_as, db, monkeypatch):
     """The refusal's own line is committed, never the half-done change before it."""
-    from portal.services import quotes as service
+    from portal.quotes import services as service
 
     world = build_world()
     quote = make_quote(priced_operation(world.commune), world.users["facilitator"])
@@ -142,8 +142,8 @@ def test_census_export_is_audited(login_as, db):
 
 
 def test_recap_export_is_audited(login_as, db):
-    from portal.services import invoices as invoicing
-    from portal.services import quotes as service
+    from portal.invoices import services as invoicing
+    from portal.quotes import services as service
 
     world = build_world()
     quote = make_quote(

@@ -91,7 +91,7 @@ def test_htmx_origin_on_another_host_is_dropped(app, client):
 
 
 def test_invoice_paid_ignores_the_referer(app, db, login_as):
-    from portal.services import quotes as service
+    from portal.quotes import services as service
     from tests.personas import build_world
 
     world = build_world()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from portal import audit
 from portal.models import InvoiceKind, Quote, User
+from portal.quotes.services import QuoteRefused
 from portal.rules.workflow import QuoteStatus
-from portal.services.quotes import QuoteRefused
 
 FIELDS = ("chorus_siret", "service_code", "commitment_number")
 LAST_INVOICES = frozenset({InvoiceKind.BALANCE, InvoiceKind.FULL})

@@ -14,8 +14,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portal import audit
+from portal.convention.periods import OutsideConvention, grid_on
+from portal.documents.numbering import next_number
 from portal.extensions import db
 from portal.formatting import number
+from portal.invoices.services import issue_invoice
+from portal.markets import pricing as pricing
+from portal.markets import split as tce
 from portal.models import (
     Invoice,
     InvoiceKind,
@@ -29,10 +34,6 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.rules import tariffs
 from portal.rules.workflow import QuoteStatus, next_status
-from portal.services import pricing, tce
-from portal.services.convention import OutsideConvention, grid_on
-from portal.services.invoices import issue_invoice
-from portal.services.numbering import next_number
 
 
 class QuoteRefused(Exception):

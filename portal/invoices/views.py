@@ -19,12 +19,12 @@ from portal.clock import today
 from portal.documents.pdf import pdf_response, render_pdf
 from portal.documents.spreadsheets import Column, Sheet, xlsx_response
 from portal.extensions import db
+from portal.invoices import bp
+from portal.invoices import services as invoicing
+from portal.invoices.confirmations import confirm_invoice_payment
+from portal.invoices.forms import PaymentForm
+from portal.invoices.services import InvoiceRefused
 from portal.models import Invoice, InvoiceStatus, Organisation, Quote
-from portal.quotes import bp
-from portal.quotes.confirmations import confirm_invoice_payment
-from portal.quotes.forms import PaymentForm
-from portal.services import invoices as invoicing
-from portal.services.invoices import InvoiceRefused
 from portal.web import confirm
 from portal.web.htmx import render
 from portal.web.pagination import paginate
@@ -33,7 +33,7 @@ from portal.web.params import year_arg
 
 @bp.route("/factures/")
 @allow(Role.FACILITATOR, Role.BUYER)
-def invoices():
+def index():
     status = request.args.get("statut", "")
     year = year_arg()
     stmt = scoped(Invoice).options(joinedload(Invoice.quote), joinedload(Invoice.buyer))
@@ -57,8 +57,8 @@ def invoices():
         .order_by(year_col.desc(), visible.c.status)
     ).all()
     return render(
-        "quotes/invoices.html",
-        "quotes/_partials/_invoices_table.html",
+        "invoices/index.html",
+        "invoices/_partials/_table.html",
         pagination=paginate(stmt.order_by(Invoice.issue_date.desc(), Invoice.id.desc())),
         filters={"statut": status, "annee": str(year or "")},
         totals=[(int(y), InvoiceStatus(s), n, amount) for y, s, n, amount in totals],
@@ -70,7 +70,7 @@ def invoices():
 
 @bp.route("/factures/<int:invoice_id>.pdf")
 @allow(Role.FACILITATOR, Role.BUYER)
-def invoice_pdf(invoice_id: int):
+def pdf(invoice_id: int):
     invoice = get_or_404(Invoice, invoice_id)
     pdf = render_pdf("pdf/invoice.html", invoice=invoice)
     return pdf_response(invoicing.facturx_pdf(invoice, pdf), f"{invoice.number}.pdf")
@@ -78,12 +78,12 @@ def invoice_pdf(invoice_id: int):
 
 @bp.route("/factures/<int:invoice_id>/payee", methods=["POST"])
 @allow(Role.FACILITATOR)
-def invoice_paid(invoice_id: int):
+def paid(invoice_id: int):
     invoice = get_or_404(Invoice, invoice_id)
     form = PaymentForm()
     if not form.validate():
         abort(409, description=" ".join(e for errors in form.errors.values() for e in errors))
-    back = url_for("quotes.invoices")
+    back = url_for("invoices.index")
     if (asked := confirm.step(confirm_invoice_payment(invoice), back)) is not None:
         return asked
     try:
@@ -97,7 +97,7 @@ def invoice_paid(invoice_id: int):
         abort(409)
     flash(f"La facture {invoice.number} est marquée payée.", "success")
     # A fixed page: the Referer is the client's word, and could name another site.
-    return redirect(url_for("quotes.invoices"), code=303)
+    return redirect(url_for("invoices.index"), code=303)
 
 
 # --- yearly re-invoicing recap per commune ---------------------------------------------------
@@ -157,7 +157,7 @@ def recap():
     communes, commune, year = _recap_args()
     rows, total = _recap(commune, year) if commune else ([], Decimal("0"))
     return render_template(
-        "quotes/recap.html", communes=communes, commune=commune, year=year, rows=rows, total=total
+        "invoices/recap.html", communes=communes, commune=commune, year=year, rows=rows, total=total
     )
 
 

@@ -19,12 +19,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.convention.periods import OutsideConvention, grid_by_code, grid_on, grids
 from portal.extensions import db
 from portal.formatting import number
 from portal.models import Lot, Market, Operation, Quote
 from portal.rules import tariffs
 from portal.rules.workflow import QuoteStatus
-from portal.services.convention import OutsideConvention, grid_by_code, grid_on, grids
 
 
 @dataclass(frozen=True)

@@ -10,54 +10,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from portal import audit
+from portal.convention.payee import payee_block
 from portal.documents import facturx
+from portal.documents.numbering import next_number
 from portal.extensions import db
-from portal.models import Invoice, InvoiceKind, InvoiceStatus, Quote, Setting, User
+from portal.models import Invoice, InvoiceKind, InvoiceStatus, Quote, User
 from portal.rules import billing, deadlines, tariffs
 from portal.rules.workflow import QuoteStatus, next_status
-from portal.services.numbering import next_number
 
 
 class InvoiceRefused(Exception):
     """A French explanation of why the invoice cannot change now."""
-
-
-PAYEE_FIELDS = {
-    "payee_name": "Raison sociale",
-    "payee_address": "Adresse",
-    "payee_siret": "SIRET",
-    "payee_vat_regime": "Régime de TVA",
-    "payee_vat_number": "Numéro de TVA intracommunautaire",
-    "payee_vat": "Mention TVA",
-    "payee_iban": "IBAN",
-    "payee_bic": "BIC",
-    "payee_contact": "Contact facturation",
-}
-
-
-def payee_block() -> dict[str, str]:
-    """Sud-Ouest Emploi's identity and bank details, as a facilitator admin set them
-    (settings, never hard-coded)."""
-    values = dict(
-        db.session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.in_(PAYEE_FIELDS))
-        ).all()
-    )
-    return {key: values.get(key, "") for key in PAYEE_FIELDS}
-
-
-def payee_missing(payee: dict[str, str]) -> list[str]:
-    """Labels of the payee fields still empty; the VAT number is asked for only when the
-    payee is subject to VAT."""
-    subject = billing.vat_regime(payee.get("payee_vat_regime")) is billing.VatRegime.SUBJECT
-    return [
-        PAYEE_FIELDS[key]
-        for key in PAYEE_FIELDS
-        if not payee.get(key) and (key != "payee_vat_number" or subject)
-    ]
 
 
 def issue_invoice(

@@ -29,13 +29,14 @@ from portal.clock import today
 from portal.documents import notifications
 from portal.extensions import db
 from portal.markets import bp
+from portal.markets import pricing as pricing
+from portal.markets import split as tce
 from portal.markets.confirmations import confirm_share_deletion
 from portal.markets.forms import ShareForm
+from portal.markets.split import SplitRefused
 from portal.models import Operation, SubcontractorShare, TceSplit
 from portal.rules.hours import TRADES
 from portal.rules.workflow import TransitionNotAllowed
-from portal.services import pricing, tce
-from portal.services.tce import SplitRefused
 from portal.web import confirm
 
 

@@ -1,0 +1,8 @@
+"""Invoices (*factures*) of the AMOI: the list with its totals, the Factur-X PDF, payments,
+and the CCVG's yearly re-invoicing recap per commune (convention art. 7)."""
+
+from flask import Blueprint
+
+bp = Blueprint("invoices", __name__)
+
+from portal.invoices import views  # noqa: E402, F401

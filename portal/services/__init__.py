@@ -1,1 +1,0 @@
-"""Use cases that combine models and rules in one transaction (the caller commits)."""
