@@ -196,3 +196,9 @@ def words_of(response) -> str:
 
     text = re.sub(r"<[^>]+>", " ", text_of(response))
     return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def versioned(obj, data: dict | None = None) -> dict:
+    """Form data carrying the version of ``obj`` the user saw, as every form that changes
+    an object does (``portal.web.actions``)."""
+    return {"version": str(obj.version), **(data or {})}

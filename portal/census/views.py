@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
 from portal import audit
@@ -22,6 +21,7 @@ from portal.extensions import db
 from portal.markets.services import operation_from_declaration
 from portal.models import PurchaseDeclaration
 from portal.models.base import utcnow
+from portal.refusals import Refused
 from portal.rules.workflow import (
     STATUS_LABELS,
     DeclarationStatus,
@@ -30,17 +30,16 @@ from portal.rules.workflow import (
     next_status,
 )
 from portal.web import confirm
+from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
 from portal.web.params import year_arg
 
 MACHINE = "declaration"
+declaration_action = object_action(PurchaseDeclaration, id_arg="declaration_id")
+"""Census views acting on one declaration: ``portal.web.actions.object_action``."""
 STATUSES = list(DeclarationStatus)
-STALE = (
-    "Cette déclaration a changé pendant que vous la consultiez (un avis ou une "
-    "modification vient d'être enregistré). Rechargez la page, puis recommencez."
-)
 CONVERTED = "Cette déclaration est déjà devenue une opération : elle ne peut plus changer."
 REFUSALS = {
     "edit": (
@@ -59,27 +58,10 @@ REFUSALS = {
 
 
 def _refuse(action: str, declaration: PurchaseDeclaration) -> NoReturn:
-    """409 with a French message saying why the machine refuses ``action`` now."""
+    """Refuse ``action`` now, with a French message saying why (a 409 through
+    ``portal.web.actions``)."""
     converted = declaration.status == DeclarationStatus.CONVERTED
-    abort(409, description=CONVERTED if converted else REFUSALS[action])
-
-
-def _claim(declaration: PurchaseDeclaration) -> None:
-    """Compare-and-set on the status read at the start of the request, so that a review
-    and an edit crossing each other answer 409 instead of overwriting one another
-    (DESIGN.md 3, concurrency). Call it before changing the declaration."""
-    result = db.session.execute(
-        update(PurchaseDeclaration)
-        .where(
-            PurchaseDeclaration.id == declaration.id,
-            PurchaseDeclaration.status == declaration.status,
-        )
-        .values(updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        abort(409, description=STALE)
+    raise Refused(CONVERTED if converted else REFUSALS[action])
 
 
 # --- list -----------------------------------------------------------------------------
@@ -157,19 +139,17 @@ def create():
 
 @bp.route("/<int:declaration_id>/modifier", methods=["GET", "POST"])
 @allow(Role.BUYER)
-def edit(declaration_id: int):
-    declaration = get_or_404(PurchaseDeclaration, declaration_id)
+@declaration_action
+def edit(declaration: PurchaseDeclaration):
     if declaration.buyer_id != g.org.id:
         abort(403, description="Seul l'acheteur qui a déclaré cet achat peut le modifier.")
     if not can_edit_declaration(g.user, declaration):
         _refuse("edit", declaration)
     form = DeclarationForm(obj=declaration)
     if submitted_and_valid(form):
-        _claim(declaration)
         changed = form.apply_to(declaration)
         if changed:
             audit.record("declaration.updated", declaration, detail="fields=" + ",".join(changed))
-        db.session.commit()
         flash("Les modifications de la déclaration ont été enregistrées.", "success")
         return redirect(url_for("census.show", declaration_id=declaration.id), code=303)
     return render_form(
@@ -179,8 +159,8 @@ def edit(declaration_id: int):
 
 @bp.route("/<int:declaration_id>/avis", methods=["GET", "POST"])
 @allow(Role.FACILITATOR)
-def review(declaration_id: int):
-    declaration = get_or_404(PurchaseDeclaration, declaration_id)
+@declaration_action
+def review(declaration: PurchaseDeclaration):
     if "retain" not in allowed_actions(MACHINE, declaration.status):
         _refuse("review", declaration)
     form = ReviewForm()
@@ -190,7 +170,6 @@ def review(declaration_id: int):
             status = next_status(MACHINE, declaration.status, decision)
         except TransitionNotAllowed:
             _refuse("review", declaration)
-        _claim(declaration)
         declaration.status = status.value
         declaration.recommended_basis = form.basis
         declaration.review_comment = form.review_comment.data.strip()
@@ -200,7 +179,6 @@ def review(declaration_id: int):
         if form.basis:
             detail += f" basis={form.basis}"
         audit.record("declaration.reviewed", declaration, detail=detail)
-        db.session.commit()
         flash(f"L'avis est enregistré : « {declaration.status_label} ».", "success")
         return redirect(url_for("census.show", declaration_id=declaration.id), code=303)
     return render_form(
@@ -213,14 +191,13 @@ def review(declaration_id: int):
 
 @bp.route("/<int:declaration_id>/rouvrir", methods=["POST"])
 @allow(Role.FACILITATOR)
-def reconsider(declaration_id: int):
+@declaration_action
+def reconsider(declaration: PurchaseDeclaration):
     """Back to *à examiner*; the previous opinion stays in the audit trail only."""
-    declaration = get_or_404(PurchaseDeclaration, declaration_id)
     try:
         status = next_status(MACHINE, declaration.status, "reconsider")
     except TransitionNotAllowed:
         _refuse("reconsider", declaration)
-    _claim(declaration)
     detail = f"previous={declaration.status}"
     if declaration.recommended_basis:
         detail += f" basis={declaration.recommended_basis}"
@@ -230,28 +207,24 @@ def reconsider(declaration_id: int):
     declaration.reviewed_by_id = None
     declaration.reviewed_at = None
     audit.record("declaration.reconsidered", declaration, detail=detail)
-    db.session.commit()
     flash("L'avis est rouvert : la déclaration est de nouveau à examiner.", "success")
     return redirect(url_for("census.show", declaration_id=declaration.id), code=303)
 
 
 @bp.route("/<int:declaration_id>/operation", methods=["POST"])
 @allow(Role.FACILITATOR)
-def convert(declaration_id: int):
+@declaration_action
+def convert(declaration: PurchaseDeclaration):
     """One step from a retained declaration to an operation (the service does the work)."""
-    declaration = get_or_404(PurchaseDeclaration, declaration_id)
     if "convert" not in allowed_actions(MACHINE, declaration.status):
         _refuse("convert", declaration)
     page = url_for("census.show", declaration_id=declaration.id)
     if (asked := confirm.step(confirm_declaration_conversion(declaration), page)) is not None:
         return asked
-    _claim(declaration)
     try:
         operation = operation_from_declaration(declaration, g.user)
     except TransitionNotAllowed:
-        db.session.rollback()
         _refuse("convert", declaration)
-    db.session.commit()
     flash(f"L'opération « {operation.name} » est créée à partir de la déclaration.", "success")
     return redirect(url_for("markets.operation", operation_id=operation.id), code=303)
 

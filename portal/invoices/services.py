@@ -16,11 +16,12 @@ from portal.documents import facturx
 from portal.documents.numbering import next_number
 from portal.extensions import db
 from portal.models import Invoice, InvoiceKind, InvoiceStatus, Quote, User
+from portal.refusals import Refused
 from portal.rules import billing, deadlines, tariffs
 from portal.rules.workflow import QuoteStatus, next_status
 
 
-class InvoiceRefused(Exception):
+class InvoiceRefused(Refused):
     """A French explanation of why the invoice cannot change now."""
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
@@ -26,6 +25,7 @@ from portal.invoices.forms import PaymentForm
 from portal.invoices.services import InvoiceRefused
 from portal.models import Invoice, InvoiceStatus, Organisation, Quote
 from portal.web import confirm
+from portal.web.actions import object_action
 from portal.web.htmx import render
 from portal.web.pagination import paginate
 from portal.web.params import year_arg
@@ -78,23 +78,15 @@ def pdf(invoice_id: int):
 
 @bp.route("/factures/<int:invoice_id>/payee", methods=["POST"])
 @allow(Role.FACILITATOR)
-def paid(invoice_id: int):
-    invoice = get_or_404(Invoice, invoice_id)
+@object_action(Invoice)
+def paid(invoice: Invoice):
     form = PaymentForm()
     if not form.validate():
-        abort(409, description=" ".join(e for errors in form.errors.values() for e in errors))
+        raise InvoiceRefused(" ".join(e for errors in form.errors.values() for e in errors))
     back = url_for("invoices.index")
     if (asked := confirm.step(confirm_invoice_payment(invoice), back)) is not None:
         return asked
-    try:
-        invoicing.mark_paid(invoice, form.paid_on.data, g.user)
-        db.session.commit()
-    except InvoiceRefused as refused:
-        db.session.rollback()
-        abort(409, description=str(refused))
-    except StaleDataError:
-        db.session.rollback()
-        abort(409)
+    invoicing.mark_paid(invoice, form.paid_on.data, g.user)
     flash(f"La facture {invoice.number} est marquée payée.", "success")
     # A fixed page: the Referer is the client's word, and could name another site.
     return redirect(url_for("invoices.index"), code=303)

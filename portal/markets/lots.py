@@ -31,9 +31,12 @@ from portal.rules.hours import (
 from portal.rules.markets import LegalBasis, default_rate
 from portal.rules.tariffs import BRACKET_NOTE, Package, TariffGrid, lot_package
 from portal.rules.workflow import OperationStatus
+from portal.web.actions import object_action
 from portal.web.formflow import is_validation_only, render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
+
+lot_action = object_action(Lot)
 
 
 @bp.route("/lots/")
@@ -148,8 +151,8 @@ def lot_create(market_id: int):
 
 @bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"])
 @allow(Role.FACILITATOR)
-def lot_edit(lot_id: int):
-    lot = get_or_404(Lot, lot_id)
+@lot_action
+def lot_edit(lot: Lot):
     form = LotForm(obj=lot, market=lot.market, lot=lot)
     if request.method == "GET":
         form.holder_id.data = str(lot.holder_id or "")
@@ -158,7 +161,6 @@ def lot_edit(lot_id: int):
         changed = _save_lot(form, lot)
         if changed:
             audit.record("lot.updated", lot, detail="fields=" + ",".join(changed))
-        db.session.commit()
         flash("Les modifications du lot ont été enregistrées.", "success")
         return redirect(url_for("markets.lot", lot_id=lot.id), code=303)
     return _render_lot_form(form, lot.market, lot)

@@ -16,11 +16,12 @@ from portal import audit
 from portal.extensions import db
 from portal.models import Operation, SubcontractorShare, TceSplit, User
 from portal.models.base import utcnow
+from portal.refusals import Refused
 from portal.rules.hours import TRADES, split_hours
 from portal.rules.workflow import SplitStatus, next_status
 
 
-class SplitRefused(Exception):
+class SplitRefused(Refused):
     """A French explanation of why the split cannot change now."""
 
 

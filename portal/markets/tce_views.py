@@ -36,17 +36,9 @@ from portal.markets.forms import ShareForm
 from portal.markets.split import SplitRefused
 from portal.models import Operation, SubcontractorShare, TceSplit
 from portal.rules.hours import TRADES
-from portal.rules.workflow import TransitionNotAllowed
 from portal.web import confirm
-
-
-def int_arg_value(text: str | None) -> int | None:
-    """A non-negative integer typed in ASCII digits, else None (``²`` is not a number)."""
-    text = (text or "").strip()
-    if not text or len(text) > 9 or not (text.isascii() and text.isdigit()):
-        return None
-    return int(text)
-
+from portal.web.actions import check_version, perform, stale
+from portal.web.params import parse_int
 
 ACTIONS = {
     "propose": ("Proposer la répartition à l'entreprise générale", can_prepare_split),
@@ -118,53 +110,21 @@ def tce_split(operation_id: int):
     )
 
 
-def _check_version(split: TceSplit) -> None:
-    seen = int_arg_value(request.form.get("version"))
-    if seen != split.version:
-        _stale(split)
-
-
-def _stale(split: TceSplit) -> None:
-    db.session.rollback()
-    who = split.last_changed_by.name if split.last_changed_by else "un autre utilisateur"
-    abort(
-        409,
-        description=(
-            f"La répartition a été modifiée par {who} pendant que vous la consultiez : elle "
-            f"est maintenant « {split.status_label} ». Rechargez la page."
-        ),
-    )
-
-
 @bp.route("/operations/<int:operation_id>/repartition-tce/<action>", methods=["POST"])
 @allow(Role.FACILITATOR, Role.BUYER, Role.COMPANY)
 def tce_split_action(operation_id: int, action: str):
     split = split_or_404(operation_id)
     if action not in ACTIONS:
         abort(404)
-    _check_version(split)
+    check_version(split)
     _label, allowed = ACTIONS[action]
     if not allowed(g.user, split):
-        audit.record("access.refused", split, detail=f"split.{action}")
-        db.session.commit()
         abort(403, description="Cette étape de la répartition ne vous revient pas à ce stade.")
     if action == "validate_amoi" and not is_facilitator(g.user):
         abort(403)
     if action == "validate_buyer" and g.role is not Role.BUYER:
         abort(403)
-    try:
-        tce.act(split, action, g.user, request.form.get("comment", ""))
-        db.session.commit()
-    except StaleDataError:
-        _stale(split)
-    except (SplitRefused, TransitionNotAllowed) as refused:
-        db.session.rollback()
-        message = str(refused)
-        if isinstance(refused, TransitionNotAllowed):
-            message = (
-                f"Cette étape n'est pas possible : la répartition est « {split.status_label} »."
-            )
-        abort(409, description=message)
+    perform(split, lambda: tce.act(split, action, g.user, request.form.get("comment", "")))
     notifications.split_changed(split, action)
     flash(DONE[action], "success")
     return _page(operation_id)
@@ -174,36 +134,40 @@ def tce_split_action(operation_id: int, action: str):
 @allow(Role.FACILITATOR)
 def tce_split_hours(operation_id: int):
     split = split_or_404(operation_id)
-    _check_version(split)
-    operation = split.operation
+    check_version(split)
     try:
-        if request.form.get("recompute"):
-            tce.require_draft(operation)
-            tce.propose_hours(operation)
-            audit.record("split.hours_proposed", operation)
-            message = "Les heures sont proposées au prorata du montant × part de main-d'œuvre."
-        else:
-            hours = {}
-            for share in operation.shares:
-                value = int_arg_value(request.form.get(f"hours-{share.id}"))
-                if value is None:
-                    raise SplitRefused(
-                        f"Saisissez un nombre entier d'heures pour {share.company.name} "
-                        f"({share.trade_label})."
-                    )
-                hours[share.id] = value
-            tce.set_hours(operation, hours, g.user)
-            message = "Les heures par corps d'état sont enregistrées."
-        split.last_changed_by_id = g.user.id
+        message = _save_hours(split)
         db.session.commit()
     except StaleDataError:
-        _stale(split)
-    except SplitRefused as refused:
+        stale(split)
+    except SplitRefused as refused:  # a typing mistake: back to the page, nothing saved
         db.session.rollback()
         flash(str(refused), "error")
         return _page(operation_id)
     flash(message, "success")
     return _page(operation_id)
+
+
+def _save_hours(split: TceSplit) -> str:
+    operation = split.operation
+    if request.form.get("recompute"):
+        tce.require_draft(operation)
+        tce.propose_hours(operation)
+        audit.record("split.hours_proposed", operation)
+        split.last_changed_by_id = g.user.id
+        return "Les heures sont proposées au prorata du montant × part de main-d'œuvre."
+    hours = {}
+    for share in operation.shares:
+        value = parse_int(request.form.get(f"hours-{share.id}"))
+        if value is None:
+            raise SplitRefused(
+                f"Saisissez un nombre entier d'heures pour {share.company.name} "
+                f"({share.trade_label})."
+            )
+        hours[share.id] = value
+    tce.set_hours(operation, hours, g.user)
+    split.last_changed_by_id = g.user.id
+    return "Les heures par corps d'état sont enregistrées."
 
 
 # --- shares (the AMOI, while the split is in draft) ----------------------------------------

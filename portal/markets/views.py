@@ -34,11 +34,16 @@ from portal.rules.workflow import (
     next_status,
 )
 from portal.web import confirm
+from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
 
 OPERATION_ACTIONS = {"start": "Démarrer le suivi", "close": "Clôturer", "reopen": "Rouvrir"}
+
+
+operation_action = object_action(Operation)
+market_action = object_action(Market)
 
 
 def _apply(obj, values: dict) -> list[str]:
@@ -154,8 +159,8 @@ def operation_create():
 
 @bp.route("/operations/<int:operation_id>/modifier", methods=["GET", "POST"])
 @allow(Role.FACILITATOR)
-def operation_edit(operation_id: int):
-    op = get_or_404(Operation, operation_id)
+@operation_action
+def operation_edit(op: Operation):
     form = OperationForm(obj=op, current_buyer=op.buyer_id, current_gc=op.general_contractor_id)
     if request.method == "GET":
         form.buyer_id.data = str(op.buyer_id)
@@ -180,7 +185,6 @@ def operation_edit(operation_id: int):
             tce.propose_hours(op)
         if changed:
             audit.record("operation.updated", op, detail="fields=" + ",".join(changed))
-        db.session.commit()
         flash("Les modifications ont été enregistrées.", "success")
         return redirect(url_for("markets.operation", operation_id=op.id), code=303)
     return render_form(
@@ -190,8 +194,8 @@ def operation_edit(operation_id: int):
 
 @bp.route("/operations/<int:operation_id>/statut", methods=["POST"])
 @allow(Role.FACILITATOR)
-def operation_transition(operation_id: int):
-    op = get_or_404(Operation, operation_id)
+@operation_action
+def operation_transition(op: Operation):
     action = request.form.get("action", "")
     try:
         new_status = next_status("operation", op.status, action)
@@ -203,7 +207,6 @@ def operation_transition(operation_id: int):
     previous = op.status
     op.status = new_status.value
     audit.record("operation.status_changed", op, detail=f"{previous}->{op.status}")
-    db.session.commit()
     flash(f"L'opération est maintenant « {op.status_label} ».", "success")
     return redirect(url_for("markets.operation", operation_id=op.id), code=303)
 
@@ -264,14 +267,13 @@ def market(market_id: int):
 
 @bp.route("/marches/<int:market_id>/modifier", methods=["GET", "POST"])
 @allow(Role.FACILITATOR)
-def market_edit(market_id: int):
-    market = get_or_404(Market, market_id)
+@market_action
+def market_edit(market: Market):
     form = MarketForm(obj=market)
     if submitted_and_valid(form):
         changed = _apply(market, form.values())
         if changed:
             audit.record("market.updated", market, detail="fields=" + ",".join(changed))
-        db.session.commit()
         flash("Les modifications du marché ont été enregistrées.", "success")
         return redirect(
             url_for(

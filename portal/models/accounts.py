@@ -45,7 +45,9 @@ class User(UserMixin, Timestamped, db.Model):
     last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    organisation: Mapped[Organisation] = relationship(back_populates="users")
+    organisation: Mapped[Organisation] = relationship(
+        back_populates="users", foreign_keys=[organisation_id]
+    )
 
     @property
     def role(self) -> Role:

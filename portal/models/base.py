@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 
@@ -36,3 +36,25 @@ class UTCDateTime(TypeDecorator):
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Versioned:
+    """A row two people may change at once (issue 14, « one way to act »): its ``version``
+    is a SQLAlchemy ``version_id_col``, carried by the forms that change it and checked by
+    ``portal.web.actions``; ``last_changed_by`` names who wrote last, for the 409 page
+    (``portal.database`` sets it on every flush of a changed row inside a request)."""
+
+    NOUN = "Cet élément"  # how a 409 names the object: « Cette opération a été modifiée… »
+    FEMININE = False
+    PRONOUN = "il"
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    last_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @declared_attr
+    def last_changed_by(cls):
+        return relationship("User", foreign_keys=f"{cls.__name__}.last_changed_by_id")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.version}

@@ -11,13 +11,16 @@ from sqlalchemy import Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import Timestamped, UTCDateTime
+from portal.models.base import Timestamped, UTCDateTime, Versioned
 from portal.rules.markets import LegalBasis, PurchaseNature
 from portal.rules.workflow import DeclarationStatus, status_label
 
 
-class PurchaseDeclaration(Timestamped, db.Model):
+class PurchaseDeclaration(Timestamped, Versioned, db.Model):
     __tablename__ = "purchase_declarations"
+    NOUN = "Cette déclaration"
+    FEMININE = True
+    PRONOUN = "elle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import Timestamped, UTCDateTime, utcnow
+from portal.models.base import Timestamped, UTCDateTime, Versioned, utcnow
 from portal.rules.hours import TRADES
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature, describe_penalty
 from portal.rules.workflow import OperationStatus, SplitStatus, status_label
@@ -33,10 +33,13 @@ MONEY = Numeric(12, 2)
 HOURS = Numeric(8, 2)
 
 
-class Operation(Timestamped, db.Model):
+class Operation(Timestamped, Versioned, db.Model):
     """An *opération*: a building project or a service bought by one buyer."""
 
     __tablename__ = "operations"
+    NOUN = "Cette opération"
+    FEMININE = True
+    PRONOUN = "elle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -85,10 +88,11 @@ class Operation(Timestamped, db.Model):
         return f"<Operation {self.id} {self.name!r}>"
 
 
-class Market(Timestamped, db.Model):
+class Market(Timestamped, Versioned, db.Model):
     """A *marché* of an operation, with the legal basis of its clause."""
 
     __tablename__ = "markets"
+    NOUN = "Ce marché"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id"), index=True)
@@ -116,10 +120,11 @@ class Market(Timestamped, db.Model):
         return f"<Market {self.id} {self.reference!r}>"
 
 
-class Lot(Timestamped, db.Model):
+class Lot(Timestamped, Versioned, db.Model):
     """A *lot* of a market, awarded to a holder (*titulaire*), with its planned hours."""
 
     __tablename__ = "lots"
+    NOUN = "Ce lot"
     __table_args__ = (UniqueConstraint("market_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,6 +222,9 @@ class TceSplit(Timestamped, db.Model):
     built from the validated split and cannot be submitted before."""
 
     __tablename__ = "tce_splits"
+    NOUN = "Cette répartition"
+    FEMININE = True
+    PRONOUN = "elle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id"), unique=True)

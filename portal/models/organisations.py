@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import Timestamped
+from portal.models.base import Timestamped, Versioned
 
 
 class OrgKind(enum.StrEnum):
@@ -60,8 +60,11 @@ STRUCTURE_KIND_LABELS = {
 SIRET_REQUIRED = frozenset({OrgKind.COMPANY, OrgKind.STRUCTURE})
 
 
-class Organisation(Timestamped, db.Model):
+class Organisation(Timestamped, Versioned, db.Model):
     __tablename__ = "organisations"
+    NOUN = "Cette organisation"
+    FEMININE = True
+    PRONOUN = "elle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
@@ -73,13 +76,17 @@ class Organisation(Timestamped, db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # users → organisations already: this key is added after both tables (no cycle to sort)
+    last_changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True, name="fk_organisations_last_changed_by_id_users")
+    )
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="members")
     members: Mapped[list[Organisation]] = relationship(
         back_populates="parent", order_by="Organisation.name"
     )
     users: Mapped[list[User]] = relationship(  # noqa: F821
-        back_populates="organisation", order_by="User.name"
+        back_populates="organisation", order_by="User.name", foreign_keys="User.organisation_id"
     )
 
     @property

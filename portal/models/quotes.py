@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import Timestamped, UTCDateTime
+from portal.models.base import Timestamped, UTCDateTime, Versioned
 from portal.rules.tariffs import Billing
 from portal.rules.workflow import QuoteStatus, status_label
 
@@ -90,6 +90,8 @@ class NumberSeries(db.Model):
 
 class Quote(Timestamped, db.Model):
     __tablename__ = "quotes"
+    NOUN = "Ce devis"
+    PRONOUN = "il"
     __table_args__ = (UniqueConstraint("number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,8 +251,11 @@ class InvoiceStatus(enum.StrEnum):
         return {"issued": "Émise", "paid": "Payée"}[self]
 
 
-class Invoice(Timestamped, db.Model):
+class Invoice(Timestamped, Versioned, db.Model):
     __tablename__ = "invoices"
+    NOUN = "Cette facture"
+    FEMININE = True
+    PRONOUN = "elle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -277,10 +282,6 @@ class Invoice(Timestamped, db.Model):
     commune: Mapped[str] = mapped_column(String(200), default="")
     service_code: Mapped[str] = mapped_column(String(100), default="")
     commitment_number: Mapped[str] = mapped_column(String(50), default="")
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
     quote: Mapped[Quote] = relationship(back_populates="invoices")
     buyer: Mapped[Organisation] = relationship()  # noqa: F821
     billed_lines: Mapped[list[QuoteLineRow]] = relationship(

@@ -15,11 +15,15 @@ from portal.organisations import bp
 from portal.organisations.confirmations import confirm_organisation_deactivation
 from portal.organisations.forms import OrganisationForm
 from portal.web import confirm
+from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
 
 STATUS_FILTERS = {"actives": True, "inactives": False, "toutes": None}
+
+
+organisation_action = object_action(Organisation, id_arg="org_id")
 
 
 @bp.route("/")
@@ -93,8 +97,8 @@ def create():
 
 @bp.route("/<int:org_id>/modifier", methods=["GET", "POST"])
 @allow(Role.FACILITATOR, admin=True)
-def edit(org_id: int):
-    org = get_or_404(Organisation, org_id)
+@organisation_action
+def edit(org: Organisation):
     form = OrganisationForm(obj=org, organisation=org)
     if request.method == "GET":
         form.parent_id.data = str(org.parent_id or "")
@@ -102,7 +106,6 @@ def edit(org_id: int):
         changed = form.apply_to(org)
         if changed:
             audit.record("organisation.updated", org, detail="fields=" + ",".join(changed))
-        db.session.commit()
         flash("Les modifications ont été enregistrées.", "success")
         return redirect(url_for("organisations.show", org_id=org.id), code=303)
     return render_form(
@@ -112,8 +115,8 @@ def edit(org_id: int):
 
 @bp.route("/<int:org_id>/desactiver", methods=["POST"])
 @allow(Role.FACILITATOR, admin=True)
-def deactivate(org_id: int):
-    org = get_or_404(Organisation, org_id)
+@organisation_action
+def deactivate(org: Organisation):
     if org.id == g.org.id:
         abort(409, description="Vous ne pouvez pas désactiver votre propre organisation.")
     if org.active:
@@ -121,7 +124,6 @@ def deactivate(org_id: int):
         if (asked := confirm.step(confirm_organisation_deactivation(org), page)) is not None:
             return asked
         accounts.deactivate_organisation(org)
-        db.session.commit()
         flash(
             f"L'organisation « {org.name} » est désactivée : ses comptes ne peuvent plus se connecter.",
             "success",
@@ -131,11 +133,10 @@ def deactivate(org_id: int):
 
 @bp.route("/<int:org_id>/reactiver", methods=["POST"])
 @allow(Role.FACILITATOR, admin=True)
-def reactivate(org_id: int):
-    org = get_or_404(Organisation, org_id)
+@organisation_action
+def reactivate(org: Organisation):
     if not org.active:
         org.active = True
         audit.record("organisation.reactivated", org)
-        db.session.commit()
         flash(f"L'organisation « {org.name} » est réactivée.", "success")
     return redirect(url_for("organisations.show", org_id=org.id), code=303)

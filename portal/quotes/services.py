@@ -32,11 +32,12 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
+from portal.refusals import Refused
 from portal.rules import tariffs
 from portal.rules.workflow import QuoteStatus, next_status
 
 
-class QuoteRefused(Exception):
+class QuoteRefused(Refused):
     """A French explanation of why the quote cannot be created or changed now."""
 
 

@@ -4,15 +4,12 @@ other gets a 409 page saying who changed it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.access import (
     Role,
@@ -29,7 +26,6 @@ from portal.convention.periods import grid_by_code
 from portal.documents import notifications
 from portal.documents.pdf import pdf_response, render_pdf
 from portal.extensions import db
-from portal.formatting import moment
 from portal.models import (
     AuditEvent,
     Invoice,
@@ -39,8 +35,7 @@ from portal.models import (
     QuoteKind,
     QuoteLineRow,
 )
-from portal.quotes import bp
-from portal.quotes import chorus as chorus
+from portal.quotes import bp, chorus
 from portal.quotes import services as service
 from portal.quotes.confirmations import (
     confirm_annual_report,
@@ -62,60 +57,16 @@ from portal.quotes.forms import (
 )
 from portal.quotes.services import QuoteRefused
 from portal.rules import deadlines, tariffs
-from portal.rules.workflow import STATUS_LABELS, QuoteStatus, TransitionNotAllowed
+from portal.rules.workflow import STATUS_LABELS, QuoteStatus
 from portal.web import confirm
+from portal.web.actions import after_commit, object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
-from portal.web.params import int_arg, parse_int, year_arg
+from portal.web.params import int_arg, year_arg
 
-
-def _stale(quote: Quote) -> None:
-    """409: someone else changed the quote since the user loaded it."""
-    db.session.rollback()  # expires ``quote``: the lines below read its current state
-    who = quote.last_changed_by.name if quote.last_changed_by else "un autre utilisateur"
-    when, status = moment(quote.updated_at), quote.status_label
-    abort(
-        409,
-        description=(
-            f"Ce devis a été modifié par {who} le {when} pendant que vous le consultiez : "
-            f"il est maintenant « {status} ». Rechargez la page pour voir sa dernière version."
-        ),
-    )
-
-
-def quote_action(view: Callable) -> Callable:
-    """Load the quote (scoped), check the version the user saw, turn refusals into 409
-    with their French reason and a concurrent write into the « who changed it » 409."""
-
-    @wraps(view)
-    def wrapper(quote_id: int, **kwargs):
-        quote = get_or_404(Quote, quote_id)
-        if parse_int(request.form.get("version")) != quote.version:
-            _stale(quote)
-        g.after_commit = []
-        try:
-            response = view(quote, **kwargs)
-            db.session.commit()
-        except StaleDataError:
-            _stale(quote)
-        except (QuoteRefused, TransitionNotAllowed) as refused:
-            db.session.rollback()
-            message = str(refused)
-            if isinstance(refused, TransitionNotAllowed):
-                message = (
-                    f"Cette action n'est pas possible : le devis est « {quote.status_label} »."
-                )
-            abort(409, description=message)
-        for callback in g.after_commit:
-            callback()  # notifications: only once the decision is recorded
-        return response
-
-    return wrapper
-
-
-def after_commit(callback: Callable[[], object]) -> None:
-    g.after_commit.append(callback)
+quote_action = object_action(Quote)
+"""The quote views' loader: ``portal.web.actions.object_action`` for quotes."""
 
 
 def _page(quote: Quote) -> str:

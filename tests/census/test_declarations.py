@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEvent, OrgKind, PurchaseDeclaration
 from tests.census.builders import census_world, make_declaration
-from tests.conftest import text_of
+from tests.conftest import text_of, versioned
 from tests.factories import make_org
 
 VALID = {
@@ -133,7 +133,9 @@ def test_edit_while_submitted_audits_changed_field_names_only(login_as, db):
     form = client.get(f"/recensement/{declaration.id}/modifier")
     assert form.status_code == 200
     assert 'value="50000"' in form.get_data(as_text=True)
-    response = client.post_form(f"/recensement/{declaration.id}/modifier", VALID)
+    response = client.post_form(
+        f"/recensement/{declaration.id}/modifier", versioned(declaration, VALID)
+    )
     assert response.status_code == 303
     db.session.refresh(declaration)
     assert declaration.title == VALID["title"]
@@ -151,7 +153,9 @@ def test_ccvg_reads_but_does_not_correct_its_communes_declaration(login_as, db):
     before = declaration.title
     client = login_as(world.ccvg_user)
     assert client.get(f"/recensement/{declaration.id}").status_code == 200
-    response = client.post_form(f"/recensement/{declaration.id}/modifier", VALID)
+    response = client.post_form(
+        f"/recensement/{declaration.id}/modifier", versioned(declaration, VALID)
+    )
     assert response.status_code == 403
     assert "Seul l'acheteur qui a déclaré" in text_of(response)
     db.session.refresh(declaration)
@@ -175,7 +179,7 @@ def test_edit_after_review_answers_409_and_changes_nothing(login_as, db, status)
     page = client.get(url)
     assert page.status_code == 409
     assert "ne peut plus" in page.get_data(as_text=True)
-    response = client.post_form(url, VALID)
+    response = client.post_form(url, versioned(declaration, VALID))
     assert response.status_code == 409
     db.session.refresh(declaration)
     assert declaration.title == "Intitulé examiné"
@@ -286,34 +290,46 @@ def test_only_buyers_declare(login_as):
 
 def test_edit_crossing_a_review_answers_409(login_as, db, monkeypatch):
     """The AMOI's review lands between the buyer's loading of the declaration and the
-    save: the compare-and-set on the status refuses the stale edit."""
+    save: the row's version has moved, the stale edit answers 409 and changes nothing."""
     from sqlalchemy import update
 
-    from portal.census import views
+    from portal.web import actions
 
     world = census_world()
     declaration = make_declaration(world.commune, title="Avant l'avis")
-    loaded = views.get_or_404
+    seen = declaration.version
+    loaded = actions.get_or_404
 
     def load_then_review(model, object_id):
         obj = loaded(model, object_id)
         db.session.execute(
             update(PurchaseDeclaration)
             .where(PurchaseDeclaration.id == object_id)
-            .values(status="declined")
+            .values(status="declined", version=PurchaseDeclaration.version + 1)
             .execution_options(synchronize_session=False)
         )
         return obj
 
-    monkeypatch.setattr(views, "get_or_404", load_then_review)
+    monkeypatch.setattr(actions, "get_or_404", load_then_review)
     response = login_as(world.commune_user).post_form(
-        f"/recensement/{declaration.id}/modifier", VALID
+        f"/recensement/{declaration.id}/modifier", {"version": str(seen), **VALID}
     )
     assert response.status_code == 409
-    assert "a changé pendant que vous la consultiez" in response.get_data(as_text=True)
-    db.session.refresh(declaration)
-    assert declaration.title == "Avant l'avis"
+    assert "Cette déclaration a été modifiée" in text_of(response)
+    db.session.expire_all()
+    assert db.session.get(PurchaseDeclaration, declaration.id).title == "Avant l'avis"
     assert (
         db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "declaration.updated"))
         is None
     )
+
+
+def test_a_stale_page_answers_409_naming_who_changed_the_declaration(login_as, db):
+    world = census_world()
+    declaration = make_declaration(world.commune, title="Première version")
+    buyer = login_as(world.commune_user)
+    seen = versioned(declaration, VALID)
+    assert buyer.post_form(f"/recensement/{declaration.id}/modifier", seen).status_code == 303
+    again = buyer.post_form(f"/recensement/{declaration.id}/modifier", seen)  # the old page
+    assert again.status_code == 409
+    assert f"modifiée par {world.commune_user.name}" in text_of(again)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.markets.services import operation_from_declaration
 from portal.models import AuditEvent, Operation
 from tests.census.builders import census_world, make_declaration
-from tests.conftest import CONFIRMED, text_of, words_of
+from tests.conftest import CONFIRMED, text_of, versioned, words_of
 
 
 def _events(db, action):
@@ -66,7 +66,9 @@ def test_review_page_shows_the_declaration_and_the_bases(login_as):
 def test_review_requires_decision_basis_and_comment(login_as, db, data, message):
     world = census_world()
     declaration = make_declaration(world.commune)
-    response = login_as(world.facilitator).post_form(f"/recensement/{declaration.id}/avis", data)
+    response = login_as(world.facilitator).post_form(
+        f"/recensement/{declaration.id}/avis", versioned(declaration, data)
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     db.session.refresh(declaration)
@@ -81,11 +83,14 @@ def test_retain_stores_the_review(login_as, db):
     client = login_as(world.facilitator)
     response = client.post_form(
         f"/recensement/{declaration.id}/avis",
-        {
-            "decision": "retain",
-            "recommended_basis": "execution_condition",
-            "review_comment": "  Chantier de 18 mois : clause adaptée.  ",
-        },
+        versioned(
+            declaration,
+            {
+                "decision": "retain",
+                "recommended_basis": "execution_condition",
+                "review_comment": "  Chantier de 18 mois : clause adaptée.  ",
+            },
+        ),
     )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/recensement/{declaration.id}"
@@ -118,11 +123,14 @@ def test_decline_ignores_a_basis(login_as, db):
     declaration = make_declaration(world.commune)
     response = login_as(world.facilitator).post_form(
         f"/recensement/{declaration.id}/avis",
-        {
-            "decision": "decline",
-            "recommended_basis": "reserved_siae",
-            "review_comment": "Fourniture sur catalogue.",
-        },
+        versioned(
+            declaration,
+            {
+                "decision": "decline",
+                "recommended_basis": "reserved_siae",
+                "review_comment": "Fourniture sur catalogue.",
+            },
+        ),
         htmx=True,
     )
     assert response.status_code == 200
@@ -143,7 +151,9 @@ def test_a_reviewed_declaration_cannot_be_reviewed_again(login_as, db, status):
     url = f"/recensement/{declaration.id}/avis"
     assert client.get(url).status_code == 409
     response = client.post_form(
-        url, {"decision": "decline", "review_comment": "Autre avis."}, htmx=True
+        url,
+        versioned(declaration, {"decision": "decline", "review_comment": "Autre avis."}),
+        htmx=True,
     )
     assert response.status_code == 409
     assert "Rouvrez-la" in response.get_data(as_text=True)
@@ -157,7 +167,7 @@ def test_reconsider_reopens_the_review(login_as, db):
     world = census_world()
     declaration = _retained(world)
     client = login_as(world.facilitator)
-    response = client.post_form(f"/recensement/{declaration.id}/rouvrir")
+    response = client.post_form(f"/recensement/{declaration.id}/rouvrir", versioned(declaration))
     assert response.status_code == 303
     db.session.refresh(declaration)
     assert declaration.status == "submitted"
@@ -172,7 +182,7 @@ def test_reconsider_reopens_the_review(login_as, db):
         == 200
     )
     assert client.get(f"/recensement/{declaration.id}/avis").status_code == 200
-    again = client.post_form(f"/recensement/{declaration.id}/rouvrir")
+    again = client.post_form(f"/recensement/{declaration.id}/rouvrir", versioned(declaration))
     assert again.status_code == 409
     assert "rien à rouvrir" in again.get_data(as_text=True)
     assert len(_events(db, "declaration.reconsidered")) == 1
@@ -181,7 +191,9 @@ def test_reconsider_reopens_the_review(login_as, db):
 def test_reconsider_a_declined_declaration(login_as, db):
     world = census_world()
     declaration = _retained(world, status="declined", recommended_basis=None)
-    response = login_as(world.facilitator).post_form(f"/recensement/{declaration.id}/rouvrir")
+    response = login_as(world.facilitator).post_form(
+        f"/recensement/{declaration.id}/rouvrir", versioned(declaration)
+    )
     assert response.status_code == 303
     db.session.refresh(declaration)
     assert declaration.status == "submitted"
@@ -200,11 +212,13 @@ def test_convert_creates_the_operation(login_as, db):
         comment="Deux tranches.",
     )
     client = login_as(world.facilitator)
-    step = client.post_form(f"/recensement/{declaration.id}/operation")
+    step = client.post_form(f"/recensement/{declaration.id}/operation", versioned(declaration))
     assert step.status_code == 200  # asks first: nothing is created yet
     assert "La déclaration deviendra définitive" in words_of(step)
     assert _operation_count(db) == 0
-    response = client.post_form(f"/recensement/{declaration.id}/operation", CONFIRMED)
+    response = client.post_form(
+        f"/recensement/{declaration.id}/operation", versioned(declaration, CONFIRMED)
+    )
     db.session.refresh(declaration)
     operation = db.session.get(Operation, declaration.operation_id)
     assert operation is not None
@@ -226,7 +240,9 @@ def test_convert_creates_the_operation(login_as, db):
 def test_convert_refuses_a_declaration_without_recommended_clause(login_as, db, status):
     world = census_world()
     declaration = _retained(world, status=status, recommended_basis=None)
-    response = login_as(world.facilitator).post_form(f"/recensement/{declaration.id}/operation")
+    response = login_as(world.facilitator).post_form(
+        f"/recensement/{declaration.id}/operation", versioned(declaration)
+    )
     assert response.status_code == 409
     assert "recommande une clause" in response.get_data(as_text=True)
     db.session.refresh(declaration)
@@ -243,7 +259,7 @@ def test_a_converted_declaration_is_final(login_as, db):
     db.session.commit()
     client = login_as(world.facilitator)
     for url in ("operation", "rouvrir"):
-        response = client.post_form(f"/recensement/{declaration.id}/{url}")
+        response = client.post_form(f"/recensement/{declaration.id}/{url}", versioned(declaration))
         assert response.status_code == 409, url
         assert "déjà devenue une opération" in response.get_data(as_text=True)
     assert client.get(f"/recensement/{declaration.id}/avis").status_code == 409

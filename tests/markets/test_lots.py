@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.models import HoursRecord, Lot, OrgKind
 from portal.rules.hours import TRADES, insertion_hours
-from tests.conftest import text_of
+from tests.conftest import text_of, versioned
 from tests.factories import (
     make_admin,
     make_ccvg_with_communes,
@@ -70,9 +70,9 @@ def test_recalculating_keeps_the_history_and_saving_twice_does_not(login_as, db)
     client = login_as(make_admin())
     client.post_form(f"/marches/{market.id}/lots/nouveau", lot_data())
     lot = db.session.scalars(select(Lot)).one()
-    client.post_form(f"/lots/{lot.id}/modifier", lot_data())  # nothing changed
+    client.post_form(f"/lots/{lot.id}/modifier", versioned(lot, lot_data()))  # nothing changed
     assert len(db.session.scalars(select(HoursRecord)).all()) == 1
-    client.post_form(f"/lots/{lot.id}/modifier", lot_data(rate="10", rounding="up"))
+    client.post_form(f"/lots/{lot.id}/modifier", versioned(lot, lot_data(rate="10", rounding="up")))
     records = db.session.scalars(select(HoursRecord).order_by(HoursRecord.id)).all()
     assert [r.planned_hours for r in records] == [833, 1667]
     db.session.refresh(lot)

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.models import OrgKind, SubcontractorShare
-from tests.conftest import CONFIRMED, text_of, words_of
+from tests.conftest import CONFIRMED, text_of, versioned, words_of
 from tests.factories import (
     make_admin,
     make_ccvg_with_communes,
@@ -93,12 +93,14 @@ def test_closing_an_operation_asks_and_says_its_hours(login_as, db):
     dialog = _dialog_text(text_of(client.get(f"/operations/{op.id}")), "confirm-close")
     assert "Clôturer l'opération « Gymnase » ?" in dialog
     assert "ses 1 300 h prévues ne compteront plus" in dialog
-    step = client.post_form(f"/operations/{op.id}/statut", {"action": "close"})
+    step = client.post_form(f"/operations/{op.id}/statut", versioned(op, {"action": "close"}))
     assert step.status_code == 200 and "ses 1 300 h prévues" in words_of(step)
     assert 'name="action" value="close"' in text_of(step)
     db.session.refresh(op)
     assert op.status == "running"
-    done = client.post_form(f"/operations/{op.id}/statut", {"action": "close", **CONFIRMED})
+    done = client.post_form(
+        f"/operations/{op.id}/statut", versioned(op, {"action": "close", **CONFIRMED})
+    )
     assert done.status_code == 303
     db.session.refresh(op)
     assert op.status == "closed"

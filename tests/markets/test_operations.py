@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.models import AuditEvent, Market, Operation, OrgKind, SubcontractorShare
-from tests.conftest import CONFIRMED, HTMX, text_of
+from tests.conftest import CONFIRMED, HTMX, text_of, versioned
 from tests.factories import (
     make_admin,
     make_ccvg_with_communes,
@@ -148,11 +148,15 @@ def test_operation_page_totals_and_status_transitions(login_as, db):
     assert "4\u202f300\u00a0h" in html  # total of the lots
     assert "750,00\u00a0€" in html  # 300 h → first bracket
     assert "Sur devis" in html  # above 3 640 h
-    started = client.post_form(f"/operations/{op.id}/statut", {"action": "start", **CONFIRMED})
+    started = client.post_form(
+        f"/operations/{op.id}/statut", versioned(op, {"action": "start", **CONFIRMED})
+    )
     assert started.status_code == 303
     db.session.refresh(op)
     assert op.status == "running"
-    refused = client.post_form(f"/operations/{op.id}/statut", {"action": "start", **CONFIRMED})
+    refused = client.post_form(
+        f"/operations/{op.id}/statut", versioned(op, {"action": "start", **CONFIRMED})
+    )
     assert refused.status_code == 409
     assert "n'est pas possible" in text_of(refused)
     db.session.refresh(op)
@@ -192,14 +196,17 @@ def test_tce_shares_are_split_exactly(login_as, db):
     assert len(db.session.scalars(select(SubcontractorShare)).all()) == 3
     edit = client.post_form(
         f"/operations/{op.id}/modifier",
-        {
-            "buyer_id": str(buyer.id),
-            "name": op.name,
-            "nature": "works",
-            "is_tce": "y",
-            "general_contractor_id": str(general.id),
-            "tce_hours": "1001",
-        },
+        versioned(
+            op,
+            {
+                "buyer_id": str(buyer.id),
+                "name": op.name,
+                "nature": "works",
+                "is_tce": "y",
+                "general_contractor_id": str(general.id),
+                "tce_hours": "1001",
+            },
+        ),
     )
     assert edit.status_code == 303
     assert sum(db.session.scalars(select(SubcontractorShare.hours)).all()) == 1001

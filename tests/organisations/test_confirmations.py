@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from portal.models import OrgKind
-from tests.conftest import CONFIRMED, text_of, words_of
+from tests.conftest import CONFIRMED, text_of, versioned, words_of
 from tests.factories import make_admin, make_org, make_user
 
 
@@ -22,12 +22,14 @@ def test_deactivating_an_organisation_names_it_and_counts_its_accounts(login_as,
     dialog = _dialog_text(text_of(client.get(f"/organisations/{commune.id}")), "confirm-deactivate")
     assert "Désactiver la commune de Brignais ?" in dialog
     assert "Ses 2 comptes actifs seront déconnectés sur-le-champ" in dialog
-    step = client.post_form(f"/organisations/{commune.id}/desactiver")
+    step = client.post_form(f"/organisations/{commune.id}/desactiver", versioned(commune))
     assert step.status_code == 200 and "Ses 2 comptes actifs" in words_of(step)
     db.session.refresh(commune)
     assert commune.active is True
     assert all(p.active for p in people)
-    done = client.post_form(f"/organisations/{commune.id}/desactiver", CONFIRMED)
+    done = client.post_form(
+        f"/organisations/{commune.id}/desactiver", versioned(commune, CONFIRMED)
+    )
     assert done.status_code == 303
     db.session.refresh(commune)
     assert commune.active is False

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.models import AuditEvent, Organisation, OrgKind
-from tests.conftest import CONFIRMED
+from tests.conftest import CONFIRMED, versioned
 from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user, valid_siret
 
 HTMX = {"HX-Request": "true"}
@@ -148,7 +148,9 @@ def test_commune_attached_to_coordinator(login_as, db):
     company = make_org(OrgKind.COMPANY)
     refused = client.post_form(
         f"/organisations/{company.id}/modifier",
-        {"name": company.name, "siret": company.siret, "parent_id": str(ccvg.id)},
+        versioned(
+            company, {"name": company.name, "siret": company.siret, "parent_id": str(ccvg.id)}
+        ),
     )
     assert refused.status_code == 422
 
@@ -158,7 +160,9 @@ def test_edit_keeps_kind_and_audits_changed_fields(login_as, db):
     org = make_org(OrgKind.COMPANY, name="Avant")
     response = client.post_form(
         f"/organisations/{org.id}/modifier",
-        {"kind": "buyer", "name": "Après", "siret": org.siret, "address": "1 rue du Garon"},
+        versioned(
+            org, {"kind": "buyer", "name": "Après", "siret": org.siret, "address": "1 rue du Garon"}
+        ),
     )
     assert response.status_code == 303
     db.session.refresh(org)
@@ -174,14 +178,22 @@ def test_deactivate_and_reactivate(login_as, db):
     admin = make_admin()
     client = login_as(admin)
     org = make_org()
-    assert client.post_form(f"/organisations/{org.id}/desactiver", CONFIRMED).status_code == 303
+    assert (
+        client.post_form(
+            f"/organisations/{org.id}/desactiver", versioned(org, CONFIRMED)
+        ).status_code
+        == 303
+    )
     db.session.refresh(org)
     assert org.active is False
     assert "Désactivée" in client.get(f"/organisations/{org.id}").get_data(as_text=True)
-    assert client.post_form(f"/organisations/{org.id}/reactiver").status_code == 303
+    assert client.post_form(f"/organisations/{org.id}/reactiver", versioned(org)).status_code == 303
     db.session.refresh(org)
     assert org.active is True
-    own = client.post_form(f"/organisations/{admin.organisation_id}/desactiver", CONFIRMED)
+    own = client.post_form(
+        f"/organisations/{admin.organisation_id}/desactiver",
+        versioned(admin.organisation, CONFIRMED),
+    )
     assert own.status_code == 409
     assert "propre organisation" in own.get_data(as_text=True)
 

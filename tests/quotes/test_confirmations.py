@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.models import Invoice, OrgKind
 from portal.quotes import services as service
-from tests.conftest import CONFIRMED, HTMX, text_of, words_of
+from tests.conftest import CONFIRMED, HTMX, text_of, versioned, words_of
 from tests.factories import make_ccvg_with_communes, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 
@@ -137,13 +137,15 @@ def test_marking_an_invoice_paid_asks_first(login_as, db):
     dialog = _dialog(listing, f"confirm-paid-{invoice.id}")
     assert f"La facture {invoice.number} de 625,00 € sera enregistrée comme payée" in dialog
     assert "récapitulatif de refacturation de la commune de Brignais" in dialog
-    step = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "2024-07-10"})
+    step = amoi.post_form(
+        f"/factures/{invoice.id}/payee", versioned(invoice, {"paid_on": "2024-07-10"})
+    )
     assert step.status_code == 200
     db.session.refresh(invoice)
     assert invoice.status == "issued"
     paid = amoi.post_form(
         f"/factures/{invoice.id}/payee",
-        {"paid_on": "2024-07-10", **CONFIRMED},
+        versioned(invoice, {"paid_on": "2024-07-10", **CONFIRMED}),
         headers={"Referer": f"http://localhost/factures/{invoice.id}/payee"},
     )
     assert paid.status_code == 303

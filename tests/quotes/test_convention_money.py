@@ -14,7 +14,7 @@ from portal.models import Amendment, Invoice, OrgKind, QuoteKind
 from portal.quotes import services as service
 from portal.quotes.services import QuoteRefused
 from portal.rules import tariffs
-from tests.conftest import CONFIRMED, text_of
+from tests.conftest import CONFIRMED, text_of, versioned
 from tests.factories import (
     make_admin,
     make_ccvg_with_communes,
@@ -314,10 +314,14 @@ def test_a_balance_invoice_paid_settles_the_quote(db, login_as):
     _db.session.commit()
     assert quote.status_label == "Solde facturé"
     client = login_as(amoi)
-    client.post_form(f"/factures/{deposit.id}/payee", {"paid_on": "2024-12-10", **CONFIRMED})
+    client.post_form(
+        f"/factures/{deposit.id}/payee", versioned(deposit, {"paid_on": "2024-12-10", **CONFIRMED})
+    )
     _db.session.refresh(quote)
     assert quote.status == "invoiced_balance"  # the deposit alone does not settle it
-    client.post_form(f"/factures/{balance.id}/payee", {"paid_on": "2024-12-20", **CONFIRMED})
+    client.post_form(
+        f"/factures/{balance.id}/payee", versioned(balance, {"paid_on": "2024-12-20", **CONFIRMED})
+    )
     _db.session.refresh(quote)
     assert (quote.status, quote.status_label) == ("settled", "Soldé")
 

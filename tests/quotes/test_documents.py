@@ -20,7 +20,7 @@ from portal.invoices import services as invoicing
 from portal.models import AuditEvent, Invoice, OrgKind, Quote, Setting
 from portal.quotes import services as service
 from portal.rules import tariffs
-from tests.conftest import CONFIRMED, text_of
+from tests.conftest import CONFIRMED, text_of, versioned
 from tests.factories import make_admin, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 
@@ -272,10 +272,14 @@ def test_an_invoice_is_paid_once(login_as, db):
     invoice = service.approve(_submitted(w), w["ccvg_user"], IN_CONVENTION)
     db.session.commit()
     amoi = login_as(w["amoi_user"])
-    first = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "10/07/2024", **CONFIRMED})
+    first = amoi.post_form(
+        f"/factures/{invoice.id}/payee", versioned(invoice, {"paid_on": "10/07/2024", **CONFIRMED})
+    )
     assert first.status_code == 303
 
-    second = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "20/08/2024", **CONFIRMED})
+    second = amoi.post_form(
+        f"/factures/{invoice.id}/payee", versioned(invoice, {"paid_on": "20/08/2024", **CONFIRMED})
+    )
 
     assert second.status_code == 409
     assert "Cette facture est déjà marquée payée." in text_of(second)
@@ -343,7 +347,8 @@ def test_the_quote_history_says_sud_ouest_emploi_issues_the_invoices(login_as, d
     invoice = db.session.scalars(select(Invoice)).one()
     amoi = login_as(w["amoi_user"])
     amoi.post_form(
-        f"/factures/{invoice.id}/payee", {"paid_on": today().strftime("%d/%m/%Y"), **CONFIRMED}
+        f"/factures/{invoice.id}/payee",
+        versioned(invoice, {"paid_on": today().strftime("%d/%m/%Y"), **CONFIRMED}),
     )
 
     history = text_of(amoi.get(f"/devis/{quote.id}")).split('id="historique"')[1]

@@ -14,7 +14,7 @@ from portal.clock import today
 from portal.extensions import db as _db
 from portal.models import Amendment, AuditEvent, Invoice, OrgKind, Quote
 from portal.quotes import services as service
-from tests.conftest import CONFIRMED, HTMX, outbox_messages, text_of
+from tests.conftest import CONFIRMED, HTMX, outbox_messages, text_of, versioned
 from tests.factories import make_admin, make_ccvg_with_communes, make_org, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 
@@ -252,7 +252,9 @@ def test_pilotage_is_invoiced_in_full_on_the_annual_report(login_as, db):
     )
     assert invoice.number == "FAC-2025-0001"
     assert quote.status == "invoiced_balance" and quote.status_label == "Facturé"
-    paid = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "2025-02-10", **CONFIRMED})
+    paid = amoi.post_form(
+        f"/factures/{invoice.id}/payee", versioned(invoice, {"paid_on": "2025-02-10", **CONFIRMED})
+    )
     assert paid.status_code == 303
     db.session.refresh(quote)
     assert quote.status == "settled" and quote.status_label == "Soldé"
@@ -296,9 +298,13 @@ def test_invoices_list_totals_payment_and_recap(login_as, db):
     amoi = login_as(w["amoi_user"])
     listing = text_of(amoi.get("/factures/"))
     assert invoice.number in listing and "625,00\u00a0€" in listing
-    early = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "2024-01-01", **CONFIRMED})
+    early = amoi.post_form(
+        f"/factures/{invoice.id}/payee", versioned(invoice, {"paid_on": "2024-01-01", **CONFIRMED})
+    )
     assert early.status_code == 409 and "ne peut pas précéder" in text_of(early)
-    paid = amoi.post_form(f"/factures/{invoice.id}/payee", {"paid_on": "2024-07-10", **CONFIRMED})
+    paid = amoi.post_form(
+        f"/factures/{invoice.id}/payee", versioned(invoice, {"paid_on": "2024-07-10", **CONFIRMED})
+    )
     assert paid.status_code == 303
     db.session.refresh(invoice)
     assert (invoice.status, invoice.paid_on) == ("paid", date(2024, 7, 10))

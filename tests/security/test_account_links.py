@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from portal.models import AccountToken
-from tests.conftest import CONFIRMED
+from tests.conftest import CONFIRMED, versioned
 from tests.factories import PASSWORD, make_admin, make_org, make_user
 
 LINK = re.compile(r"http://localhost(/compte/mot-de-passe/[A-Za-z0-9_\-]+)")
@@ -55,9 +55,14 @@ def test_deactivating_an_organisation_revokes_its_members_links(app, login_as):
     org = make_org()
     user = make_user(org)
     link = _reset_link(admin, user)
-    assert admin.post_form(f"/organisations/{org.id}/desactiver", CONFIRMED).status_code == 303
+    assert (
+        admin.post_form(
+            f"/organisations/{org.id}/desactiver", versioned(org, CONFIRMED)
+        ).status_code
+        == 303
+    )
     assert _use(app, link).status_code == 404
-    admin.post_form(f"/organisations/{org.id}/reactiver")
+    admin.post_form(f"/organisations/{org.id}/reactiver", versioned(org))
     assert app.test_client().get(link).status_code == 404
 
 

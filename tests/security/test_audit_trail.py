@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEvent
 from tests.census.builders import census_world, make_declaration
-from tests.conftest import CONFIRMED, text_of
+from tests.conftest import CONFIRMED, text_of, versioned
 from tests.personas import build_world
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 
@@ -47,7 +47,9 @@ def test_ccvg_cannot_edit_a_communes_declaration_and_the_attempt_is_audited(logi
     assert f"/recensement/{declaration.id}/modifier" not in show.get_data(as_text=True)
     form = client.get(f"/recensement/{declaration.id}/modifier")
     assert form.status_code == 403
-    response = client.post_form(f"/recensement/{declaration.id}/modifier", VALID_DECLARATION)
+    response = client.post_form(
+        f"/recensement/{declaration.id}/modifier", versioned(declaration, VALID_DECLARATION)
+    )
     assert response.status_code == 403
     assert "Seul l'acheteur qui a déclaré" in text_of(response)
     db.session.refresh(declaration)
@@ -73,7 +75,9 @@ def test_refused_action_is_audited_without_its_message(login_as, db):
         reviewed_at=datetime(2026, 1, 5, 10, 0, tzinfo=UTC),
     )
     client = login_as(world.commune_user)
-    response = client.post_form(f"/recensement/{declaration.id}/modifier", VALID_DECLARATION)
+    response = client.post_form(
+        f"/recensement/{declaration.id}/modifier", versioned(declaration, VALID_DECLARATION)
+    )
     assert response.status_code == 409
     [event] = _events(db, "action.refused")
     assert event.actor_id == world.commune_user.id

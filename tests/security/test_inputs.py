@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 import portal
 from portal.web.forms import Form
-from tests.conftest import text_of
+from tests.conftest import text_of, versioned
 from tests.factories import PASSWORD, make_admin, make_lot, make_market, make_user
 from tests.personas import build_world
 
@@ -136,7 +136,8 @@ def test_lot_edit_with_too_many_hours_keeps_the_lot(login_as, db):
     lot = make_lot()
     client = login_as(world.users["facilitator"])
     response = client.post_form(
-        f"/lots/{lot.id}/modifier", _lot_form(number=str(lot.number), amount_excl_tax="5000000000")
+        f"/lots/{lot.id}/modifier",
+        versioned(lot, _lot_form(number=str(lot.number), amount_excl_tax="5000000000")),
     )
     assert response.status_code == 422
     assert TOO_MANY_HOURS in text_of(response)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import CONFIRMED
+from tests.conftest import CONFIRMED, versioned
 from tests.factories import PASSWORD, make_user
 from tests.quotes.builders import IN_CONVENTION, make_quote, priced_operation
 
@@ -103,7 +103,7 @@ def test_invoice_paid_ignores_the_referer(app, db, login_as):
     client = login_as(world.users["facilitator"])
     response = client.post_form(
         f"/factures/{invoice.id}/payee",
-        {"paid_on": IN_CONVENTION.isoformat(), **CONFIRMED},
+        versioned(invoice, {"paid_on": IN_CONVENTION.isoformat(), **CONFIRMED}),
         headers={"Referer": "https://evil.example/phishing"},
     )
     assert response.status_code == 303

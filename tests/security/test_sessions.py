@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import CONFIRMED
+from tests.conftest import CONFIRMED, versioned
 from tests.factories import PASSWORD, make_admin, make_user
 
 
@@ -70,7 +70,8 @@ def test_organisation_deactivation_kills_its_sessions(app, login_as):
     admin_client = login_as(make_admin())
     assert (
         admin_client.post_form(
-            f"/organisations/{user.organisation_id}/desactiver", CONFIRMED
+            f"/organisations/{user.organisation_id}/desactiver",
+            versioned(user.organisation, CONFIRMED),
         ).status_code
         == 303
     )
