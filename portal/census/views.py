@@ -12,8 +12,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
 from portal import audit
-from portal.access import Role, allow, can_edit_declaration, get_or_404, scoped
+from portal.access import Role, allow, get_or_404, scoped
 from portal.census import bp, queries
+from portal.census.access import can_edit_declaration, is_declaring_buyer
 from portal.census.confirmations import confirm_declaration_conversion
 from portal.census.forms import DeclarationForm, ReviewForm
 from portal.clock import today
@@ -159,7 +160,7 @@ def create():
 @allow(Role.BUYER)
 def edit(declaration_id: int):
     declaration = get_or_404(PurchaseDeclaration, declaration_id)
-    if declaration.buyer_id != g.org.id:
+    if not is_declaring_buyer(g.user, declaration):
         abort(403, description="Seul l'acheteur qui a déclaré cet achat peut le modifier.")
     if not can_edit_declaration(g.user, declaration):
         _refuse("edit", declaration)

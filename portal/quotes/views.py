@@ -14,14 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.access import (
-    Role,
-    allow,
-    can_approve_quote,
-    can_record_chorus_references,
-    get_or_404,
-    scoped,
-)
+from portal.access import Role, allow, get_or_404, scoped
 from portal.audit import ACTION_LABELS
 from portal.clock import today
 from portal.convention.payee import payee_block
@@ -42,6 +35,7 @@ from portal.models import (
 from portal.quotes import bp
 from portal.quotes import chorus as chorus
 from portal.quotes import services as service
+from portal.quotes.access import can_approve_quote, can_record_chorus_references
 from portal.quotes.confirmations import (
     confirm_annual_report,
     confirm_quote_approval,
