@@ -149,6 +149,7 @@ def tce_split_action(operation_id: int, action: str):
         abort(403, description="Cette étape de la répartition ne vous revient pas à ce stade.")
     try:
         tce.act(split, action, g.user, request.form.get("comment", ""))
+        notifications.split_changed(split, action)  # leaves with the commit
         db.session.commit()
     except StaleDataError:
         _stale(split)
@@ -160,7 +161,6 @@ def tce_split_action(operation_id: int, action: str):
                 f"Cette étape n'est pas possible : la répartition est « {split.status_label} »."
             )
         abort(409, description=message)
-    notifications.split_changed(split, action)
     flash(DONE[action], "success")
     return _page(operation_id)
 

@@ -80,14 +80,15 @@ def _stale(quote: Quote) -> None:
 
 def quote_action(view: Callable) -> Callable:
     """Load the quote (scoped), check the version the user saw, turn refusals into 409
-    with their French reason and a concurrent write into the « who changed it » 409."""
+    with their French reason and a concurrent write into the « who changed it » 409.
+    Notifications are queued by the view and leave with the commit (``mail.queue``): a
+    refused or stale action sends nothing."""
 
     @wraps(view)
     def wrapper(quote_id: int, **kwargs):
         quote = get_or_404(Quote, quote_id)
         if parse_int(request.form.get("version")) != quote.version:
             _stale(quote)
-        g.after_commit = []
         try:
             response = view(quote, **kwargs)
             db.session.commit()
@@ -101,15 +102,9 @@ def quote_action(view: Callable) -> Callable:
                     f"Cette action n'est pas possible : le devis est « {quote.status_label} »."
                 )
             abort(409, description=message)
-        for callback in g.after_commit:
-            callback()  # notifications: only once the decision is recorded
         return response
 
     return wrapper
-
-
-def after_commit(callback: Callable[[], object]) -> None:
-    g.after_commit.append(callback)
 
 
 def _page(quote: Quote) -> str:
@@ -364,7 +359,7 @@ def submit(quote: Quote):
         return asked
     service.submit(quote, g.user)
     flash(f"Le devis {quote.number} est soumis à la validation de la CCVG.", "success")
-    after_commit(lambda: notifications.quote_submitted(quote))
+    notifications.quote_submitted(quote)
     return _back(quote)
 
 
@@ -384,7 +379,7 @@ def _valid(form) -> None:
 
 def _invoiced(quote: Quote, invoice, what: str):
     flash(f"{what} : la facture {invoice.number} est émise.", "success")
-    after_commit(lambda: notifications.invoice_issued(invoice))
+    notifications.invoice_issued(invoice)
     return _back(quote, "factures")
 
 
@@ -460,9 +455,9 @@ def approve(quote: Quote):
         return asked
     invoice = service.approve(quote, g.user, today())
     flash(f"Le devis {quote.number} est validé.", "success")
-    after_commit(lambda: notifications.quote_decided(quote))
+    notifications.quote_decided(quote)
     if invoice is not None:
-        after_commit(lambda: notifications.invoice_issued(invoice))
+        notifications.invoice_issued(invoice)
     return _back(quote)
 
 
@@ -478,7 +473,7 @@ def reject(quote: Quote):
         return asked
     service.reject(quote, g.user, form.comment.data)
     flash(f"Le devis {quote.number} est refusé ; l'AMOI en est informée.", "success")
-    after_commit(lambda: notifications.quote_decided(quote))
+    notifications.quote_decided(quote)
     return _back(quote)
 
 
