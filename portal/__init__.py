@@ -130,6 +130,7 @@ def _register_core(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.access import register_predicates
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.census import bp as census_bp
@@ -151,3 +152,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invoices_bp)
     app.register_blueprint(reference_bp)
     register_confirmations(app)  # the blueprints declared theirs on import
+    register_predicates(app)  # likewise their scope rules and predicates

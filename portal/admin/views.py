@@ -155,7 +155,7 @@ def deactivate_user(user_id: int):
         page = url_for("admin.user", user_id=account.id)
         if (asked := confirm.step(confirm_account_deactivation(account), page)) is not None:
             return asked
-        accounts.deactivate(account)
+        accounts.deactivate(account, g.user)
         db.session.commit()
         flash(f"Le compte de {account.name} est désactivé ; ses sessions sont fermées.", "success")
     return redirect(url_for("admin.user", user_id=account.id), code=303)
@@ -166,7 +166,7 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     account = get_or_404(User, user_id)
     if not account.active:
-        accounts.reactivate(account)
+        accounts.reactivate(account, g.user)
         db.session.commit()
         flash(f"Le compte de {account.name} est réactivé.", "success")
     return redirect(url_for("admin.user", user_id=account.id), code=303)

@@ -1,8 +1,10 @@
 """Account life cycle: invitation, password reset links, (de)activation.
 
 Links are single-use and expire (``ACCOUNT_LINK_LIFETIME``, 7 days); only the SHA-256 of
-the secret is stored, so a database leak does not leak usable links. Until e-mail is
-configured the message is written to the outbox and the link shown to the admin.
+the secret is stored, so a database leak does not leak usable links. The link's e-mail is
+queued (``mail.queue``) and leaves when the caller commits; until e-mail is configured it
+is written to the outbox and the link shown to the admin. Every function that acts on
+behalf of someone takes that person (``by``) explicitly, for the audit trail.
 """
 
 from __future__ import annotations
@@ -73,11 +75,11 @@ def issue_link(user: User, purpose: TokenPurpose, created_by: User | None) -> Is
     )
     db.session.add(token)
     url = external_url("auth.set_password", token=secret)
-    _send_link_mail(user, purpose, url, token)
+    _queue_link_mail(user, purpose, url, token)
     return IssuedLink(url=url, token=token)
 
 
-def _send_link_mail(user: User, purpose: TokenPurpose, url: str, token: AccountToken) -> None:
+def _queue_link_mail(user: User, purpose: TokenPurpose, url: str, token: AccountToken) -> None:
     expires = token.expires_at.strftime("%d/%m/%Y")
     if purpose is TokenPurpose.INVITATION:
         subject = "Votre accès au portail Passerelle"
@@ -96,7 +98,7 @@ def _send_link_mail(user: User, purpose: TokenPurpose, url: str, token: AccountT
         f"{intro} (valable une seule fois, jusqu'au {expires}) :\n\n{url}\n\n"
         "Si vous n'attendiez pas ce message, ignorez-le.\n\n-- \nPasserelle"
     )
-    mail.send_mail(user.email, subject, body)
+    mail.queue(user.email, subject, body)
 
 
 def find_valid_token(secret: str) -> AccountToken | None:
@@ -127,7 +129,7 @@ def invite(
     db.session.add(user)
     db.session.flush()
     link = issue_link(user, TokenPurpose.INVITATION, by)
-    audit.record("user.invited", user, detail=f"organisation={organisation.id}")
+    audit.record("user.invited", user, detail=f"organisation={organisation.id}", actor=by)
     return user, link
 
 
@@ -144,23 +146,23 @@ def set_password(token: AccountToken, password: str) -> User:
     return user
 
 
-def deactivate(user: User) -> None:
+def deactivate(user: User, by: User) -> None:
     """No session and no pending link survives a deactivation (issue 8, finding 9)."""
     user.active = False
     user.end_sessions()
     revoke_links([user.id])
-    audit.record("user.deactivated", user)
+    audit.record("user.deactivated", user, actor=by)
 
 
-def deactivate_organisation(organisation: Organisation) -> None:
+def deactivate_organisation(organisation: Organisation, by: User) -> None:
     """Its people are logged out at once and their pending links revoked."""
     organisation.active = False
     for user in organisation.users:
         user.end_sessions()
     revoke_links([user.id for user in organisation.users])
-    audit.record("organisation.deactivated", organisation)
+    audit.record("organisation.deactivated", organisation, actor=by)
 
 
-def reactivate(user: User) -> None:
+def reactivate(user: User, by: User) -> None:
     user.active = True
-    audit.record("user.reactivated", user)
+    audit.record("user.reactivated", user, actor=by)

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("census", __name__, url_prefix="/recensement")
 
-from portal.census import views  # noqa: E402, F401
+# access: the area's scope rules and predicates, registered on import (docs/permissions.md).
+from portal.census import access, views  # noqa: E402, F401

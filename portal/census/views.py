@@ -11,8 +11,9 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from portal import audit
-from portal.access import Role, allow, can_edit_declaration, get_or_404, scoped
+from portal.access import Role, allow, get_or_404, scoped
 from portal.census import bp, queries
+from portal.census.access import can_edit_declaration, is_declaring_buyer
 from portal.census.confirmations import confirm_declaration_conversion
 from portal.census.forms import DeclarationForm, ReviewForm
 from portal.clock import today
@@ -141,7 +142,7 @@ def create():
 @allow(Role.BUYER)
 @declaration_action
 def edit(declaration: PurchaseDeclaration):
-    if declaration.buyer_id != g.org.id:
+    if not is_declaring_buyer(g.user, declaration):
         abort(403, description="Seul l'acheteur qui a déclaré cet achat peut le modifier.")
     if not can_edit_declaration(g.user, declaration):
         _refuse("edit", declaration)

@@ -1,5 +1,11 @@
 """Outgoing e-mail. With ``MAIL_SMTP_HOST`` set, messages go through SMTP; otherwise
 (embedded instance, tests) each message is written as an ``.eml`` file to the outbox.
+
+Services and views do not send: they :func:`queue` a message in the current database
+transaction, and it leaves only once that transaction commits. A rollback (a refusal, a
+stale write, an error) drops it, so no one is told of a decision that was not recorded;
+a sending failure after the commit is logged and never undoes the decision. This is
+what lets a service queue mail while leaving the commit to its caller.
 """
 
 from __future__ import annotations
@@ -7,13 +13,62 @@ from __future__ import annotations
 import os
 import smtplib
 import uuid
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
+from portal.extensions import db
 from portal.models.base import utcnow
+
+_QUEUE = "portal.mail.queue"  # key of the pending messages in ``Session.info``
+
+
+@dataclass(frozen=True)
+class Message:
+    to: tuple[str, ...]
+    subject: str
+    body: str
+
+
+def queue(to: list[str] | str, subject: str, body: str) -> Message:
+    """Send this plain-text e-mail once the current transaction commits; a rollback drops
+    it. Links in ``body`` come from :func:`portal.links.external_url` (``PUBLIC_URL``)."""
+    message = Message((to,) if isinstance(to, str) else tuple(to), subject, body)
+    session = db.session()
+    if not session.in_transaction():
+        # Begin now, so that the transaction's end (commit or rollback) is this message's
+        # fate, even when nothing was written before it was queued.
+        session.begin()
+    session.info.setdefault(_QUEUE, []).append(message)
+    return message
+
+
+def queued() -> list[Message]:
+    """The messages waiting for the current transaction's commit."""
+    return list(db.session.info.get(_QUEUE, ()))
+
+
+@event.listens_for(db.session, "after_commit")
+def _send_queued(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: the outer transaction may still roll back
+    for message in session.info.pop(_QUEUE, []):
+        try:
+            send_mail(list(message.to), message.subject, message.body)
+        except Exception:  # SMTP down: the decision is recorded, the failure is logged
+            current_app.logger.exception("e-mail not sent: %s", message.subject)
+
+
+@event.listens_for(db.session, "after_soft_rollback")
+def _drop_queued(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Any rollback, even of a savepoint (the portal uses none), drops every pending
+    # message: better an e-mail missing than one announcing what did not happen.
+    session.info.pop(_QUEUE, None)
 
 
 def outbox_path() -> Path:
@@ -35,7 +90,9 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def send_mail(to: list[str] | str, subject: str, body: str) -> Path | None:
-    """Send a plain-text French e-mail; returns the ``.eml`` path when written to the outbox."""
+    """Send a plain-text French e-mail now; returns the ``.eml`` path when written to the
+    outbox. Anything that follows from a change in the database goes through
+    :func:`queue` instead."""
     recipients = [to] if isinstance(to, str) else list(to)
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]

@@ -1,14 +1,15 @@
 """E-mail notifications of the quote and invoice workflow (issue 5):
 quote submitted → the CCVG's approvers; approved or rejected → the AMOI; invoice issued →
-the CCVG. Sent after the transaction commits: a mail failure is logged, never undoes the
-decision that was recorded."""
+the CCVG; the TCE split moved → the next party. Called in the transaction that records
+the decision, they queue one message per recipient (``mail.queue``): the messages leave
+when it commits, none if it rolls back, and a mail failure is logged, never undoes the
+decision that was recorded. Links come from ``PUBLIC_URL``."""
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
-from portal.documents.mail import send_mail
+from portal.documents import mail
 from portal.extensions import db
 from portal.formatting import money
 from portal.links import external_url
@@ -39,14 +40,10 @@ def _facilitator_ids() -> list[int]:
 
 
 def _send_each(recipients: list[str], subject: str, body: str) -> int:
-    sent = 0
+    """One message per recipient (no one sees the others' addresses); the number queued."""
     for email in recipients:
-        try:
-            send_mail(email, subject, body)
-            sent += 1
-        except Exception:  # SMTP down: the decision stands, the failure is logged
-            current_app.logger.exception("notification not sent: %s", subject)
-    return sent
+        mail.queue(email, subject, body)
+    return len(recipients)
 
 
 def _quote_url(quote: Quote) -> str:

@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("invoices", __name__)
 
-from portal.invoices import views  # noqa: E402, F401
+# access: the area's scope rules and predicates, registered on import (docs/permissions.md).
+from portal.invoices import access, views  # noqa: E402, F401

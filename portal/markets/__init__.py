@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("markets", __name__)
 
-from portal.markets import lots, tce_views, views  # noqa: E402, F401
+# access: the area's scope rules and predicates, registered on import (docs/permissions.md).
+from portal.markets import access, lots, tce_views, views  # noqa: E402, F401

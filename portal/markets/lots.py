@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.markets import bp
 from portal.markets import pricing as pricing
 from portal.markets import split as tce
+from portal.markets.access import can_see_prices
 from portal.markets.forms import CalculatorFields, LotForm, hours_problem
 from portal.markets.listing import Filters, buyer_choices, lots_statement, year_choices
 from portal.markets.services import clear_hours, latest_calculation, record_calculation
@@ -80,7 +81,7 @@ def lot(lot_id: int):
         .order_by(HoursRecord.id.desc())
     ).all()
     op = lot.market.operation
-    show_prices = g.role in (Role.FACILITATOR, Role.BUYER)
+    show_prices = can_see_prices(g.user)
     grid_info = pricing.pricing_grid(op, today()) if show_prices else None
     split = tce.split_of(op) if op.is_tce else None
     return render_template(

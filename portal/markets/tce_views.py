@@ -15,22 +15,21 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
-from portal.access import (
-    Role,
-    allow,
-    can_answer_split,
-    can_prepare_split,
-    can_reopen_split,
-    can_validate_split,
-    get_or_404,
-    is_facilitator,
-)
+from portal.access import Role, allow, get_or_404
 from portal.clock import today
 from portal.documents import notifications
 from portal.extensions import db
 from portal.markets import bp
 from portal.markets import pricing as pricing
 from portal.markets import split as tce
+from portal.markets.access import (
+    can_answer_split,
+    can_prepare_split,
+    can_reopen_split,
+    can_see_prices,
+    can_validate_split_as_amoi,
+    can_validate_split_as_buyer,
+)
 from portal.markets.confirmations import confirm_share_deletion
 from portal.markets.forms import ShareForm
 from portal.markets.split import SplitRefused
@@ -44,8 +43,8 @@ ACTIONS = {
     "propose": ("Proposer la répartition à l'entreprise générale", can_prepare_split),
     "accept": ("Accepter la répartition", can_answer_split),
     "comment": ("Renvoyer à l'AMOI avec une remarque", can_answer_split),
-    "validate_amoi": ("Valider la répartition (AMOI)", can_validate_split),
-    "validate_buyer": ("Valider la répartition (maître d'ouvrage)", can_validate_split),
+    "validate_amoi": ("Valider la répartition (AMOI)", can_validate_split_as_amoi),
+    "validate_buyer": ("Valider la répartition (maître d'ouvrage)", can_validate_split_as_buyer),
     "reopen": ("Rouvrir la répartition pour la modifier", can_reopen_split),
 }
 DONE = {
@@ -82,7 +81,7 @@ def tce_split(operation_id: int):
         .options(joinedload(SubcontractorShare.company))
         .order_by(SubcontractorShare.id)
     ).all()
-    show_prices = g.role in (Role.FACILITATOR, Role.BUYER)
+    show_prices = can_see_prices(g.user)
     prices, grid_info = {}, None
     if show_prices:
         grid_info = pricing.pricing_grid(operation, today())
@@ -120,12 +119,12 @@ def tce_split_action(operation_id: int, action: str):
     _label, allowed = ACTIONS[action]
     if not allowed(g.user, split):
         abort(403, description="Cette étape de la répartition ne vous revient pas à ce stade.")
-    if action == "validate_amoi" and not is_facilitator(g.user):
-        abort(403)
-    if action == "validate_buyer" and g.role is not Role.BUYER:
-        abort(403)
-    perform(split, lambda: tce.act(split, action, g.user, request.form.get("comment", "")))
-    notifications.split_changed(split, action)
+
+    def act() -> None:
+        tce.act(split, action, g.user, request.form.get("comment", ""))
+        notifications.split_changed(split, action)  # queued: leaves with the commit
+
+    perform(split, act)
     flash(DONE[action], "success")
     return _page(operation_id)
 

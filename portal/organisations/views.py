@@ -123,7 +123,7 @@ def deactivate(org: Organisation):
         page = url_for("organisations.show", org_id=org.id)
         if (asked := confirm.step(confirm_organisation_deactivation(org), page)) is not None:
             return asked
-        accounts.deactivate_organisation(org)
+        accounts.deactivate_organisation(org, g.user)
         flash(
             f"L'organisation « {org.name} » est désactivée : ses comptes ne peuvent plus se connecter.",
             "success",

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("quotes", __name__)
 
-from portal.quotes import views  # noqa: E402, F401
+# access: the area's scope rules and predicates, registered on import (docs/permissions.md).
+from portal.quotes import access, views  # noqa: E402, F401

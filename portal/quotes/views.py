@@ -11,14 +11,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.access import (
-    Role,
-    allow,
-    can_approve_quote,
-    can_record_chorus_references,
-    get_or_404,
-    scoped,
-)
+from portal.access import Role, allow, get_or_404, scoped
 from portal.audit import ACTION_LABELS
 from portal.clock import today
 from portal.convention.payee import payee_block
@@ -37,6 +30,7 @@ from portal.models import (
 )
 from portal.quotes import bp, chorus
 from portal.quotes import services as service
+from portal.quotes.access import can_approve_quote, can_record_chorus_references
 from portal.quotes.confirmations import (
     confirm_annual_report,
     confirm_quote_approval,
@@ -59,7 +53,7 @@ from portal.quotes.services import QuoteRefused
 from portal.rules import deadlines, tariffs
 from portal.rules.workflow import STATUS_LABELS, QuoteStatus
 from portal.web import confirm
-from portal.web.actions import after_commit, object_action
+from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.pagination import paginate
@@ -321,7 +315,7 @@ def submit(quote: Quote):
         return asked
     service.submit(quote, g.user)
     flash(f"Le devis {quote.number} est soumis à la validation de la CCVG.", "success")
-    after_commit(lambda: notifications.quote_submitted(quote))
+    notifications.quote_submitted(quote)
     return _back(quote)
 
 
@@ -341,7 +335,7 @@ def _valid(form) -> None:
 
 def _invoiced(quote: Quote, invoice, what: str):
     flash(f"{what} : la facture {invoice.number} est émise.", "success")
-    after_commit(lambda: notifications.invoice_issued(invoice))
+    notifications.invoice_issued(invoice)
     return _back(quote, "factures")
 
 
@@ -417,9 +411,9 @@ def approve(quote: Quote):
         return asked
     invoice = service.approve(quote, g.user, today())
     flash(f"Le devis {quote.number} est validé.", "success")
-    after_commit(lambda: notifications.quote_decided(quote))
+    notifications.quote_decided(quote)
     if invoice is not None:
-        after_commit(lambda: notifications.invoice_issued(invoice))
+        notifications.invoice_issued(invoice)
     return _back(quote)
 
 
@@ -435,7 +429,7 @@ def reject(quote: Quote):
         return asked
     service.reject(quote, g.user, form.comment.data)
     flash(f"Le devis {quote.number} est refusé ; l'AMOI en est informée.", "success")
-    after_commit(lambda: notifications.quote_decided(quote))
+    notifications.quote_decided(quote)
     return _back(quote)
 
 

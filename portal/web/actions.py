@@ -9,9 +9,10 @@ object goes through :func:`object_action`.
 4. commit — all or nothing;
 5. a refusal of the rules (``portal.refusals.Refused``, ``TransitionNotAllowed``) becomes a
    409 with its French reason, a concurrent write (``StaleDataError``) the 409 that says
-   who changed the object and when;
-6. the callbacks registered with :func:`after_commit` (e-mails) run only once the change
-   is recorded.
+   who changed the object and when.
+
+E-mails are queued by the services and notifications (``portal.documents.mail.queue``):
+they leave with the commit and never when the action is refused.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn
 
-from flask import abort, g, request
+from flask import abort, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.access import get_or_404
@@ -67,15 +68,9 @@ def refusal_message(obj: Any, refused: Exception) -> str:
     return str(refused)
 
 
-def after_commit(callback: Callable[[], object]) -> None:
-    """Run ``callback`` once the action's transaction is committed (never if it fails)."""
-    g.after_commit.append(callback)
-
-
 def perform(obj: Any, call: Callable[[], Any]) -> Any:
-    """Steps 3 to 6 for ``obj`` already loaded and version-checked: run ``call``, commit,
-    turn refusals and concurrent writes into 409s, then run the after-commit callbacks."""
-    g.after_commit = []
+    """Steps 3 to 5 for ``obj`` already loaded and version-checked: run ``call``, commit,
+    turn refusals and concurrent writes into 409s."""
     try:
         response = call()
         db.session.commit()
@@ -84,8 +79,6 @@ def perform(obj: Any, call: Callable[[], Any]) -> Any:
     except (Refused, TransitionNotAllowed) as refused:
         db.session.rollback()
         abort(409, description=refusal_message(obj, refused))
-    for callback in g.after_commit:
-        callback()
     return response
 
 

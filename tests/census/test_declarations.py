@@ -162,6 +162,26 @@ def test_ccvg_reads_but_does_not_correct_its_communes_declaration(login_as, db):
     assert declaration.title == before
 
 
+def test_the_edit_view_follows_the_predicates_and_restates_none(login_as, db, monkeypatch):
+    """The view asks ``is_declaring_buyer`` (403) and ``can_edit_declaration`` (409) and
+    decides nothing else: altered predicates are followed both ways (issue 14)."""
+    from portal.census import views
+
+    world = census_world()
+    declaration = make_declaration(world.commune, title="Avant")
+    url = f"/recensement/{declaration.id}/modifier"
+    commune, ccvg = login_as(world.commune_user), login_as(world.ccvg_user)
+    monkeypatch.setattr(views, "can_edit_declaration", lambda user, declaration: False)
+    assert commune.post_form(url, versioned(declaration, VALID)).status_code == 409
+    monkeypatch.setattr(views, "is_declaring_buyer", lambda user, declaration: False)
+    assert commune.post_form(url, versioned(declaration, VALID)).status_code == 403
+    monkeypatch.setattr(views, "is_declaring_buyer", lambda user, declaration: True)
+    monkeypatch.setattr(views, "can_edit_declaration", lambda user, declaration: True)
+    assert ccvg.post_form(url, versioned(declaration, VALID)).status_code == 303
+    db.session.refresh(declaration)
+    assert declaration.title == VALID["title"]
+
+
 @pytest.mark.parametrize("status", ["retained", "declined", "converted"])
 def test_edit_after_review_answers_409_and_changes_nothing(login_as, db, status):
     world = census_world()

@@ -96,6 +96,20 @@ def test_the_split_goes_through_every_party_in_order(db, login_as, app):
     assert w["split"].buyer_validated_by_id == w["buyer"].id
 
 
+def test_each_validation_belongs_to_its_party_whatever_the_step(db, login_as):
+    """The AMOI cannot take the buyer's validation step, nor the buyer the AMOI's, even
+    when the split awaits the other one's validation (one predicate per step)."""
+    w = _world()
+    amoi, buyer = login_as(w["amoi"]), login_as(w["buyer"])
+    assert _act(amoi, w, "propose").status_code == 303
+    assert _act(login_as(w["contractor"]), w, "accept").status_code == 303
+    assert _act(amoi, w, "validate_buyer").status_code == 403  # accepted: the AMOI's turn
+    assert _act(amoi, w, "validate_amoi").status_code == 303
+    assert _act(buyer, w, "validate_amoi").status_code == 403  # the buyer's turn now
+    _db.session.refresh(w["split"])
+    assert (w["split"].status, w["split"].buyer_validated_by_id) == ("amoi_validated", None)
+
+
 def test_a_subcontractor_does_not_see_the_split(db, login_as):
     w = _world()
     response = login_as(w["electrician"]).get(f"/operations/{w['operation'].id}/repartition-tce")
