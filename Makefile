@@ -57,5 +57,13 @@ test-postgres: venv-test
 		echo "== PostgreSQL: $$PORTAL_TEST_DATABASE_URL"; \
 		PORTAL_TEST_BACKEND=postgres $(BIN)/pytest; \
 	else \
-		echo "== PostgreSQL pass skipped: PORTAL_TEST_DATABASE_URL is not set"; \
+		echo ""; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!! PostgreSQL pass NOT RUN: PORTAL_TEST_DATABASE_URL is not set."; \
+		echo "!! The concurrency tests (gapless DEV/FAC numbers under racing submissions)"; \
+		echo "!! ran on SQLite only, which serialises every writer: there they pass even"; \
+		echo "!! against a broken counter. Only PostgreSQL proves them. To run it:"; \
+		echo "!!   psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE passerelle_test'"; \
+		echo "!!   PORTAL_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/passerelle_test make test"; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi

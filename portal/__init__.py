@@ -29,7 +29,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 
 def _configure(app: Flask, config: type | dict | None) -> None:
-    from portal.config import Config, ProductionConfig
+    from portal.config import Config, ProductionConfig, read_durations
 
     overrides = config if isinstance(config, dict) else {}
     base = config if isinstance(config, type) else None
@@ -39,6 +39,7 @@ def _configure(app: Flask, config: type | dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PORTAL")
     app.config.update(overrides)
+    read_durations(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         if app.config["PRODUCTION"]:

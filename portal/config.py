@@ -6,7 +6,20 @@ Defaults come from :class:`Config` (the embedded SQLite instance), then
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from datetime import timedelta
+
+DURATIONS = ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "ACCOUNT_LINK_LIFETIME")
+"""Settings the code reads as ``timedelta`` (``.total_seconds()``, ``.days``)."""
+
+
+def read_durations(config: MutableMapping) -> None:
+    """A duration given as a number of seconds (``PORTAL_SESSION_IDLE_TIMEOUT=900``: the
+    environment has no ``timedelta``) becomes a ``timedelta``, as the code reads it."""
+    for key in DURATIONS:
+        value = config.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            config[key] = timedelta(seconds=value)
 
 
 class Config:

@@ -80,11 +80,3 @@ def register_formatting(app: Flask) -> None:
     )
     app.jinja_env.globals["status_label_of"] = status_label
     app.jinja_env.globals["status_meaning"] = meaning
-    app.jinja_env.globals["action_label"] = _action_label
-
-
-def _action_label(action: str) -> str:
-    """The French label of an audit action (``quote.approved`` → « Devis validé »)."""
-    from portal.audit import ACTION_LABELS
-
-    return ACTION_LABELS.get(action, action)

@@ -202,3 +202,46 @@ def versioned(obj, data: dict | None = None) -> dict:
     """Form data carrying the version of ``obj`` the user saw, as every form that changes
     an object does (``portal.web.actions``)."""
     return {"version": str(obj.version), **(data or {})}
+
+
+# --- what a run on SQLite alone does not prove -------------------------------------------
+
+POSTGRES_MISSING = (
+    "PostgreSQL was NOT tested (PORTAL_TEST_BACKEND is not postgres). SQLite serialises every "
+    "writer, so a concurrency test passes there even against a read-then-increment counter: "
+    "the gapless DEV/FAC numbering and the other concurrency guarantees are proven only by "
+    "the PostgreSQL pass. Set PORTAL_TEST_DATABASE_URL=postgresql+psycopg://… and run "
+    "`make test`."
+)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """On SQLite, end with a warning naming the concurrency tests that ran there, where
+    they cannot fail for the reason they exist (issue 14)."""
+    if BACKEND == "postgres":
+        return
+    ran = sorted(
+        {
+            report.nodeid
+            for outcome in ("passed", "failed")
+            for report in terminalreporter.stats.get(outcome, [])
+            if report.when == "call" and "concurrency" in report.keywords
+        }
+    )
+    if not ran:
+        return
+    tests = "test" if len(ran) == 1 else "tests"
+    if os.environ.get("PORTAL_TEST_DATABASE_URL"):
+        terminalreporter.write_line(
+            f"SQLite pass: {len(ran)} concurrency {tests} will be proven by the PostgreSQL pass."
+        )
+        return
+    terminalreporter.write_sep("!", "PostgreSQL not tested", yellow=True, bold=True)
+    terminalreporter.write_line(POSTGRES_MISSING, yellow=True, bold=True)
+    terminalreporter.write_line(
+        f"{len(ran)} concurrency {tests} ran on SQLite only, which proves nothing about "
+        "concurrent transactions:",
+        yellow=True,
+    )
+    for nodeid in ran:
+        terminalreporter.write_line(f"  {nodeid}", yellow=True)

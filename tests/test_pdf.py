@@ -16,8 +16,9 @@ from pypdf import PdfReader
 
 from portal.documents import pdf
 from portal.extensions import db
-from portal.models import Invoice, InvoiceKind, OrgKind, Quote, QuoteLineRow
-from portal.rules import billing, deadlines, tariffs
+from portal.models import Invoice, InvoiceKind, OrgKind, Quote, QuoteLineRow, Setting
+from portal.quotes import services as quote_service
+from portal.rules import deadlines, tariffs
 from portal.rules.workflow import QuoteStatus
 from tests.factories import make_ccvg_with_communes, make_operation, make_org, make_user
 
@@ -303,32 +304,35 @@ def test_amount_is_not_split_at_its_thousands_separator(app):
 # --- invoices -----------------------------------------------------------------------------
 
 
-def make_invoice(quote: Quote, **values) -> Invoice:
-    buyer = quote.buyer
-    invoice = Invoice(
-        number="FAC-2026-0012",
-        quote=quote,
-        buyer_id=buyer.id,
-        kind=InvoiceKind.DEPOSIT.value,
-        label=f"{InvoiceKind.DEPOSIT.label} – devis {quote.number}",
-        share=Decimal("0.50"),
-        amount=Decimal("2125.00"),
-        issue_date=date(2026, 12, 2),
-        due_date=deadlines.payment_due(date(2026, 12, 2)),
-        payment_terms="\n".join(billing.invoice_mentions(30)),
-        subject=quote.title,
-        payee=dict(PAYEE),
-        billed_to=(buyer.parent or buyer).name,
-        billed_address="262 rue Barthélémy Thimonnier\n69530 Brignais",
-        billed_siret="99900000300015",
-        commune=buyer.name if buyer.parent_id else "",
-        service_code="SCCPAJ",
-        commitment_number="ENG-2026-0042",
-    )
-    for name, value in values.items():
-        setattr(invoice, name, value)
-    db.session.add(invoice)
+CCVG_ADDRESS = "262 rue Barthélémy Thimonnier\n69530 Brignais"
+ISSUED_ON = date(2026, 12, 2)
+
+
+def set_payee(**overrides) -> None:
+    """The payee block as an AMOI admin enters it (/admin/facturation)."""
+    for key, value in {**PAYEE, **overrides}.items():
+        setting = db.session.get(Setting, key)
+        if setting is None:
+            db.session.add(Setting(key=key, value=value))
+        else:
+            setting.value = value
     db.session.commit()
+
+
+def make_invoice(quote: Quote, **payee) -> Invoice:
+    """The deposit invoice, issued the way the screens issue it: the CCVG approves the
+    submitted quote (``services.quotes.approve`` → ``services.invoices.issue_invoice``),
+    which freezes the payee block, the billed party and the Chorus Pro references."""
+    set_payee(**payee)
+    buyer = quote.buyer
+    ccvg = buyer.parent or buyer
+    ccvg.address, ccvg.siret = CCVG_ADDRESS, "99900000300015"
+    quote.status = QuoteStatus.SUBMITTED.value
+    quote.service_code, quote.commitment_number = "SCCPAJ", "ENG-2026-0042"
+    db.session.commit()
+    invoice = quote_service.approve(quote, make_user(ccvg), ISSUED_ON)
+    db.session.commit()
+    assert invoice is not None and invoice.kind == InvoiceKind.DEPOSIT
     return invoice
 
 
@@ -343,7 +347,8 @@ def test_commune_invoice_prints_what_a_public_accountant_checks(app):
 
     (text,) = pages_text(render_invoice(app, invoice))
 
-    assert "Facture n° FAC-2026-0012" in text
+    assert invoice.number == "FAC-2026-0001"  # the year's first, gapless
+    assert "Facture n° FAC-2026-0001" in text
     # both parties, with their full address and SIRET; the commune named
     assert (
         "Émetteur Sud-Ouest Emploi Maison de l'emploi, bâtiment B 12 rue de la Gare "
@@ -381,14 +386,7 @@ def test_commune_invoice_prints_what_a_public_accountant_checks(app):
 def test_invoice_with_vat_prints_net_vat_and_gross(app):
     ccvg = make_org(OrgKind.BUYER, name="Communauté de communes de la Vallée du Garon")
     quote = make_quote(ccvg, [line(1, "Forfait lot 456 à 1 820 h (2,5 jours)", "1250.00")])
-    payee = {**PAYEE, "payee_vat_regime": "subject", "payee_vat_number": "FR42999000003"}
-    invoice = make_invoice(
-        quote,
-        amount=Decimal("625.00"),
-        vat_rate=Decimal("20.00"),
-        vat_amount=Decimal("125.00"),
-        payee=payee,
-    )
+    invoice = make_invoice(quote, payee_vat_regime="subject", payee_vat_number="FR42999000003")
 
     (text,) = pages_text(render_invoice(app, invoice))
 
@@ -402,10 +400,11 @@ def test_invoice_with_vat_prints_net_vat_and_gross(app):
 def test_invoice_prints_its_frozen_payee_not_the_current_one(app):
     ccvg = make_org(OrgKind.BUYER, name="Communauté de communes de la Vallée du Garon")
     quote = make_quote(ccvg, [line(1, "Forfait lot 1 à 455 h (1,5 jour)", "750.00")])
-    invoice = make_invoice(quote, amount=Decimal("375.00"))
+    invoice = make_invoice(quote)
 
-    later = {**PAYEE, "payee_name": "Nouveau nom", "payee_iban": "FR00 AUTRE"}
-    (text,) = pages_text(render_invoice(app, invoice, payee=later))
+    later = {"payee_name": "Nouveau nom", "payee_iban": "FR00 AUTRE"}
+    set_payee(**later)  # the admin changes the block after the invoice was issued
+    (text,) = pages_text(render_invoice(app, invoice, payee={**PAYEE, **later}))
 
     assert "Commune concernée" not in text
     assert "Sud-Ouest Emploi" in text and "FR76 3000 6000" in text

@@ -90,10 +90,6 @@ class Organisation(Timestamped, Versioned, db.Model):
     )
 
     @property
-    def kind_enum(self) -> OrgKind:
-        return OrgKind(self.kind)
-
-    @property
     def kind_label(self) -> str:
         return OrgKind(self.kind).label
 

@@ -86,7 +86,6 @@ class FrenchDecimalField(StringField):
         self.digits = digits  # integer digits accepted (the columns are Numeric(12, 2))
 
     def process_formdata(self, valuelist):
-        self.raw_entry = valuelist[0] if valuelist else ""
         self.data = None
         if not valuelist:
             return

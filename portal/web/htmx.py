@@ -6,9 +6,7 @@ partial that the page includes; redirects answering htmx become ``HX-Redirect``.
 
 from __future__ import annotations
 
-import json
-
-from flask import Flask, Response, make_response, redirect, render_template
+from flask import Flask, Response, make_response, render_template
 from flask_htmx import HTMX
 
 htmx = HTMX()
@@ -24,19 +22,6 @@ def render(page: str, partial: str, status: int = 200, **context) -> Response:
     template = partial if is_htmx() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
-    return response
-
-
-def hx_redirect(location: str) -> Response:
-    """Redirect after a successful POST (303); the after-request hook adapts it to htmx."""
-    return redirect(location, code=303)
-
-
-def trigger(response: Response, event: str, detail: object | None = None) -> Response:
-    """Add an ``HX-Trigger`` event so that other parts of the page refresh themselves."""
-    existing = json.loads(response.headers.get("HX-Trigger", "{}") or "{}")
-    existing[event] = detail if detail is not None else True
-    response.headers["HX-Trigger"] = json.dumps(existing)
     return response
 
 

@@ -33,15 +33,6 @@ def int_arg(name: str, *, minimum: int = 1, maximum: int | None = MAX_ID) -> int
     return parse_int(request.args.get(name), minimum=minimum, maximum=maximum)
 
 
-def id_arg(name: str, allowed: set[int] | None = None) -> int | None:
-    """An object id from the query string, kept only when it is one of ``allowed`` (the
-    ids the user may filter on) if given."""
-    value = int_arg(name)
-    if value is None or (allowed is not None and value not in allowed):
-        return None
-    return value
-
-
 def year_arg(name: str = "annee") -> int | None:
     """A plausible year from the query string (2000–2100), ``None`` for anything else."""
     return int_arg(name, minimum=2000, maximum=2100)

@@ -1,5 +1,9 @@
-from portal.models import Role
-from tests.security.registry import exempt_cross_org, expect
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import AccountToken, Role
+from tests.conftest import text_of
+from tests.security.registry import ActCase, acts, exempt_cross_org, expect
 
 ADMIN_ENDPOINTS = (
     "admin.users",
@@ -34,3 +38,33 @@ exempt_cross_org(
     "admin.amendment_edit",
     "admin.termination_withdraw",
 )
+
+
+# --- admitted personas act on real objects (tests/security/test_admitted_roles_act.py) ------
+
+
+@acts("admin.user")
+def an_amoi_admin_reads_an_account(world, persona):
+    account = world.users["company"]
+    return ActCase(
+        {"user_id": account.id}, check=lambda response: account.email in text_of(response)
+    )
+
+
+@acts("admin.issue_link", method="POST")
+def an_amoi_admin_sends_a_reset_link(world, persona):
+    account = world.users["structure"]
+    account_id = account.id
+    return ActCase(
+        {"user_id": account.id},
+        data={},
+        check=lambda response: (
+            response.status_code == 201
+            and db.session.scalar(
+                select(func.count())
+                .select_from(AccountToken)
+                .where(AccountToken.user_id == account_id)
+            )
+            == 1
+        ),
+    )

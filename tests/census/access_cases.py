@@ -3,8 +3,17 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import OrgKind, PurchaseDeclaration, Role
 from tests.census.builders import make_declaration
+from tests.conftest import text_of
 from tests.factories import make_org
-from tests.security.registry import CrossOrgCase, cross_org, exempt_cross_org, expect
+from tests.security.registry import (
+    ActCase,
+    CrossOrgCase,
+    acts,
+    cross_org,
+    exempt_cross_org,
+    expect,
+    versioned,
+)
 
 expect("census.index", "census.show", roles=(Role.FACILITATOR, Role.BUYER))
 expect("census.create", "census.edit", roles=(Role.BUYER,))
@@ -63,4 +72,54 @@ def ccvg_reads_an_outside_buyers_declaration(world):
         world.users["buyer_ccvg"],
         {"declaration_id": declaration.id},
         _declaration_state(declaration.id),
+    )
+
+
+# --- admitted personas act on real objects (tests/security/test_admitted_roles_act.py) ------
+
+
+@acts("census.show")
+def a_declaration_the_persona_sees(world, persona):
+    declaration = make_declaration(world.commune, title="Réfection de la cour d'école")
+    return ActCase(
+        {"declaration_id": declaration.id},
+        check=lambda response: "Réfection de la cour d'école" in text_of(response),
+    )
+
+
+@acts("census.edit", method="POST")
+def a_buyer_corrects_its_own_declaration(world, persona):
+    declaration = make_declaration(world.users[persona].organisation)
+    declaration_id = declaration.id
+    return ActCase(
+        {"declaration_id": declaration.id},
+        data=versioned(
+            declaration,
+            title="Entretien des espaces verts",
+            nature="services",
+            estimated_amount="180 000",
+            planned_publication="15/09/2026",
+        ),
+        check=lambda response: (
+            db.session.get(PurchaseDeclaration, declaration_id).title
+            == "Entretien des espaces verts"
+        ),
+    )
+
+
+@acts("census.review", method="POST")
+def the_amoi_gives_its_opinion(world, persona):
+    declaration = make_declaration(world.commune)
+    declaration_id = declaration.id
+    return ActCase(
+        {"declaration_id": declaration.id},
+        data=versioned(
+            declaration,
+            decision="retain",
+            recommended_basis="execution_condition",
+            review_comment="Travaux à forte main-d'œuvre : une clause d'exécution convient.",
+        ),
+        check=lambda response: (
+            db.session.get(PurchaseDeclaration, declaration_id).status == "retained"
+        ),
     )

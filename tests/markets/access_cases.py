@@ -1,9 +1,22 @@
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Lot, Market, Operation, Role
+from portal.markets import split as tce
+from portal.models import Lot, Market, Operation, Role, SubcontractorShare, TceSplit
+from tests.conftest import text_of
 from tests.factories import make_lot, make_market, make_operation
-from tests.security.registry import CrossOrgCase, cross_org, exempt_cross_org, expect
+from tests.personas import ROLE_OF
+from tests.security.registry import (
+    ActCase,
+    CrossOrgCase,
+    acts,
+    cross_org,
+    exempt_cross_org,
+    expect,
+    versioned,
+)
 
 AMOI_AND_BUYERS = (Role.FACILITATOR, Role.BUYER)
 expect("markets.operations", "markets.operation", "markets.market", roles=AMOI_AND_BUYERS)
@@ -150,4 +163,80 @@ def commune_reads_the_ccvg_market(world):
     market = make_market(make_operation(world.ccvg))
     return CrossOrgCase(
         world.users["buyer_commune"], {"market_id": market.id}, _market_state(market.id)
+    )
+
+
+# --- admitted personas act on real objects (tests/security/test_admitted_roles_act.py) ------
+
+
+def _buyer_of(world, persona):
+    """The CCVG acts on its own operations; everyone else sees the commune's."""
+    return world.ccvg if persona == "buyer_ccvg" else world.commune
+
+
+@acts("markets.lot")
+def a_lot_the_persona_sees(world, persona):
+    holder = world.structure if persona == "structure" else world.company
+    lot = make_lot(make_market(make_operation(_buyer_of(world, persona))), holder=holder)
+    return ActCase({"lot_id": lot.id}, check=lambda response: lot.title in text_of(response))
+
+
+@acts("markets.operation")
+def an_operation_of_the_buyer(world, persona):
+    operation = make_operation(_buyer_of(world, persona), name="Gymnase des Tilleuls")
+    return ActCase(
+        {"operation_id": operation.id},
+        check=lambda response: "Gymnase des Tilleuls" in text_of(response),
+    )
+
+
+def _proposed_split(world, persona):
+    """A TCE operation whose general contractor is the company, its split proposed."""
+    operation = make_operation(
+        _buyer_of(world, persona), is_tce=True, tce_hours=1000, general_contractor=world.company
+    )
+    make_lot(make_market(operation), planned_hours=1000, holder=world.company)
+    db.session.add(
+        SubcontractorShare(
+            operation=operation,
+            company=world.company,
+            trade="masonry",
+            amount_excl_tax=Decimal("600000"),
+        )
+    )
+    db.session.commit()
+    db.session.refresh(operation)
+    split = tce.ensure_split(operation)
+    tce.propose_hours(operation)
+    tce.act(split, "propose", world.users["facilitator"])
+    db.session.commit()
+    return operation, split
+
+
+@acts("markets.tce_split")
+def the_split_of_the_contractors_lot(world, persona):
+    operation, _split = _proposed_split(world, persona)
+    return ActCase(
+        {"operation_id": operation.id},
+        check=lambda response: "Proposée" in text_of(response) or "proposée" in text_of(response),
+    )
+
+
+@acts("markets.tce_split_action", method="POST")
+def each_party_moves_the_split_one_step(world, persona):
+    """The contractor accepts, the AMOI validates, then the operation's buyer."""
+    operation, split = _proposed_split(world, persona)
+    role = ROLE_OF[persona]
+    if role != "company":
+        tce.act(split, "accept", world.users["company"])
+    if role == "buyer":
+        tce.act(split, "validate_amoi", world.users["facilitator"])
+    db.session.commit()
+    action = {"company": "accept", "facilitator": "validate_amoi", "buyer": "validate_buyer"}
+    expected = {"company": "accepted", "facilitator": "amoi_validated", "buyer": "validated"}
+    split_id = split.id
+    return ActCase(
+        {"operation_id": operation.id, "action": action[role]},
+        data=versioned(split),
+        check=lambda response: db.session.get(TceSplit, split_id).status == expected[role],
     )

@@ -2,7 +2,16 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Organisation, Role
-from tests.security.registry import CrossOrgCase, cross_org, exempt_cross_org, expect
+from tests.conftest import text_of
+from tests.security.registry import (
+    ActCase,
+    CrossOrgCase,
+    acts,
+    cross_org,
+    exempt_cross_org,
+    expect,
+    versioned,
+)
 
 expect("organisations.index", roles=(Role.FACILITATOR,))
 expect("organisations.show", roles=tuple(Role))
@@ -64,3 +73,25 @@ def ccvg_reads_a_company(world):
 def company_reads_the_facilitator(world):
     org = world.facilitator
     return CrossOrgCase(world.users["company"], {"org_id": org.id}, _org_state(org.id))
+
+
+# --- admitted personas act on real objects (tests/security/test_admitted_roles_act.py) ------
+
+
+@acts("organisations.show")
+def the_persona_reads_its_own_organisation(world, persona):
+    org = world.users[persona].organisation
+    return ActCase({"org_id": org.id}, check=lambda response: org.name in text_of(response))
+
+
+@acts("organisations.edit", method="POST")
+def an_amoi_admin_corrects_a_company(world, persona):
+    org = world.company
+    org_id = org.id
+    return ActCase(
+        {"org_id": org.id},
+        data=versioned(org, name="Bâtiments du Garon SAS", siret=org.siret),
+        check=lambda response: (
+            db.session.get(Organisation, org_id).name == "Bâtiments du Garon SAS"
+        ),
+    )

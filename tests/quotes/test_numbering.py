@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from portal.documents.numbering import next_number
@@ -34,7 +35,14 @@ def test_a_rolled_back_submission_gives_its_number_back(db):
     assert quotes[1].number == "DEV-2024-0001"
 
 
-def test_concurrent_submissions_get_distinct_gapless_numbers(app, db):
+@pytest.mark.concurrency
+@pytest.mark.parametrize("numbered_before", [0, 1], ids=["first-of-the-year", "counter-exists"])
+def test_concurrent_submissions_get_distinct_gapless_numbers(app, db, numbered_before):
+    """Both paths of ``next_number`` under a race: the year's counter created by the racers
+    themselves, and an existing counter bumped by all of them."""
+    for _ in range(numbered_before):
+        next_number("DEV", 2024)
+    db.session.commit()
     admin = make_admin()
     ids = [make_quote(priced_operation(make_org(OrgKind.BUYER)), admin).id for _ in range(6)]
     admin_id = admin.id
@@ -62,6 +70,7 @@ def test_concurrent_submissions_get_distinct_gapless_numbers(app, db):
         thread.join(timeout=60)
     assert errors == []
     numbers = sorted(db.session.scalars(select(Quote.number)).all())
-    assert numbers == [f"DEV-2024-{n:04d}" for n in range(1, 7)]
+    first = numbered_before + 1
+    assert numbers == [f"DEV-2024-{n:04d}" for n in range(first, first + 6)]
     counter = db.session.scalars(select(NumberSeries).where(NumberSeries.series == "DEV")).one()
-    assert counter.last == 6
+    assert counter.last == numbered_before + 6

@@ -1,6 +1,7 @@
 """(a) Every endpoint declares a policy, and it is the one the tests expect.
 (b) The role × endpoint matrix: anonymous → login (or 401 + HX-Redirect for htmx),
-wrong role → 403, right role → neither."""
+wrong role → 403, right role → neither (on real objects each admitted persona may reach,
+it gets the page or performs the action: test_admitted_roles_act.py)."""
 
 from __future__ import annotations
 
