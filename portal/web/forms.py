@@ -1,4 +1,5 @@
-"""The base form: WTForms' own messages in French (its bundled catalogue)."""
+"""The base form: WTForms' own messages in French (its bundled catalogue), NUL bytes
+refused on the field, and one way to write a form onto its object (:meth:`Form.apply_to`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, StringField
 from wtforms.validators import StopValidation, ValidationError
+
+from portal.models.base import assign
 
 NUL = "\x00"
 NUL_MESSAGE = (
@@ -46,6 +49,17 @@ class Form(FlaskForm):
             if field.name in self._nul_keys:
                 field.errors = [*field.errors, NUL_MESSAGE]
         return valid and not self._nul_keys
+
+    def values(self) -> dict[str, object]:
+        """What the form writes on its object, by attribute name, cleaned (trimmed text,
+        ids as integers, None for what does not apply). Each form that edits an object
+        says it; the view or service reads it after validation."""
+        raise NotImplementedError(f"{type(self).__name__} does not say what it writes")
+
+    def apply_to(self, obj: object) -> list[str]:
+        """Write :meth:`values` onto ``obj``; the names of the fields that changed, for
+        the audit line (names only, never values: some are personal or bank data)."""
+        return assign(obj, self.values())
 
 
 def choices(pairs) -> list[SelectChoice]:
