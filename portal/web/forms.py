@@ -3,7 +3,6 @@ refused on the field, and one way to write a form onto its object (:meth:`Form.a
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
@@ -11,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, StringField
 from wtforms.validators import StopValidation, ValidationError
 
+from portal.french import parse_french_decimal
 from portal.models.base import assign
 
 NUL = "\x00"
@@ -65,28 +65,6 @@ class Form(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """Select options from ``(value, label)`` pairs (WTForms 3.3 wants SelectChoice)."""
     return [SelectChoice(str(value), label) for value, label in pairs]
-
-
-def parse_french_decimal(text: str | None) -> Decimal | None:
-    """A number as French users type it: ``1 250,50``, ``1250.5``, ``1 250 €``, ``5 %``.
-    Spaces (also non-breaking), a trailing ``€`` or ``%`` and one decimal comma or point
-    are accepted; anything else raises ValueError. Empty text gives None."""
-    if text is None:
-        return None
-    cleaned = text.strip().rstrip("€%").strip()
-    for space in (" ", "\u00a0", "\u202f", "'"):
-        cleaned = cleaned.replace(space, "")
-    if not cleaned:
-        return None
-    if cleaned.count(",") + cleaned.count(".") > 1:
-        raise ValueError("Un seul séparateur décimal est permis.")
-    cleaned = cleaned.replace(",", ".")
-    if not _NUMBER.match(cleaned):
-        raise ValueError("Saisissez un nombre (par exemple 1 250,50).")
-    return Decimal(cleaned)
-
-
-_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 class FrenchDecimalField(StringField):
