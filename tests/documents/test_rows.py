@@ -188,7 +188,7 @@ def test_a_missing_required_column_is_named_in_french():
     )
     assert isinstance(refused.value, ValueError)
     one = (Field("name", "Nom"), Field("hours", "Heures", "hours"))
-    with pytest.raises(UnreadableFile, match="^La colonne « Heures » est introuvable"):
+    with pytest.raises(UnreadableFile, match=r"^La colonne « Heures » est introuvable"):
         read_rows(b"Nom;Total\nA;1\n", "a.csv", one)
 
 
