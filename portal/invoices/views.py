@@ -78,9 +78,7 @@ def index():
 @bp.route("/factures/<int:invoice_id>.pdf")
 @allow(Role.FACILITATOR, Role.BUYER)
 def pdf(invoice_id: int):
-    invoice = get_or_404(Invoice, invoice_id)
-    pdf = render_pdf("pdf/invoice.html", invoice=invoice)
-    return pdf_response(invoicing.facturx_pdf(invoice, pdf), f"{invoice.number}.pdf")
+    return invoicing.INVOICE.download(get_or_404(Invoice, invoice_id))
 
 
 @bp.route("/factures/<int:invoice_id>/payee", methods=["POST"])

@@ -70,3 +70,11 @@ def test_an_edit_audits_the_names_of_the_changed_fields(login_as, db):
         select(AuditEvent.detail).where(AuditEvent.action == "organisation.updated")
     ).one()
     assert detail == "fields=address"
+
+
+def test_french_decimals_are_read_in_ascii_digits_only():
+    from portal.french import parse_french_decimal
+
+    assert parse_french_decimal("1 250,5 €") == Decimal("1250.5")
+    with pytest.raises(ValueError):
+        parse_french_decimal("١٢")  # Arabic-Indic digits: Decimal() would read 12
