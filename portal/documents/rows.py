@@ -15,6 +15,10 @@ French errors naming the line and the column, never an exception for a bad cell:
     for error in result.errors:  # « Ligne 12, colonne « Heures » : … »
         ...
 
+A reader for one kind of file (``portal.statements.reader.read_statement``) is its tuple of
+fields and a function that calls :func:`read_rows`, then checks what needs more than one
+cell or the database and moves the rows that fail to the errors (:meth:`ReadResult.reject`).
+
 What real files look like, and what is accepted:
 
 - CSV separated by ``;`` (French Excel) or ``,`` (detected on the header line), in UTF-8
@@ -166,12 +170,21 @@ class RowError:
 
 @dataclass
 class ReadResult:
+    """The rows read without error, and the errors of the others, in file order."""
+
     rows: list[Row] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def reject(self, row: Row, message: str, column: str | None = None) -> None:
+        """Move a row that reads well but breaks a rule of the caller's (hours beyond the
+        month's, a person unknown…) to the errors, with a French ``message``."""
+        self.rows.remove(row)
+        self.errors.append(RowError(row.line, column, message))
+        self.errors.sort(key=lambda error: error.line)
 
 
 class CellError(ValueError):

@@ -70,7 +70,7 @@ class Filter:
 
 
 @dataclass(frozen=True)
-class Field:
+class FilterField:
     """What the filter form draws for one filter (see ``list_filters``)."""
 
     name: str
@@ -193,7 +193,7 @@ class Filters(Mapping[str, str]):
             for spec in self.spec.filters
         )
 
-    def fields(self) -> list[Field]:
+    def fields(self) -> list[FilterField]:
         """What the filter form draws, in order."""
         drawn = []
         for spec in self.spec.filters:
@@ -202,7 +202,7 @@ class Filters(Mapping[str, str]):
             )
             options = self.options(spec.name) if select else []
             drawn.append(
-                Field(
+                FilterField(
                     name=spec.name,
                     label=spec.label,
                     kind=spec.kind,

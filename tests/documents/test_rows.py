@@ -376,3 +376,18 @@ def test_encodings():
 def test_an_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown column kind"):
         Field("x", "X", "float")
+
+
+def test_a_reader_rejects_rows_that_break_its_own_rules():
+    """What a statement reader does on top: a row that reads well but breaks a rule moves
+    to the errors, in file order."""
+    fields = (Field("name", "Nom"), Field("hours", "Heures", "hours"))
+    result = read_rows(b"Nom;Heures\nA;12\nB;abc\nC;400\n", "a.csv", fields)
+    for row in list(result.rows):
+        if row["hours"] > 200:
+            result.reject(row, "plus de 200 heures dans le mois.", "Heures")
+    assert [row["name"] for row in result.rows] == ["A"]
+    assert [str(error) for error in result.errors] == [
+        "Ligne 3, colonne « Heures » : « abc » n'est pas un nombre (écrivez par exemple 1 250,50).",
+        "Ligne 4, colonne « Heures » : plus de 200 heures dans le mois.",
+    ]
