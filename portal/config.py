@@ -67,6 +67,11 @@ class Config:
     WTF_I18N_ENABLED = False  # WTForms messages come from its French catalogue (portal.web.forms)
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     PAGE_SIZE = 25
+    # Files people send (portal.documents.rows): rows read at most, and what an XLSX archive
+    # may hold once inflated (a « zip bomb » is refused before it is opened).
+    IMPORT_MAX_ROWS = 20_000
+    IMPORT_MAX_PARTS = 500
+    IMPORT_MAX_UNCOMPRESSED = 50 * 1024 * 1024
     # Who runs the instance, for the legal notice, the accessibility statement and the
     # personal-data page (public pages). Unset values read « non renseigné ». The publisher's
     # name, address and SIRET are the payee block an AMOI admin enters (/admin/facturation).

@@ -220,3 +220,28 @@ def org_with_article(org, preposition: str = "") -> str:
 def capfirst(text: str) -> str:
     """Upper-case the first letter only (Jinja's ``capitalize`` lowers the rest)."""
     return text[:1].upper() + text[1:]
+
+
+# --- numbers as French users type them -------------------------------------------------
+
+
+def parse_french_decimal(text: str | None) -> Decimal | None:
+    """A number as French users type it: ``1 250,50``, ``1250.5``, ``1 250 €``, ``5 %``.
+    Spaces (also non-breaking), a trailing ``€`` or ``%`` and one decimal comma or point
+    are accepted; anything else raises ValueError. Empty text gives None."""
+    if text is None:
+        return None
+    cleaned = text.strip().rstrip("€%").strip()
+    for space in (" ", "\u00a0", "\u202f", "'"):
+        cleaned = cleaned.replace(space, "")
+    if not cleaned:
+        return None
+    if cleaned.count(",") + cleaned.count(".") > 1:
+        raise ValueError("Un seul séparateur décimal est permis.")
+    cleaned = cleaned.replace(",", ".")
+    if not _TYPED_NUMBER.match(cleaned):
+        raise ValueError("Saisissez un nombre (par exemple 1 250,50).")
+    return Decimal(cleaned)
+
+
+_TYPED_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$", re.ASCII)  # no other script's digits

@@ -221,9 +221,8 @@ class AmendmentForm(Form):
             ok = False
         return self._validate_grid() and ok
 
-    def apply_to(self, amendment: Amendment) -> list[str]:
-        """Copy the fields onto ``amendment``; returns the names of the fields that changed."""
-        values = {
+    def values(self) -> dict[str, object]:
+        return {
             "reference": self.reference.data.strip(),
             "label": self.label.data.strip(),
             "signed_on": self.signed_on.data,
@@ -233,10 +232,6 @@ class AmendmentForm(Form):
             "grid": self.grid_data(),
             "grid_from": self.grid_from.data if self.has_grid.data else None,
         }
-        changed = [k for k, v in values.items() if getattr(amendment, k) != v]
-        for key, value in values.items():
-            setattr(amendment, key, value)
-        return changed
 
 
 IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")

@@ -20,8 +20,7 @@ from portal.models.base import utcnow
 from portal.web import confirm
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate
-from portal.web.params import int_arg
+from portal.web.listing import Filter, FilterSet
 
 USER_STATUSES = {
     "actifs": "Actifs",
@@ -31,12 +30,24 @@ USER_STATUSES = {
 }
 
 
+USER_FILTERS = FilterSet(
+    Filter("q", "Rechercher (nom, e-mail, organisation)", "text"),
+    Filter(
+        "type",
+        "Type d'organisation",
+        "choice",
+        [(k.value, k.label) for k in OrgKind],
+        "Tous les types",
+    ),
+    Filter("statut", "Statut", "choice", list(USER_STATUSES.items()), default="tous"),
+)
+
+
 @bp.route("/comptes")
 @allow(Role.FACILITATOR, admin=True)
 def users():
-    q = request.args.get("q", "").strip()
-    kind = request.args.get("type", "")
-    status = request.args.get("statut", "tous")
+    filters = USER_FILTERS.read()
+    q, kind, status = (filters.parsed[k] for k in ("q", "type", "statut"))
     stmt = (
         scoped(User)
         .join(User.organisation)
@@ -48,7 +59,7 @@ def users():
         stmt = stmt.where(
             or_(User.name.ilike(like), User.email.ilike(like), Organisation.name.ilike(like))
         )
-    if kind in {k.value for k in OrgKind}:
+    if kind:
         stmt = stmt.where(Organisation.kind == kind)
     if status == "actifs":
         stmt = stmt.where(User.active.is_(True), User.password_hash.is_not(None))
@@ -59,14 +70,11 @@ def users():
     # Audit first: the commit would otherwise expire the rows about to be rendered.
     audit.record("users.listed", detail=f"page={request.args.get('page', '1')[:8]}")
     db.session.commit()
-    pagination = paginate(stmt)
     return render(
         "admin/users.html",
         "admin/_partials/_users_table.html",
-        pagination=pagination,
-        filters={"q": q, "type": kind, "statut": status},
-        kinds=list(OrgKind),
-        statuses=USER_STATUSES,
+        pagination=filters.paginate(stmt),
+        filters=filters,
     )
 
 
@@ -172,27 +180,35 @@ def reactivate_user(user_id: int):
     return redirect(url_for("admin.user", user_id=account.id), code=303)
 
 
-def _parse_day(value: str | None):
-    try:
-        return datetime.strptime(value or "", "%Y-%m-%d").date()
-    except ValueError:
-        return None
+def _organisations() -> list[tuple[int, str]]:
+    return [
+        (org.id, org.name)
+        for org in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    ]
+
+
+AUDIT_FILTERS = FilterSet(
+    Filter("action", "Action", "choice", list(audit.ACTION_LABELS.items()), "Toutes les actions"),
+    Filter("acteur", "Auteur (nom ou e-mail)", "text"),
+    Filter("organisation", "Organisation", "id", _organisations, "Toutes"),
+    Filter("du", "Du", "date"),
+    Filter("au", "Au", "date"),
+)
 
 
 @bp.route("/journal")
 @allow(Role.FACILITATOR, admin=True)
 def audit_log():
-    action = request.args.get("action", "")
-    actor_q = request.args.get("acteur", "").strip()
-    org_id = int_arg("organisation")
-    start = _parse_day(request.args.get("du"))
-    end = _parse_day(request.args.get("au"))
+    filters = AUDIT_FILTERS.read()
+    action, actor_q, org_id, start, end = (
+        filters.parsed[k] for k in ("action", "acteur", "organisation", "du", "au")
+    )
     stmt = (
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.organisation))
         .order_by(AuditEvent.id.desc())
     )
-    if action in audit.ACTION_LABELS:
+    if action:
         stmt = stmt.where(AuditEvent.action == action)
     if actor_q:
         like = f"%{actor_q.lower()}%"
@@ -203,23 +219,13 @@ def audit_log():
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, UTC))
     if end and end < date.max:
         stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    pagination = paginate(stmt)
+    pagination = filters.paginate(stmt)
     return render(
         "admin/audit.html",
         "admin/_partials/_audit_table.html",
         pagination=pagination,
         described=audit_trail.describe(pagination.items),
-        filters={
-            "action": action,
-            "acteur": actor_q,
-            "organisation": str(org_id or ""),
-            "du": start.isoformat() if start else "",
-            "au": end.isoformat() if end else "",
-        },
         actions=audit.ACTION_LABELS,
-        organisations=organisations,
-        date_error=bool(
-            (request.args.get("du") and not start) or (request.args.get("au") and not end)
-        ),
+        filters=filters,
+        date_error=bool(filters.refused & {"du", "au"}),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.models import PurchaseDeclaration
 from portal.rules.markets import LegalBasis, PurchaseNature
 from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
@@ -54,10 +53,8 @@ class DeclarationForm(Form):
         if field.data is not None and not 2000 <= field.data.year <= 2100:
             raise ValidationError("L'année de publication doit être comprise entre 2000 et 2100.")
 
-    def apply_to(self, declaration: PurchaseDeclaration) -> list[str]:
-        """Copy the fields onto ``declaration``; returns the names of the fields that
-        changed (for the audit line: names only, never values)."""
-        values = {
+    def values(self) -> dict[str, object]:
+        return {
             "title": self.title.data.strip(),
             "nature": self.nature.data,
             "estimated_amount": self.estimated_amount.data,
@@ -65,10 +62,6 @@ class DeclarationForm(Form):
             "contact": (self.contact.data or "").strip(),
             "comment": (self.comment.data or "").strip(),
         }
-        changed = [k for k, v in values.items() if getattr(declaration, k) != v]
-        for key, value in values.items():
-            setattr(declaration, key, value)
-        return changed
 
 
 class ReviewForm(Form):

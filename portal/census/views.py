@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy.orm import joinedload
 
 from portal import audit
@@ -34,8 +34,7 @@ from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate
-from portal.web.params import year_arg
+from portal.web.listing import Filter, FilterSet, pairs
 
 MACHINE = "declaration"
 declaration_action = object_action(PurchaseDeclaration, id_arg="declaration_id")
@@ -68,14 +67,32 @@ def _refuse(action: str, declaration: PurchaseDeclaration) -> NoReturn:
 # --- list -----------------------------------------------------------------------------
 
 
+FILTERS = FilterSet(
+    Filter("q", "Rechercher (intitulé)", "text"),
+    Filter("statut", "Statut", "choice", list(STATUS_LABELS[MACHINE].items()), "Tous les statuts"),
+    Filter(
+        "annee",
+        "Année de publication",
+        "year",
+        lambda: [(y, y) for y in queries.years(today().year)],
+        "Toutes les années",
+    ),
+    Filter(
+        "acheteur",
+        "Acheteur",
+        "id",
+        lambda: pairs(queries.visible_buyers()),
+        "Tous les acheteurs",
+        min_options=2,
+    ),
+)
+
+
 @bp.route("/")
 @allow(Role.FACILITATOR, Role.BUYER)
 def index():
-    q = request.args.get("q", "").strip()
-    status = request.args.get("statut", "")
-    year = year_arg()
-    buyer = request.args.get("acheteur", "")
-    buyers = queries.visible_buyers()
+    filters = FILTERS.read()
+    q, status, year, buyer = (filters.parsed[k] for k in ("q", "statut", "annee", "acheteur"))
     stmt = (
         scoped(PurchaseDeclaration)
         .options(joinedload(PurchaseDeclaration.buyer))
@@ -83,24 +100,17 @@ def index():
     )
     if q:
         stmt = stmt.where(PurchaseDeclaration.title.icontains(q, autoescape=True))
-    if status in {s.value for s in STATUSES}:
+    if status:
         stmt = stmt.where(PurchaseDeclaration.status == status)
-    else:
-        status = ""
     if year:
         stmt = stmt.where(queries.year_range(year))
-    if buyer in {str(b.id) for b in buyers}:
-        stmt = stmt.where(PurchaseDeclaration.buyer_id == int(buyer))
-    else:
-        buyer = ""
+    if buyer:
+        stmt = stmt.where(PurchaseDeclaration.buyer_id == buyer)
     return render(
         "census/index.html",
         "census/_partials/_table.html",
-        pagination=paginate(stmt),
-        filters={"q": q, "statut": status, "annee": str(year or ""), "acheteur": buyer},
-        statuses=STATUS_LABELS[MACHINE],
-        years=queries.years(today().year),
-        buyers=buyers,
+        pagination=filters.paginate(stmt),
+        filters=filters,
     )
 
 
@@ -233,20 +243,33 @@ def convert(declaration: PurchaseDeclaration):
 # --- yearly census point ----------------------------------------------------------------
 
 
+SUMMARY_FILTERS = FilterSet(
+    Filter(
+        "annee",
+        "Année de publication",
+        "year",
+        # the year shown is offered even when nothing is declared for it
+        lambda: [(y, y) for y in queries.years(today().year, _chosen_year())],
+        default=lambda: str(today().year),
+    )
+)
+
+
 def _chosen_year() -> int:
-    return year_arg() or today().year
+    return SUMMARY_FILTERS.read().parsed["annee"]
 
 
 @bp.route("/bilan")
 @allow(Role.FACILITATOR)
 def summary():
-    year = _chosen_year()
+    filters = SUMMARY_FILTERS.read()
+    year = filters.parsed["annee"]
     rows = queries.summary_rows(year)
     totals = queries.BuyerSummary(None, [d for row in rows for d in row.declarations])
     return render_template(
         "census/summary.html",
         year=year,
-        years=queries.years(today().year, year),
+        filters=filters,
         rows=rows,
         totals=totals,
         statuses=STATUS_LABELS[MACHINE],

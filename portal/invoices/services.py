@@ -11,9 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal import audit
-from portal.convention.payee import payee_block
-from portal.documents import facturx
-from portal.documents.numbering import next_number
+from portal.documents import facturx, issued
 from portal.extensions import db
 from portal.models import Invoice, InvoiceKind, InvoiceStatus, Quote, User
 from portal.refusals import Refused
@@ -41,10 +39,13 @@ def issue_invoice(
     VAT of the payee's regime."""
     buyer = quote.buyer
     ccvg = buyer.parent or buyer
-    payee = payee_block()
-    vat = billing.vat_breakdown(milestone.amount, billing.vat_regime(payee["payee_vat_regime"]))
+    frozen = issued.issue(
+        INVOICE.series, issued_on, issued.Party.of(ccvg, siret=quote.chorus_siret or None)
+    )
+    regime = billing.vat_regime(frozen.payee.get("payee_vat_regime"))
+    vat = billing.vat_breakdown(milestone.amount, regime)
     invoice = Invoice(
-        number=next_number("FAC", issued_on.year),
+        number=frozen.number,
         quote=quote,
         buyer_id=quote.buyer_id,
         kind=kind.value,
@@ -58,10 +59,10 @@ def issue_invoice(
         vat_rate=vat.rate,
         vat_amount=vat.vat,
         status=InvoiceStatus.ISSUED.value,
-        payee=payee,
-        billed_to=ccvg.name,
-        billed_address=ccvg.address or "",
-        billed_siret=quote.chorus_siret or ccvg.siret or "",
+        payee=dict(frozen.payee),
+        billed_to=frozen.recipient.name,
+        billed_address=frozen.recipient.address,
+        billed_siret=frozen.recipient.siret,
         commune=buyer.name if buyer.parent_id else "",
         service_code=quote.service_code,
         commitment_number=quote.commitment_number,
@@ -98,24 +99,33 @@ def mark_paid(invoice: Invoice, paid_on: date, user: User) -> None:
 MENTION_CODES = ("PMD", "PMT")
 
 
+def invoice_issue(invoice: Invoice) -> issued.Issue:
+    """The invoice's frozen issue (number, date, payee block, billed party), read back
+    from its columns."""
+    return issued.Issue(
+        number=invoice.number,
+        issued_on=invoice.issue_date,
+        recipient=issued.Party(invoice.billed_to, invoice.billed_address, invoice.billed_siret),
+        payee=dict(invoice.payee or {}),
+    )
+
+
+def _facturx_party(party: issued.Party) -> facturx.Party:
+    return facturx.Party.from_text(party.name, party.address, party.siret, party.vat_number)
+
+
 def invoice_facts(invoice: Invoice) -> facturx.InvoiceFacts:
     """The Factur-X facts of an issued invoice, read only from what was frozen on it."""
-    payee = invoice.payee or {}
+    frozen = invoice_issue(invoice)
+    payee = frozen.payee
     regime = billing.vat_regime(payee.get("payee_vat_regime"))
     terms, *mentions = (invoice.payment_terms or "").splitlines() or [""]
     return facturx.InvoiceFacts(
-        number=invoice.number,
-        issue_date=invoice.issue_date,
+        number=frozen.number,
+        issue_date=frozen.issued_on,
         due_date=invoice.due_date,
-        seller=facturx.Party.from_text(
-            payee.get("payee_name", ""),
-            payee.get("payee_address", ""),
-            payee.get("payee_siret", ""),
-            payee.get("payee_vat_number", ""),
-        ),
-        buyer=facturx.Party.from_text(
-            invoice.billed_to, invoice.billed_address, invoice.billed_siret
-        ),
+        seller=_facturx_party(frozen.issuer),
+        buyer=_facturx_party(frozen.recipient),
         lines=(facturx.Line(invoice.label, Decimal("1"), invoice.amount, invoice.amount),),
         vat_category=regime.category,
         vat_rate=invoice.vat_rate,
@@ -142,3 +152,12 @@ def facturx_pdf(invoice: Invoice, pdf: bytes) -> bytes:
         author=seller,
         subject=f"Facture {invoice.number} du {invoice.issue_date:%d/%m/%Y} – {invoice.billed_to}",
     )
+
+
+INVOICE = issued.DocumentKind(
+    series="FAC",
+    template="pdf/invoice.html",
+    context=lambda invoice: {"invoice": invoice},  # the template reads only frozen columns
+    filename=lambda invoice: f"{invoice.number}.pdf",
+    finish=facturx_pdf,
+)

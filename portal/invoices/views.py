@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,22 +27,23 @@ from portal.models import Invoice, InvoiceStatus, Organisation, Quote
 from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.htmx import render
-from portal.web.pagination import paginate
-from portal.web.params import year_arg
+from portal.web.listing import Filter, FilterSet, pairs
+
+FILTERS = FilterSet(
+    Filter(
+        "statut",
+        "Statut",
+        "choice",
+        [(s.value, s.label) for s in InvoiceStatus],
+        "Tous les statuts",
+    ),
+    Filter("annee", "Année d'émission", "year", all_label="Toutes les années"),  # years: index()
+)
 
 
 @bp.route("/factures/")
 @allow(Role.FACILITATOR, Role.BUYER)
 def index():
-    status = request.args.get("statut", "")
-    year = year_arg()
-    stmt = scoped(Invoice).options(joinedload(Invoice.quote), joinedload(Invoice.buyer))
-    if status in {s.value for s in InvoiceStatus}:
-        stmt = stmt.where(Invoice.status == status)
-    else:
-        status = ""
-    if year:
-        stmt = stmt.where(extract("year", Invoice.issue_date) == year)
     visible = scoped(Invoice).subquery()
     year_col = extract("year", visible.c.issue_date)
     totals = db.session.execute(
@@ -56,14 +57,20 @@ def index():
         .group_by(year_col, visible.c.status)
         .order_by(year_col.desc(), visible.c.status)
     ).all()
+    years = sorted({int(y) for y, *_ in totals}, reverse=True)
+    filters = FILTERS.read(choices={"annee": [(y, y) for y in years]})
+    status, year = filters.parsed["statut"], filters.parsed["annee"]
+    stmt = scoped(Invoice).options(joinedload(Invoice.quote), joinedload(Invoice.buyer))
+    if status:
+        stmt = stmt.where(Invoice.status == status)
+    if year:
+        stmt = stmt.where(extract("year", Invoice.issue_date) == year)
     return render(
         "invoices/index.html",
         "invoices/_partials/_table.html",
-        pagination=paginate(stmt.order_by(Invoice.issue_date.desc(), Invoice.id.desc())),
-        filters={"statut": status, "annee": str(year or "")},
+        pagination=filters.paginate(stmt.order_by(Invoice.issue_date.desc(), Invoice.id.desc())),
+        filters=filters,
         totals=[(int(y), InvoiceStatus(s), n, amount) for y, s, n, amount in totals],
-        statuses=[(s.value, s.label) for s in InvoiceStatus],
-        years=sorted({int(y) for y, *_ in totals}, reverse=True),
         payment_form=PaymentForm(data={"paid_on": today()}),
     )
 
@@ -71,9 +78,7 @@ def index():
 @bp.route("/factures/<int:invoice_id>.pdf")
 @allow(Role.FACILITATOR, Role.BUYER)
 def pdf(invoice_id: int):
-    invoice = get_or_404(Invoice, invoice_id)
-    pdf = render_pdf("pdf/invoice.html", invoice=invoice)
-    return pdf_response(invoicing.facturx_pdf(invoice, pdf), f"{invoice.number}.pdf")
+    return invoicing.INVOICE.download(get_or_404(Invoice, invoice_id))
 
 
 @bp.route("/factures/<int:invoice_id>/payee", methods=["POST"])
@@ -133,28 +138,34 @@ def _recap(commune: Organisation, year: int) -> tuple[list[dict], Decimal]:
     return rows, sum((r["amount"] for r in rows), Decimal("0.00"))
 
 
-def _recap_args() -> tuple[list[Organisation], Organisation | None, int]:
+RECAP_FILTERS = FilterSet(
+    Filter("commune", "Commune", "id", all_label="Choisir une commune", min_options=2),
+    Filter("annee", "Année de paiement", "year", default=lambda: str(today().year)),
+)
+
+
+def _recap_args():
+    """The filters, the commune chosen (a commune sees its own recap) and the year."""
     communes = _communes()
-    year = year_arg() or today().year
-    wanted = request.args.get("commune", "")
-    commune = next((c for c in communes if str(c.id) == wanted), None)
+    filters = RECAP_FILTERS.read(choices={"commune": pairs(communes)})
+    commune = next((c for c in communes if c.id == filters.parsed["commune"]), None)
     if commune is None and g.role is Role.BUYER and g.org.parent_id:
-        commune = g.org  # a commune sees its own recap
-    return communes, commune, year
+        commune = g.org
+    return filters, commune, filters.parsed["annee"]
 
 
 @bp.route("/factures/refacturation")
 @allow(Role.FACILITATOR, Role.BUYER)
 def recap():
-    communes, commune, year = _recap_args()
+    filters, commune, year = _recap_args()
     rows, total = _recap(commune, year) if commune else ([], Decimal("0"))
     return render_template(
-        "invoices/recap.html", communes=communes, commune=commune, year=year, rows=rows, total=total
+        "invoices/recap.html", filters=filters, commune=commune, year=year, rows=rows, total=total
     )
 
 
 def _recap_or_404():
-    _communes_list, commune, year = _recap_args()
+    _filters, commune, year = _recap_args()
     if commune is None:
         abort(404)
     rows, total = _recap(commune, year)

@@ -1,49 +1,52 @@
 """Filters shared by the operations list, the lots list and their exports, so that an
-export holds exactly what the screen shows (same scoping, same filters)."""
+export holds exactly what the screen shows (same scoping, same filters), declared once
+with :mod:`portal.web.listing`."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
-from flask import request
 from sqlalchemy import Select, extract, func, or_, select
 
 from portal.access import scoped
 from portal.extensions import db
 from portal.models import Lot, Market, Operation, Organisation
 from portal.rules.markets import LegalBasis
-from portal.rules.workflow import OperationStatus
-from portal.web.params import int_arg, year_arg
+from portal.rules.workflow import STATUS_LABELS, OperationStatus
+from portal.web.listing import Filter, Filters, FilterSet, pairs
 
 
-@dataclass(frozen=True)
-class Filters:
-    q: str = ""
-    acheteur: str = ""
-    statut: str = ""
-    annee: str = ""
-    fondement: str = ""
+def _status_choices() -> list[tuple[str, str]]:
+    return [(s.value, STATUS_LABELS["operation"][s]) for s in OperationStatus]
 
-    @classmethod
-    def from_request(cls) -> Filters:
-        """Read the query string; unknown values are dropped (never an error)."""
-        args = request.args
-        status = args.get("statut", "")
-        basis = args.get("fondement", "")
-        return cls(
-            q=args.get("q", "").strip()[:100],
-            acheteur=str(int_arg("acheteur") or ""),
-            statut=status if status in {s.value for s in OperationStatus} else "",
-            annee=str(year_arg() or ""),
-            fondement=basis if basis in {b.value for b in LegalBasis} else "",
-        )
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+BASIS_CHOICES = [(b.value, b.label) for b in LegalBasis]
 
-    def query_args(self) -> dict[str, str]:
-        """Only the filters in use, for links (pagination, exports)."""
-        return {k: v for k, v in asdict(self).items() if v}
+
+def _filters(search_label: str, *, lots: bool) -> FilterSet:
+    """The filters of the operations list (or the lots list and its exports)."""
+    return FilterSet(
+        Filter("q", search_label, "text"),
+        Filter(
+            "acheteur",
+            "Acheteur",
+            "id",
+            lambda: pairs(buyer_choices(lots)),
+            "Tous les acheteurs",
+            min_options=2,
+        ),
+        Filter("statut", "Statut de l'opération", "choice", _status_choices(), "Tous les statuts"),
+        Filter(
+            "annee",
+            "Année",
+            "year",
+            lambda: [(y, y) for y in year_choices(lots)],
+            "Toutes les années",
+        ),
+        Filter("fondement", "Fondement juridique", "choice", BASIS_CHOICES, "Tous les fondements"),
+    )
+
+
+OPERATION_FILTERS = _filters("Rechercher une opération", lots=False)
+LOT_FILTERS = _filters("Rechercher (opération, lot, marché)", lots=True)
 
 
 def operation_year():
@@ -55,17 +58,20 @@ def operation_year():
 
 def filter_operations(stmt: Select, filters: Filters, *, text_on_lots: bool = False) -> Select:
     """Apply the filters to a statement whose FROM reaches ``Operation``."""
-    if filters.acheteur:
-        stmt = stmt.where(Operation.buyer_id == int(filters.acheteur))
-    if filters.statut:
-        stmt = stmt.where(Operation.status == filters.statut)
-    if filters.annee:
-        stmt = stmt.where(operation_year() == int(filters.annee))
-    if filters.fondement:
-        with_basis = select(Market.operation_id).where(Market.legal_basis == filters.fondement)
+    buyer, status, year, basis, text = (
+        filters.parsed[name] for name in ("acheteur", "statut", "annee", "fondement", "q")
+    )
+    if buyer:
+        stmt = stmt.where(Operation.buyer_id == buyer)
+    if status:
+        stmt = stmt.where(Operation.status == status)
+    if year:
+        stmt = stmt.where(operation_year() == year)
+    if basis:
+        with_basis = select(Market.operation_id).where(Market.legal_basis == basis)
         stmt = stmt.where(Operation.id.in_(with_basis))
-    if filters.q:
-        like = f"%{filters.q}%"
+    if text:
+        like = f"%{text}%"
         conditions = [Operation.name.ilike(like)]
         if text_on_lots:
             conditions += [Lot.title.ilike(like), Market.reference.ilike(like)]
@@ -82,8 +88,8 @@ def operations_statement(filters: Filters) -> Select:
 def lots_statement(filters: Filters) -> Select:
     """Lots the user may see, joined to their market and operation, filtered."""
     stmt = scoped(Lot).join(Lot.market).join(Market.operation)
-    if filters.fondement:
-        stmt = stmt.where(Market.legal_basis == filters.fondement)
+    if filters.parsed["fondement"]:
+        stmt = stmt.where(Market.legal_basis == filters.parsed["fondement"])
     return filter_operations(stmt, filters, text_on_lots=True).order_by(
         Operation.name, Market.reference, Lot.number
     )

@@ -17,9 +17,8 @@ from portal.markets import pricing as pricing
 from portal.markets import split as tce
 from portal.markets.access import can_see_prices
 from portal.markets.forms import CalculatorFields, LotForm, hours_problem
-from portal.markets.listing import Filters, buyer_choices, lots_statement, year_choices
+from portal.markets.listing import LOT_FILTERS, lots_statement
 from portal.markets.services import clear_hours, latest_calculation, record_calculation
-from portal.markets.views import _apply
 from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
 from portal.rules.hours import (
     DEFAULT_HOURLY_COST,
@@ -31,11 +30,9 @@ from portal.rules.hours import (
 )
 from portal.rules.markets import LegalBasis, default_rate
 from portal.rules.tariffs import BRACKET_NOTE, Package, TariffGrid, lot_package
-from portal.rules.workflow import OperationStatus
 from portal.web.actions import object_action
 from portal.web.formflow import is_validation_only, render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate
 
 lot_action = object_action(Lot)
 
@@ -43,12 +40,12 @@ lot_action = object_action(Lot)
 @bp.route("/lots/")
 @allow(*Role)
 def lots():
-    filters = Filters.from_request()
+    filters = LOT_FILTERS.read()
     stmt = lots_statement(filters).options(
         joinedload(Lot.holder),
         joinedload(Lot.market).joinedload(Market.operation).joinedload(Operation.buyer),
     )
-    pagination = paginate(stmt)
+    pagination = filters.paginate(stmt)
     shares = []
     if g.role in (Role.COMPANY, Role.STRUCTURE):
         shares = db.session.scalars(
@@ -62,10 +59,6 @@ def lots():
         "markets/_partials/_lots_table.html",
         pagination=pagination,
         filters=filters,
-        buyers=buyer_choices(lots=True),
-        years=year_choices(lots=True),
-        statuses=list(OperationStatus),
-        bases=list(LegalBasis),
         shares=shares,
     )
 
@@ -120,7 +113,7 @@ def _defaults(form: LotForm, market: Market, lot: Lot | None) -> None:
 
 
 def _save_lot(form: LotForm, lot: Lot) -> list[str]:
-    changed = _apply(lot, form.values())
+    changed = form.apply_to(lot)
     db.session.flush()
     inputs = form.hour_inputs()
     if inputs is None:
@@ -301,7 +294,7 @@ def export(fmt: str):
     """The filtered lots, as on screen (same scoping), in XLSX or French CSV."""
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    stmt = lots_statement(Filters.from_request()).options(
+    stmt = lots_statement(LOT_FILTERS.read()).options(
         joinedload(Lot.holder),
         joinedload(Lot.market).joinedload(Market.operation).joinedload(Operation.buyer),
     )

@@ -18,17 +18,11 @@ from portal.markets import pricing as pricing
 from portal.markets import split as tce
 from portal.markets.confirmations import confirm_operation_transition
 from portal.markets.forms import MarketForm, OperationForm
-from portal.markets.listing import (
-    Filters,
-    buyer_choices,
-    operations_statement,
-    year_choices,
-)
+from portal.markets.listing import OPERATION_FILTERS, operations_statement
 from portal.markets.services import recommended_basis
 from portal.models import Lot, Market, Operation, PurchaseDeclaration, SubcontractorShare
 from portal.rules.markets import LEGAL_BASES, LegalBasis
 from portal.rules.workflow import (
-    OperationStatus,
     TransitionNotAllowed,
     allowed_actions,
     next_status,
@@ -37,7 +31,6 @@ from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate
 
 OPERATION_ACTIONS = {"start": "Démarrer le suivi", "close": "Clôturer", "reopen": "Rouvrir"}
 
@@ -46,23 +39,15 @@ operation_action = object_action(Operation)
 market_action = object_action(Market)
 
 
-def _apply(obj, values: dict) -> list[str]:
-    """Set ``values`` on ``obj``; the names of the fields that changed (for the audit)."""
-    changed = [key for key, value in values.items() if getattr(obj, key) != value]
-    for key in changed:
-        setattr(obj, key, values[key])
-    return changed
-
-
 # --- operations ---------------------------------------------------------------------
 
 
 @bp.route("/operations/")
 @allow(Role.FACILITATOR, Role.BUYER)
 def operations():
-    filters = Filters.from_request()
+    filters = OPERATION_FILTERS.read()
     stmt = operations_statement(filters).options(joinedload(Operation.buyer))
-    pagination = paginate(stmt)
+    pagination = filters.paginate(stmt)
     ids = [op.id for op in pagination.items]
     totals = {
         op_id: (markets, lots, hours)
@@ -84,10 +69,6 @@ def operations():
         pagination=pagination,
         totals=totals,
         filters=filters,
-        buyers=buyer_choices(),
-        years=year_choices(),
-        statuses=list(OperationStatus),
-        bases=list(LegalBasis),
     )
 
 
@@ -143,7 +124,7 @@ def operation_create():
     form = OperationForm()
     if submitted_and_valid(form):
         op = Operation(created_by_id=g.user.id)
-        _apply(op, form.values())
+        form.apply_to(op)
         db.session.add(op)
         db.session.flush()
         if op.is_tce:
@@ -178,7 +159,7 @@ def operation_edit(op: Operation):
                     form,
                     op=op,
                 )
-        changed = _apply(op, values)
+        changed = form.apply_to(op)
         if op.is_tce:
             tce.ensure_split(op)
         if {"is_tce", "tce_hours"} & set(changed):
@@ -223,7 +204,7 @@ def market_create(operation_id: int):
         form.legal_basis.data = recommended_basis(op) or LegalBasis.EXECUTION_CONDITION.value
     if submitted_and_valid(form):
         market = Market(operation=op)
-        _apply(market, form.values())
+        form.apply_to(market)
         db.session.add(market)
         db.session.flush()
         audit.record("market.created", market, detail=f"operation={op.id}")
@@ -271,7 +252,7 @@ def market(market_id: int):
 def market_edit(market: Market):
     form = MarketForm(obj=market)
     if submitted_and_valid(form):
-        changed = _apply(market, form.values())
+        changed = form.apply_to(market)
         if changed:
             audit.record("market.updated", market, detail="fields=" + ",".join(changed))
         flash("Les modifications du marché ont été enregistrées.", "success")

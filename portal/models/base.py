@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer
@@ -58,3 +59,15 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.version}
+
+
+def assign(obj: object, values: Mapping[str, object]) -> list[str]:
+    """Set every attribute of ``values`` on ``obj``; the names of those whose value
+    changed, in the order of ``values`` (audit lines name the fields, never their values).
+
+    Every value is set, changed or not, so that a new object gets them all (an unset
+    attribute reads None before the flush); SQLAlchemy writes only real changes."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return changed

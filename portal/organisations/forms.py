@@ -139,8 +139,7 @@ class OrganisationForm(Form):
             ok = False
         return ok
 
-    def apply_to(self, org: Organisation) -> list[str]:
-        """Copy the fields onto ``org``; returns the names of the fields that changed."""
+    def values(self) -> dict[str, object]:
         values = {
             "name": self.name.data.strip(),
             "siret": self.siret.data or None,
@@ -150,9 +149,6 @@ class OrganisationForm(Form):
             "contact_email": (self.contact_email.data or "").strip().lower(),
             "contact_phone": (self.contact_phone.data or "").strip(),
         }
-        if org.id is None:
-            values["kind"] = self.kind.data
-        changed = [k for k, v in values.items() if getattr(org, k) != v]
-        for key, value in values.items():
-            setattr(org, key, value)
-        return changed
+        if self.organisation is None:
+            values["kind"] = self.kind.data  # the kind is chosen once, at creation
+        return values

@@ -18,9 +18,20 @@ from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate
+from portal.web.listing import Filter, FilterSet
 
 STATUS_FILTERS = {"actives": True, "inactives": False, "toutes": None}
+FILTERS = FilterSet(
+    Filter("q", "Rechercher (nom ou SIRET)", "text"),
+    Filter("type", "Type", "choice", [(k.value, k.label) for k in OrgKind], "Tous les types"),
+    Filter(
+        "statut",
+        "Statut",
+        "choice",
+        [("actives", "Actives"), ("inactives", "Désactivées"), ("toutes", "Toutes")],
+        default="actives",
+    ),
+)
 
 
 organisation_action = object_action(Organisation, id_arg="org_id")
@@ -29,9 +40,8 @@ organisation_action = object_action(Organisation, id_arg="org_id")
 @bp.route("/")
 @allow(Role.FACILITATOR)
 def index():
-    q = request.args.get("q", "").strip()
-    kind = request.args.get("type", "")
-    status = request.args.get("statut", "actives")
+    filters = FILTERS.read()
+    q, kind, status = (filters.parsed[k] for k in ("q", "type", "statut"))
     stmt = (
         scoped(Organisation)
         .options(joinedload(Organisation.parent), undefer(Organisation.user_count))
@@ -44,19 +54,16 @@ def index():
         if digits:
             conditions.append(Organisation.siret.contains(digits))
         stmt = stmt.where(or_(*conditions))
-    if kind in {k.value for k in OrgKind}:
+    if kind:
         stmt = stmt.where(Organisation.kind == kind)
-    active = STATUS_FILTERS.get(status, True)
+    active = STATUS_FILTERS[status]
     if active is not None:
         stmt = stmt.where(Organisation.active.is_(active))
-    pagination = paginate(stmt)
-    filters = {"q": q, "type": kind, "statut": status}
     return render(
         "organisations/index.html",
         "organisations/_partials/_table.html",
-        pagination=pagination,
+        pagination=filters.paginate(stmt),
         filters=filters,
-        kinds=list(OrgKind),
     )
 
 

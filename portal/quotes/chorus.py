@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from portal import audit
 from portal.models import InvoiceKind, Quote, User
+from portal.models.base import assign
 from portal.quotes.services import QuoteRefused
 from portal.rules.workflow import QuoteStatus
 
@@ -41,9 +42,7 @@ def record_references(
         "service_code": service_code,
         "commitment_number": commitment_number,
     }
-    changed = [name for name, value in values.items() if getattr(quote, name) != value]
-    for name in changed:
-        setattr(quote, name, values[name])
+    changed = assign(quote, values)
     if changed:
         quote.last_changed_by_id = user.id
         audit.record(

@@ -56,8 +56,8 @@ from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
-from portal.web.pagination import paginate
-from portal.web.params import int_arg, year_arg
+from portal.web.listing import Filter, FilterSet, pairs
+from portal.web.params import int_arg
 
 quote_action = object_action(Quote)
 """The quote views' loader: ``portal.web.actions.object_action`` for quotes."""
@@ -74,41 +74,52 @@ def _back(quote: Quote, anchor: str | None = None):
 # --- list and page ----------------------------------------------------------------------
 
 
-@bp.route("/devis/")
-@allow(Role.FACILITATOR, Role.BUYER)
-def index():
-    status = request.args.get("statut", "")
-    year = year_arg()
-    buyer = request.args.get("acheteur", "")
-    stmt = scoped(Quote).options(joinedload(Quote.buyer), joinedload(Quote.operation))
-    if status in {s.value for s in QuoteStatus}:
-        stmt = stmt.where(Quote.status == status)
-    else:
-        status = ""
-    if year:
-        stmt = stmt.where(Quote.quote_date.between(date(year, 1, 1), date(year, 12, 31)))
-    buyers = db.session.scalars(
+def _visible_buyers() -> list[Organisation]:
+    """The buyers of the quotes the user may see."""
+    return db.session.scalars(
         select(Organisation)
         .where(Organisation.id.in_(scoped(Quote).with_only_columns(Quote.buyer_id)))
         .order_by(Organisation.name)
     ).all()
-    if buyer in {str(b.id) for b in buyers}:
-        stmt = stmt.where(Quote.buyer_id == int(buyer))
-    else:
-        buyer = ""
+
+
+def _quote_years() -> list[int]:
+    dates = db.session.scalars(scoped(Quote).with_only_columns(Quote.quote_date))
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+FILTERS = FilterSet(
+    Filter("statut", "Statut", "choice", list(STATUS_LABELS["quote"].items()), "Tous les statuts"),
+    Filter("annee", "Année", "year", lambda: [(y, y) for y in _quote_years()], "Toutes les années"),
+    Filter(
+        "acheteur",
+        "Acheteur",
+        "id",
+        lambda: pairs(_visible_buyers()),
+        "Tous les acheteurs",
+        min_options=2,
+    ),
+)
+
+
+@bp.route("/devis/")
+@allow(Role.FACILITATOR, Role.BUYER)
+def index():
+    filters = FILTERS.read()
+    status, year, buyer = (filters.parsed[k] for k in ("statut", "annee", "acheteur"))
+    stmt = scoped(Quote).options(joinedload(Quote.buyer), joinedload(Quote.operation))
+    if status:
+        stmt = stmt.where(Quote.status == status)
+    if year:
+        stmt = stmt.where(Quote.quote_date.between(date(year, 1, 1), date(year, 12, 31)))
+    if buyer:
+        stmt = stmt.where(Quote.buyer_id == buyer)
     stmt = stmt.order_by(Quote.quote_date.desc(), Quote.id.desc())
-    years = sorted(
-        {d.year for d in db.session.scalars(scoped(Quote).with_only_columns(Quote.quote_date))},
-        reverse=True,
-    )
     return render(
         "quotes/index.html",
         "quotes/_partials/_table.html",
-        pagination=paginate(stmt),
-        filters={"statut": status, "annee": str(year or ""), "acheteur": buyer},
-        statuses=STATUS_LABELS["quote"],
-        years=years,
-        buyers=buyers,
+        pagination=filters.paginate(stmt),
+        filters=filters,
     )
 
 

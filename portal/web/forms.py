@@ -1,14 +1,17 @@
-"""The base form: WTForms' own messages in French (its bundled catalogue)."""
+"""The base form: WTForms' own messages in French (its bundled catalogue), NUL bytes
+refused on the field, and one way to write a form onto its object (:meth:`Form.apply_to`)."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, StringField
 from wtforms.validators import StopValidation, ValidationError
+
+from portal.french import parse_french_decimal
+from portal.models.base import assign
 
 NUL = "\x00"
 NUL_MESSAGE = (
@@ -47,32 +50,21 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, NUL_MESSAGE]
         return valid and not self._nul_keys
 
+    def values(self) -> dict[str, object]:
+        """What the form writes on its object, by attribute name, cleaned (trimmed text,
+        ids as integers, None for what does not apply). Each form that edits an object
+        says it; the view or service reads it after validation."""
+        raise NotImplementedError(f"{type(self).__name__} does not say what it writes")
+
+    def apply_to(self, obj: object) -> list[str]:
+        """Write :meth:`values` onto ``obj``; the names of the fields that changed, for
+        the audit line (names only, never values: some are personal or bank data)."""
+        return assign(obj, self.values())
+
 
 def choices(pairs) -> list[SelectChoice]:
     """Select options from ``(value, label)`` pairs (WTForms 3.3 wants SelectChoice)."""
     return [SelectChoice(str(value), label) for value, label in pairs]
-
-
-def parse_french_decimal(text: str | None) -> Decimal | None:
-    """A number as French users type it: ``1 250,50``, ``1250.5``, ``1 250 €``, ``5 %``.
-    Spaces (also non-breaking), a trailing ``€`` or ``%`` and one decimal comma or point
-    are accepted; anything else raises ValueError. Empty text gives None."""
-    if text is None:
-        return None
-    cleaned = text.strip().rstrip("€%").strip()
-    for space in (" ", "\u00a0", "\u202f", "'"):
-        cleaned = cleaned.replace(space, "")
-    if not cleaned:
-        return None
-    if cleaned.count(",") + cleaned.count(".") > 1:
-        raise ValueError("Un seul séparateur décimal est permis.")
-    cleaned = cleaned.replace(",", ".")
-    if not _NUMBER.match(cleaned):
-        raise ValueError("Saisissez un nombre (par exemple 1 250,50).")
-    return Decimal(cleaned)
-
-
-_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 class FrenchDecimalField(StringField):
