@@ -1,4 +1,4 @@
-"""French presentation (DESIGN.md section 8): one set of Jinja filters built on babel.
+"""French presentation (docs/architecture.md §8): one set of Jinja filters built on babel.
 
 Amounts ``1 250,00 €``, dates ``25/11/2026``, months ``novembre 2026``, hours ``1 820 h``.
 """

@@ -1,4 +1,4 @@
-"""French grammar for the screens (DESIGN.md 8: "real plurals and articles, never
+"""French grammar for the screens (docs/architecture.md §8: "real plurals and articles, never
 « lot(s) »"): the plural of a counted word, and the article before an organisation's name.
 
 Pure functions over plain values (no Flask, no database), registered as Jinja filters by

@@ -1,4 +1,4 @@
-"""Password hashing (argon2id) and the password policy (DESIGN.md section 4.5).
+"""Password hashing (argon2id) and the password policy (docs/architecture.md §4).
 
 Policy: at least ``PASSWORD_MIN_LENGTH`` characters (12), no composition rules, refused
 when it is a common password or a context word (organisation name, commune names, the
@@ -22,7 +22,7 @@ from flask import current_app
 
 from portal.password_strength import strength, without_keyboard_walks
 
-# The communes of the Communauté de communes de la Vallée du Garon (DOMAIN.md section 1).
+# The communes of the Communauté de communes de la Vallée du Garon (docs/domain.md §1).
 COMMUNES = ("Brignais", "Chaponost", "Vourles", "Millery", "Montagny", "Vallée du Garon")
 
 

@@ -306,7 +306,7 @@ def test_demo_year_tce_shares_add_up(app, db):
     assert len(shares) >= 3
     assert all(share.company.kind == OrgKind.COMPANY and share.trade in TRADES for share in shares)
     assert sum(share.hours for share in shares) == operation.tce_hours
-    # The AMOI's proposal weighs each trade by its amount × labour share (DOMAIN.md 3).
+    # The AMOI's proposal weighs each trade by its amount × labour share (docs/domain.md §3).
     assert [share.hours for share in shares] == split_hours(
         operation.tce_hours,
         [share.amount_excl_tax * TRADES[share.trade].labour_share for share in shares],

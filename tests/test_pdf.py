@@ -1,4 +1,4 @@
-"""PDF documents (DESIGN.md 7): quotes, invoices and the yearly recap through
+"""PDF documents (docs/architecture.md §7): quotes, invoices and the yearly recap through
 ``portal.documents.pdf.render_pdf``, read back with pypdf: French text and amounts, the embedded
 font, "Page X / Y", repeated table headers, the issuer block on every page, and a
 resource policy that lets a document read the fonts and nothing else."""

@@ -1,4 +1,4 @@
-"""Exports for French Excel (DESIGN.md 7)."""
+"""Exports for French Excel (docs/architecture.md §7)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The convention's avenants (periods added by renewal) and the payee block printed on
-invoices: reference data that facilitator admins keep, never hard-coded (DOMAIN.md 1)."""
+invoices: reference data that facilitator admins keep, never hard-coded (docs/domain.md §1)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _latest(periods: list[deadlines.ConventionPeriod]) -> deadlines.ConventionPe
 
 
 def _renewal_proposal() -> tuple[dict, str]:
-    """Form values renewing the latest period for an equivalent length (DOMAIN.md 1:
+    """Form values renewing the latest period for an equivalent length (docs/domain.md §1:
     renewed only by avenant, for an equivalent period) and a French note explaining them
     (or why none can be proposed, with no values)."""
     last = _latest(convention_periods())

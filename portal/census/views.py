@@ -1,7 +1,7 @@
 """Census of purchases (*recensement des achats*, convention art. 3): buyers declare their
 upcoming purchases, the AMOI gives its opinion on each one and turns the retained ones
-into operations; the yearly census point (the pilotage's *recensement annuel*, DOMAIN.md
-4.1) sums them up per buyer, on screen and in XLSX."""
+into operations; the yearly census point (the pilotage's *recensement annuel*, docs/domain.md
+§4.1) sums them up per buyer, on screen and in XLSX."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The framework convention as the portal applies it on a given day: its periods (the
 convention's own, those its avenants add, cut short by a termination) and the price grid in
-force (the convention's, or one an avenant brought) (DOMAIN.md 1 and 4; convention art. 6
+force (the convention's, or one an avenant brought) (docs/domain.md §1 and 4; convention art. 6
 and annexe 2).
 
 Read-only helpers over the database; the rules they apply are in ``portal.rules``.
@@ -38,7 +38,7 @@ def active_termination() -> ConventionTermination | None:
 
 def convention_periods() -> list[ConventionPeriod]:
     """The convention's own period plus those added by avenant, ended by a termination in
-    force (DOMAIN.md 1)."""
+    force (docs/domain.md §1)."""
     periods = list(CONVENTION_PERIODS)
     for amendment in db.session.scalars(select(Amendment).order_by(Amendment.period_start)):
         periods.append(

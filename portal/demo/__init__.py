@@ -71,7 +71,7 @@ class DemoUser:
 
 COMMUNES = ("Brignais", "Chaponost", "Vourles", "Millery", "Montagny")
 SOE_ADDRESS = "Adresse postale à compléter (démonstration)\n69230 Saint-Genis-Laval"
-"""Sud-Ouest Emploi is in Saint-Genis-Laval (DOMAIN.md 1); its street address is not in
+"""Sud-Ouest Emploi is in Saint-Genis-Laval (docs/domain.md §1); its street address is not in
 the convention, so the demo says it is to be completed rather than invent one."""
 CCVG_DEMO_SIRET = "99900000300015"
 """Fictitious (SIREN 999 000 003, valid check digits): the CCVG's real SIRET is entered by

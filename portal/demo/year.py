@@ -36,7 +36,7 @@ from portal.rules.workflow import next_status
 
 def _validate_split(operation: Operation, amoi: User) -> None:
     """The demo TCE split went through every step: proposed by the AMOI, accepted by the
-    general contractor, validated by the AMOI and the buyer (DOMAIN.md 2)."""
+    general contractor, validated by the AMOI and the buyer (docs/domain.md §2)."""
     split = ensure_split(operation)
     contractor = operation.general_contractor.users[0]
     buyer = operation.buyer.users[0]

@@ -26,7 +26,7 @@ PREPARATION, RUNNING, CLOSED = (
 
 @dataclass(frozen=True)
 class Penalty:
-    """The CCAP penalty formula of a market, copied on each of its lots (DOMAIN.md 8)."""
+    """The CCAP penalty formula of a market, copied on each of its lots (docs/domain.md §8)."""
 
     kind: PenaltyKind = PenaltyKind.NONE
     value: Decimal | None = None
@@ -45,7 +45,7 @@ class DemoLot:
 
 @dataclass(frozen=True)
 class DemoMarket:
-    """A market; lots of a reserved market carry no hours (DOMAIN.md 2)."""
+    """A market; lots of a reserved market carry no hours (docs/domain.md §2)."""
 
     reference: str
     title: str

@@ -1,4 +1,4 @@
-"""Charts drawn on the server (DESIGN.md 7): SVG for the pages, PNG for the PDFs (xhtml2pdf
+"""Charts drawn on the server (docs/architecture.md §7): SVG for the pages, PNG for the PDFs (xhtml2pdf
 does not draw SVG reliably), from plain data — for the statements (#8) and the reports (#10).
 
 Each chart comes with what makes it readable without seeing it: a French sentence for the

@@ -1,5 +1,5 @@
 """Numbered documents that print only what was true when they were issued: invoices today
-(DOMAIN.md 4.3), letters and reports tomorrow.
+(docs/domain.md §4.3), letters and reports tomorrow.
 
 Issuing and printing are two steps that never mix:
 

@@ -83,7 +83,7 @@ def invoice_issued(invoice: Invoice) -> int:
 
 
 def split_changed(split, action: str) -> int:
-    """The TCE split moved: the next party to act is told (DOMAIN.md 2): the general
+    """The TCE split moved: the next party to act is told (docs/domain.md §2): the general
     contractor when it is proposed, the AMOI when it is accepted or commented, the buyer
     when the AMOI validated it, the AMOI when the buyer validated it."""
     operation = split.operation

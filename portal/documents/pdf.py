@@ -1,4 +1,4 @@
-"""PDF documents (DESIGN.md 7): a Jinja template of ``templates/pdf/`` rendered with the
+"""PDF documents (docs/architecture.md §7): a Jinja template of ``templates/pdf/`` rendered with the
 portal's filters, then converted by xhtml2pdf (the only module importing it).
 
 What a document may read is decided here, not by the markup. xhtml2pdf fetches whatever

@@ -1,5 +1,5 @@
 """Reading rows from a file people send (CSV or XLSX): the mirror of the spreadsheet writer
-(:mod:`portal.documents.spreadsheets`, DESIGN.md 7). A reader declares its columns once —
+(:mod:`portal.documents.spreadsheets`, docs/architecture.md §7). A reader declares its columns once —
 attribute name, French header, kind, required or not — and gets typed rows, or per-row
 French errors naming the line and the column, never an exception for a bad cell:
 

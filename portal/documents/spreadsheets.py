@@ -1,4 +1,4 @@
-"""Spreadsheet exports (DESIGN.md 7): XLSX with real numbers and dates in French formats,
+"""Spreadsheet exports (docs/architecture.md §7): XLSX with real numbers and dates in French formats,
 and CSV for French Excel (``;`` separator, UTF-8 with BOM). Text cells that a spreadsheet
 would read as a formula (starting with ``= + - @``, a tab or a carriage return) are
 neutralised with a leading apostrophe (CSV injection).

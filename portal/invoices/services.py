@@ -1,4 +1,4 @@
-"""Invoices of the AMOI (convention art. 7; DOMAIN.md 4.3): issued to the CCVG with the
+"""Invoices of the AMOI (convention art. 7; docs/domain.md §4.3): issued to the CCVG with the
 payee block as a facilitator admin set it, numbered without gaps, then paid.
 
 An invoice freezes everything it prints when it is issued (payee, billed party, Chorus

@@ -61,7 +61,7 @@ def _shares(stmt: Select, user: User) -> Select:
 @scope_rule(TceSplit)
 def _splits(stmt: Select, user: User) -> Select:
     """A TCE split: the buyers of its operation, and the general contractor, who accepts
-    the split of its own lot (DOMAIN.md 2). Subcontractors see their own share only."""
+    the split of its own lot (docs/domain.md §2). Subcontractors see their own share only."""
     if user.role is Role.BUYER:
         return stmt.where(TceSplit.operation_id.in_(_buyer_operation_ids(user)))
     if user.role is Role.COMPANY:
@@ -92,13 +92,13 @@ def can_see_prices(user: User | None) -> bool:
 
 @predicate
 def can_prepare_split(user: User | None, split: TceSplit) -> bool:
-    """The AMOI prepares the TCE split (shares, hours) while it is in draft (DOMAIN.md 2)."""
+    """The AMOI prepares the TCE split (shares, hours) while it is in draft (docs/domain.md §2)."""
     return is_facilitator(user) and split.status == "draft"
 
 
 @predicate
 def can_answer_split(user: User | None, split: TceSplit) -> bool:
-    """The general contractor accepts or comments the split of its own lot (DOMAIN.md 2)."""
+    """The general contractor accepts or comments the split of its own lot (docs/domain.md §2)."""
     return (
         user is not None
         and user.role is Role.COMPANY
@@ -109,14 +109,14 @@ def can_answer_split(user: User | None, split: TceSplit) -> bool:
 
 @predicate
 def can_validate_split_as_amoi(user: User | None, split: TceSplit) -> bool:
-    """Once the general contractor accepted, the AMOI validates first (DOMAIN.md 2)."""
+    """Once the general contractor accepted, the AMOI validates first (docs/domain.md §2)."""
     return split.status == "accepted" and is_facilitator(user)
 
 
 @predicate
 def can_validate_split_as_buyer(user: User | None, split: TceSplit) -> bool:
     """After the AMOI, the operation's own buyer (its *maître d'ouvrage*, not the CCVG for
-    a commune) validates (DOMAIN.md 2)."""
+    a commune) validates (docs/domain.md §2)."""
     return (
         split.status == "amoi_validated"
         and user is not None

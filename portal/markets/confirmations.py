@@ -1,5 +1,5 @@
 """What starting or closing an operation and deleting a TCE share will do, said before it
-is done (issue 8; convention art. 3 and 4; DOMAIN.md 2 and 3)."""
+is done (issue 8; convention art. 3 and 4; docs/domain.md §2 and 3)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _lot_count(op: Operation) -> int:
 
 
 def _balances_to_invoice(op: Operation) -> list[Quote]:
-    """The operation's quotes whose deposit is invoiced and balance is not (DOMAIN.md 4.3:
+    """The operation's quotes whose deposit is invoiced and balance is not (docs/domain.md §4.3:
     the balance is invoiced on delivery of the final report)."""
     return list(
         db.session.scalars(

@@ -179,7 +179,7 @@ def hours_problem(calculation: HoursCalculation) -> str | None:
 
 
 class CalculatorFields(Form):
-    """The inputs of the hour formula (DOMAIN.md 3); the lot form adds the lot's fields."""
+    """The inputs of the hour formula (docs/domain.md §3); the lot form adds the lot's fields."""
 
     trade = SelectField(
         "Corps d'état",

@@ -198,7 +198,7 @@ class CalculatorView:
 
 def calculator_result(form: CalculatorFields) -> CalculatorView:
     """The calculator for the current inputs: errors, or the formula written out, raw and
-    planned hours and the AMOI package (DOMAIN.md 3 and 4.1)."""
+    planned hours and the AMOI package (docs/domain.md §3 and 4.1)."""
     errors = [
         (form[name].id, form[name].label.text, message)
         for name in CALCULATOR_FIELDS
@@ -237,7 +237,7 @@ def calculator():
     form.validate()
     trade_changed = request.form.get("_last_trade") != form.trade.data
     if trade_changed and form.trade.data in TRADES:
-        # Choosing a trade proposes its labour share (DOMAIN.md 3).
+        # Choosing a trade proposes its labour share (docs/domain.md §3).
         form.labour_share.data = TRADES[form.trade.data].labour_share
         form.labour_share.raw_data = None
         form.labour_share.errors = []

@@ -1,5 +1,5 @@
-"""What the AMOI's work on an operation costs, by the convention's grid (annexe 2; DOMAIN.md
-4): one function gives the priced lines of an operation, and the operation page, the lot
+"""What the AMOI's work on an operation costs, by the convention's grid (annexe 2; docs/domain.md
+§4): one function gives the priced lines of an operation, and the operation page, the lot
 page and the quote all read them, so that they always show the same package for the same
 lot.
 
@@ -173,7 +173,7 @@ def operation_quote(operation: Operation) -> Quote | None:
 
 def pricing_grid(operation: Operation, today: date) -> PricingGrid:
     """The grid of the operation's quote (its frozen grid once submitted, else the one of
-    its date), or today's when it has none yet, saying so (DOMAIN.md 4: one grid per
+    its date), or today's when it has none yet, saying so (docs/domain.md §4: one grid per
     date)."""
     quote = operation_quote(operation)
     if quote is not None:

@@ -1,4 +1,4 @@
-"""The split of a TCE operation's hours between trades (DOMAIN.md 2 and 3; convention
+"""The split of a TCE operation's hours between trades (docs/domain.md §2 and 3; convention
 annexe 2): the AMOI proposes hours per trade from each trade's amount and labour share, the
 general contractor accepts or comments the split of its own lot, then the AMOI and the
 buyer validate it. The quote is built from the validated split.
@@ -51,7 +51,7 @@ def require_draft(operation: Operation) -> None:
 
 
 def share_weight(share: SubcontractorShare) -> Decimal:
-    """A trade's weight in the proposal: its amount × its labour share (DOMAIN.md 3)."""
+    """A trade's weight in the proposal: its amount × its labour share (docs/domain.md §3)."""
     trade = TRADES.get(share.trade)
     labour = trade.labour_share if trade else Decimal("0.50")
     return share.amount_excl_tax * labour

@@ -1,5 +1,5 @@
 """The TCE split page: the AMOI prepares the hours per trade, the general contractor accepts
-or comments the split of its own lot, the AMOI then the buyer validate it (DOMAIN.md 2;
+or comments the split of its own lot, the AMOI then the buyer validate it (docs/domain.md §2;
 convention annexe 2: each share is then priced as one lot).
 
 The page is read by the AMOI, the operation's buyers and the general contractor (scope rule

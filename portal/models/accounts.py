@@ -15,7 +15,7 @@ from portal.models.organisations import Organisation, OrgKind
 
 
 class Role(enum.StrEnum):
-    """The four roles of DESIGN.md section 4, derived from the organisation's kind."""
+    """The four roles of docs/permissions.md, derived from the organisation's kind."""
 
     FACILITATOR = "facilitator"
     BUYER = "buyer"

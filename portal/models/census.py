@@ -1,6 +1,6 @@
 """The census of purchases (*recensement des achats*): buyers declare what they will buy,
 the AMOI says whether a clause fits and turns retained declarations into operations
-(convention art. 3; the yearly census point of the pilotage, DOMAIN.md 4.1)."""
+(convention art. 3; the yearly census point of the pilotage, docs/domain.md §4.1)."""
 
 from __future__ import annotations
 

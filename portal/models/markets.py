@@ -1,5 +1,5 @@
 """Operations, markets, lots, their hour calculations and TCE subcontractor shares
-(DOMAIN.md sections 2 and 3; convention art. 3 and 4).
+(docs/domain.md §2 and §3; convention art. 3 and 4).
 
 Every row reaches its buyer through one chain that ``portal.access`` knows:
 lot → market → operation → buyer.
@@ -167,7 +167,7 @@ class Lot(Timestamped, Versioned, db.Model):
 
 class HoursRecord(db.Model):
     """One frozen hour calculation of a lot: every parameter used, the result, the author
-    and the date (DOMAIN.md 3). Recalculating adds a record; the latest one is in force."""
+    and the date (docs/domain.md §3). Recalculating adds a record; the latest one is in force."""
 
     __tablename__ = "hours_records"
 
@@ -195,7 +195,7 @@ class HoursRecord(db.Model):
 
 class SubcontractorShare(Timestamped, db.Model):
     """A subcontractor's share of a TCE operation's global hours; priced as one lot
-    (DOMAIN.md 2 and 3: the split adds up exactly to the global volume)."""
+    (docs/domain.md §2 and 3: the split adds up exactly to the global volume)."""
 
     __tablename__ = "subcontractor_shares"
 
@@ -218,7 +218,7 @@ class SubcontractorShare(Timestamped, db.Model):
 class TceSplit(Timestamped, db.Model):
     """The split of a TCE operation's global hours between its trades (the shares): the AMOI
     proposes, the general contractor accepts or comments, the AMOI then the buyer validate
-    (DOMAIN.md 2; ``rules.workflow`` machine ``split``). One per TCE operation; the quote is
+    (docs/domain.md §2; ``rules.workflow`` machine ``split``). One per TCE operation; the quote is
     built from the validated split and cannot be submitted before."""
 
     __tablename__ = "tce_splits"

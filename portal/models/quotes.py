@@ -1,5 +1,5 @@
 """Quotes (*devis*) and invoices (*factures*) of the AMOI, the convention's avenants and
-the gapless number series (convention art. 7 and annexe 2; DOMAIN.md 1 and 4).
+the gapless number series (convention art. 7 and annexe 2; docs/domain.md §1 and 4).
 
 A quote and its invoices reach their buyer through ``buyer_id`` (the operation's buyer,
 the CCVG for a pilotage quote), so that ``portal.access`` scopes them in one step.
@@ -43,9 +43,9 @@ class QuoteKind(enum.StrEnum):
 
 class Amendment(Timestamped, db.Model):
     """An *avenant* to the framework convention that adds a period (a renewal), so that
-    quotes can be dated in it (DOMAIN.md 1: renewed only by avenant). It may bring a new
+    quotes can be dated in it (docs/domain.md §1: renewed only by avenant). It may bring a new
     price grid (``grid``, plain data read by ``rules.tariffs.grid_from_data``) in force from
-    ``grid_from`` (convention: prices change only by avenant; DOMAIN.md 4)."""
+    ``grid_from`` (convention: prices change only by avenant; docs/domain.md §4)."""
 
     __tablename__ = "amendments"
 

@@ -21,7 +21,7 @@ LAST_INVOICES = frozenset({InvoiceKind.BALANCE, InvoiceKind.FULL})
 def references_open(quote: Quote) -> bool:
     """True while an invoice of the quote is still to come: not once it is rejected (a
     revision is a new quote) nor once its last invoice (balance, or the whole pilotage)
-    is issued (DOMAIN.md 4.3)."""
+    is issued (docs/domain.md §4.3)."""
     if quote.status == QuoteStatus.REJECTED:
         return False
     return not any(invoice.kind in LAST_INVOICES for invoice in quote.invoices)

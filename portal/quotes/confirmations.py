@@ -1,6 +1,6 @@
 """What submitting, deciding, delivering and paying will do, said before it is done
 (issue 8), with the amounts of the payment schedule (convention art. 7, annexe 2;
-DOMAIN.md 4.3). The same builders serve the page's dialogs and the views' confirmation
+docs/domain.md §4.3). The same builders serve the page's dialogs and the views' confirmation
 step (``portal.web.confirm``)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Quotes and invoices of the AMOI (prices: convention annexe 2; payment and pilotage:
-art. 7; DOMAIN.md 4).
+art. 7; docs/domain.md §4).
 
 Lines come from ``portal.rules.tariffs`` (never retyped); statuses from
 ``portal.rules.workflow``; numbers from a gapless series per year. Every function changes
@@ -112,7 +112,7 @@ def _pilotage_rows(quote: Quote, grid: tariffs.TariffGrid) -> list[QuoteLineRow]
 
 
 def generated_rows(quote: Quote, grid: tariffs.TariffGrid) -> list[QuoteLineRow]:
-    """The lines the rules give for this quote (``services.pricing``; DOMAIN.md 4)."""
+    """The lines the rules give for this quote (``services.pricing``; docs/domain.md §4)."""
     if quote.kind == QuoteKind.PILOTAGE:
         return _pilotage_rows(quote, grid)
     lines = pricing.operation_lines(quote.operation, grid, quote.sourced_siae)
@@ -179,7 +179,7 @@ def set_manual_line(
     quote: Quote, line: QuoteLineRow | None, days: Decimal, justification: str, label: str = ""
 ) -> QuoteLineRow:
     """Complete a manual line (or add a free one, e.g. the negotiation phase): days × the
-    grid's day rate, with a justification (DOMAIN.md 4.1 and 4.2)."""
+    grid's day rate, with a justification (docs/domain.md §4.1 and 4.2)."""
     if quote.status != QuoteStatus.DRAFT:
         raise QuoteRefused("Ce devis est figé : ses lignes ne peuvent plus changer.")
     grid = grid_for_quote(quote.quote_date)
@@ -287,7 +287,7 @@ def create_quote(
 
 
 def submit(quote: Quote, user: User) -> None:
-    """Freeze the quote (lines, total, grid) and give it its number (DOMAIN.md 4)."""
+    """Freeze the quote (lines, total, grid) and give it its number (docs/domain.md §4)."""
     if not quote.lines:
         raise QuoteRefused("Ce devis n'a aucune ligne : il n'y a rien à soumettre.")
     missing = [line.label for line in quote.lines if line.needs_input]
@@ -337,8 +337,8 @@ def deposit_of(quote: Quote) -> tariffs.Milestone | None:
 
 def approve(quote: Quote, user: User, today: date) -> Invoice | None:
     """The CCVG validates: an operation's deposit invoice (50 % of its split part) is issued
-    at once; a pilotage quote waits for the annual report (convention art. 7; DOMAIN.md
-    4.3)."""
+    at once; a pilotage quote waits for the annual report (convention art. 7; docs/domain.md
+    §4.3)."""
     _move(quote, "approve", user)
     quote.decided_by_id, quote.decided_at = user.id, utcnow()
     audit.record("quote.approved", quote, actor=user)
@@ -393,7 +393,7 @@ def revise(quote: Quote, user: User, today: date) -> Quote:
 
 def deliver_report(quote: Quote, user: User, delivered_on: date) -> Invoice:
     """The operation's final report is delivered: the balance of the split part is invoiced
-    (convention art. 7; DOMAIN.md 4.3). The pilotage is invoiced on the annual report
+    (convention art. 7; docs/domain.md §4.3). The pilotage is invoiced on the annual report
     (``deliver_annual_report``), a reserved market's year on its annual report
     (``invoice_reserved_year``)."""
     if quote.kind == QuoteKind.PILOTAGE:
@@ -439,7 +439,7 @@ def _bill_lines(
 
 def deliver_annual_report(quote: Quote, year: int, user: User, delivered_on: date) -> Invoice:
     """The annual report of ``year`` is delivered: the pilotage days of that year on this
-    quote are invoiced in full (convention art. 7; DOMAIN.md 4.3)."""
+    quote are invoiced in full (convention art. 7; docs/domain.md §4.3)."""
     if not quote.is_approved:
         raise QuoteRefused("Le devis doit d'abord être validé par la CCVG.")
     rows = [
@@ -463,7 +463,7 @@ def invoice_reserved_year(
     quote: Quote, line: QuoteLineRow, user: User, delivered_on: date
 ) -> Invoice:
     """A reserved market's annual report is delivered: that year's annual part (1 000 €) is
-    invoiced (annexe 2: « par an et par marché »; DOMAIN.md 4.2)."""
+    invoiced (annexe 2: « par an et par marché »; docs/domain.md §4.2)."""
     if not quote.is_approved:
         raise QuoteRefused("Le devis doit d'abord être validé par la CCVG.")
     if line.billing != tariffs.Billing.YEARLY or line.quote_id != quote.id:

@@ -132,7 +132,7 @@ class HistoryEntry:
 
 def _history(quote: Quote) -> list[HistoryEntry]:
     """The quote's audit lines and its invoices', in French. An invoice is issued by
-    Sud-Ouest Emploi (DOMAIN.md 4.3), whoever's action triggered it (the CCVG's approval
+    Sud-Ouest Emploi (docs/domain.md §4.3), whoever's action triggered it (the CCVG's approval
     issues the deposit invoice): the line names the payee frozen on the invoice."""
     invoices = {str(i.id): i for i in quote.invoices}
     events = db.session.scalars(

@@ -1,6 +1,6 @@
 """What an invoice of the AMOI must say to a public accountant: the VAT situation of the
 payee, the VAT amount, the payment terms and the late-payment mentions (Code de la
-commande publique, livre I, titre IX, chapitre II; DOMAIN.md 4.3).
+commande publique, livre I, titre IX, chapitre II; docs/domain.md §4.3).
 
 Pure: plain values in, plain values out. The payment period itself is a deadline and
 lives in ``rules.deadlines`` (``PAYMENT_PERIOD_DAYS``, ``payment_due``).
@@ -63,7 +63,7 @@ VAT_REGIME_LABELS = {
     VatRegime.SUBJECT: "Assujettie à la TVA (taux normal de 20 %)",
 }
 DEFAULT_VAT_REGIME = VatRegime.NOT_SUBJECT
-"""Sud-Ouest Emploi is an association loi 1901 (DOMAIN.md 1): not subject to VAT unless
+"""Sud-Ouest Emploi is an association loi 1901 (docs/domain.md §1): not subject to VAT unless
 its admin says otherwise (default, configurable)."""
 
 

@@ -1,5 +1,5 @@
 """Dates and deadlines: follow-up contacts, reminder letters, monthly statements, convention
-periods and business days (DOMAIN.md sections 1, 7 and 8).
+periods and business days (docs/domain.md §1, §7 and §8).
 
 No clock here: `today` and `on` are always parameters.
 """
@@ -16,15 +16,15 @@ from functools import lru_cache
 import holidays
 
 STATEMENT_DUE_DAY = 10
-"""Statements are due by the 10th of the following month (default, configurable; DOMAIN.md 7)."""
+"""Statements are due by the 10th of the following month (default, configurable; docs/domain.md §7)."""
 UNSUCCESSFUL_CONTACTS_REQUIRED = 3
-"""Unsuccessful contacts before a reminder letter (convention annex 1; DOMAIN.md 8)."""
+"""Unsuccessful contacts before a reminder letter (convention annex 1; docs/domain.md §8)."""
 WRITTEN_CONTACTS_REQUIRED = 1
-"""Of which at least one written (convention annex 1; DOMAIN.md 8)."""
+"""Of which at least one written (convention annex 1; docs/domain.md §8)."""
 REPLY_DELAY_DAYS = 14
-"""The reminder letter gives the company 2 weeks to get in touch (DOMAIN.md 8)."""
+"""The reminder letter gives the company 2 weeks to get in touch (docs/domain.md §8)."""
 NOTICE_MONTHS = 3
-"""Notice for terminating the convention on a breach (convention; DOMAIN.md 1)."""
+"""Notice for terminating the convention on a breach (convention; docs/domain.md §1)."""
 PAYMENT_PERIOD_DAYS = 30
 """Global payment period of a local authority (the CCVG): 30 days (Code de la commande
 publique, art. R2192-10); default, configurable."""
@@ -42,7 +42,7 @@ def _check_date(day: date, name: str) -> date:
 
 
 def first_of_month(day: date) -> date:
-    """The first day of `day`'s month: months are keyed by their first day (DOMAIN.md 7)."""
+    """The first day of `day`'s month: months are keyed by their first day (docs/domain.md §7)."""
     return day.replace(day=1)
 
 
@@ -56,11 +56,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last_day))
 
 
-# -- Follow-up with a titulaire (DOMAIN.md 8) -------------------------------------------------
+# -- Follow-up with a titulaire (docs/domain.md §8) -------------------------------------------------
 
 
 class ContactChannel(enum.StrEnum):
-    """Channel of a follow-up contact (DOMAIN.md 8.1); e-mail and letter are written."""
+    """Channel of a follow-up contact (docs/domain.md §8); e-mail and letter are written."""
 
     PHONE = "phone"
     EMAIL = "email"
@@ -83,7 +83,7 @@ WRITTEN_CHANNELS = frozenset({ContactChannel.EMAIL, ContactChannel.LETTER})
 
 
 class ContactOutcome(enum.StrEnum):
-    """Outcome of a follow-up contact (DOMAIN.md 8.1)."""
+    """Outcome of a follow-up contact (docs/domain.md §8)."""
 
     REACHED = "reached"
     NOT_REACHED = "not_reached"
@@ -104,7 +104,7 @@ CONTACT_OUTCOME_LABELS = {
 
 @dataclass(frozen=True)
 class ContactFact:
-    """One logged contact with a titulaire: day, channel, outcome (DOMAIN.md 8.1)."""
+    """One logged contact with a titulaire: day, channel, outcome (docs/domain.md §8)."""
 
     day: date
     channel: ContactChannel
@@ -120,7 +120,7 @@ class ContactFact:
 class ReminderLetterCheck:
     """Whether a reminder letter may be sent (`due`), and `since` which day: the day of the
     contact that completed the condition. Counts are those since `counted_from`, the day of
-    the last successful contact (None: since the first contact) (DOMAIN.md 8.2)."""
+    the last successful contact (None: since the first contact) (docs/domain.md §8)."""
 
     due: bool
     since: date | None
@@ -132,7 +132,7 @@ class ReminderLetterCheck:
 def reminder_letter_due(contacts: Iterable[ContactFact]) -> ReminderLetterCheck:
     """After 3 unsuccessful contacts, at least one of them written (e-mail or letter), the
     AMOI may, with the buyer's agreement, send a reminder letter (convention annex 1;
-    DOMAIN.md 8.2). Contacts are counted since the last one that reached the company.
+    docs/domain.md §8). Contacts are counted since the last one that reached the company.
     Decision: a *refusal* counts as unsuccessful (the company was reached but did not
     cooperate, which is what the escalation is for) and does not reset the count; only
     *reached* does. Contacts of the same day keep the order given."""
@@ -155,17 +155,17 @@ def reminder_letter_due(contacts: Iterable[ContactFact]) -> ReminderLetterCheck:
 
 def reply_deadline(sent_on: date) -> date:
     """The reminder letter gives the company 2 weeks (14 calendar days) from the day it is
-    sent; after that, no answer or a refusal leads to a formal notice (DOMAIN.md 8.2-8.3)."""
+    sent; after that, no answer or a refusal leads to a formal notice (docs/domain.md §8-8.3)."""
     return _check_date(sent_on, "Date d'envoi") + timedelta(days=REPLY_DELAY_DAYS)
 
 
-# -- Monthly hour statements (DOMAIN.md 7) ----------------------------------------------------
+# -- Monthly hour statements (docs/domain.md §7) ----------------------------------------------------
 
 
 def statement_due(month: date, day_of_month: int = STATEMENT_DUE_DAY) -> date:
     """Due date of the statement of `month` (any day of it): the `day_of_month` of the
     following month, clamped to that month's end; calendar days, not moved off weekends
-    (default 10, configurable; DOMAIN.md 7)."""
+    (default 10, configurable; docs/domain.md §7)."""
     _check_date(month, "Mois")
     if isinstance(day_of_month, bool) or not isinstance(day_of_month, int):
         raise ValueError(f"Jour d'échéance invalide : {day_of_month!r}.")
@@ -184,7 +184,7 @@ def missing_statements(
 ) -> list[tuple[Hashable, Hashable, date]]:
     """Late statements: the expected (organisation, lot, month) whose due date is before
     `today` (late from the day after it) and that were not received; months are compared by
-    their first day; sorted, without duplicates. Feeds the monthly reminder (DOMAIN.md 7)."""
+    their first day; sorted, without duplicates. Feeds the monthly reminder (docs/domain.md §7)."""
     _check_date(today, "Date du jour")
     got = {(org, lot, first_of_month(month)) for org, lot, month in received}
     late = {
@@ -195,13 +195,13 @@ def missing_statements(
     return sorted(late - got)
 
 
-# -- Convention periods (DOMAIN.md 1) ---------------------------------------------------------
+# -- Convention periods (docs/domain.md §1) ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ConventionPeriod:
     """A period during which the framework convention is in force, from `start` to `end`
-    included; renewals and extensions come by *avenant* (`amendment`) (DOMAIN.md 1)."""
+    included; renewals and extensions come by *avenant* (`amendment`) (docs/domain.md §1)."""
 
     code: str
     label: str
@@ -226,7 +226,7 @@ CONVENTION_PERIODS: tuple[ConventionPeriod, ...] = (
         date(2024, 12, 31),
     ),
 )
-"""The convention is effective 01/01/2022 for 3 years; an avenant adds a period (DOMAIN.md 1)."""
+"""The convention is effective 01/01/2022 for 3 years; an avenant adds a period (docs/domain.md §1)."""
 
 
 def convention_period_for(
@@ -234,7 +234,7 @@ def convention_period_for(
 ) -> ConventionPeriod | None:
     """The convention period covering `day`, or None when none does: a quote dated outside
     every period is then refused by the caller with a clear message. When periods overlap
-    (an avenant amending a running period), the latest start wins (DOMAIN.md 1)."""
+    (an avenant amending a running period), the latest start wins (docs/domain.md §1)."""
     _check_date(day, "Date")
     covering = [period for period in periods if period.covers(day)]
     return max(covering, key=lambda period: period.start) if covering else None
@@ -247,7 +247,7 @@ def periods_after_termination(
     the convention covers days up to the day before, so a period starting on or after it
     disappears and one running over it ends the day before. None leaves them as they are
     (convention art. 6: either party may terminate on a breach with 3 months' notice;
-    DOMAIN.md 1)."""
+    docs/domain.md §1)."""
     periods = list(periods)
     if effective_on is None:
         return periods
@@ -269,7 +269,7 @@ def renewal_of(
     period: ConventionPeriod, *, code: str, label: str, amendment: str
 ) -> ConventionPeriod:
     """The period that follows `period` for an equivalent length (whole months), as renewed
-    by an avenant: the convention is renewed only this way (DOMAIN.md 1)."""
+    by an avenant: the convention is renewed only this way (docs/domain.md §1)."""
     after_end = period.end + timedelta(days=1)
     months = (after_end.year - period.start.year) * 12 + after_end.month - period.start.month
     if add_months(period.start, months) != after_end:
@@ -280,11 +280,11 @@ def renewal_of(
 
 def notice_end(given_on: date) -> date:
     """The day a termination for breach takes effect: 3 months after the notice is given
-    (same day number, clamped to the month's end) (convention art. 6; DOMAIN.md 1)."""
+    (same day number, clamped to the month's end) (convention art. 6; docs/domain.md §1)."""
     return add_months(_check_date(given_on, "Date du préavis"), NOTICE_MONTHS)
 
 
-# -- Quotes and invoices (DOMAIN.md 4.3) --------------------------------------------------------
+# -- Quotes and invoices (docs/domain.md §4.3) --------------------------------------------------------
 
 
 def payment_due(issued_on: date, period_days: int = PAYMENT_PERIOD_DAYS) -> date:
@@ -318,14 +318,14 @@ def _french_holidays(year: int) -> frozenset[date]:
 
 def is_business_day(day: date) -> bool:
     """Monday to Friday and not a French public holiday: metropolitan France (no Alsace-Moselle
-    extras), package `holidays`; Pentecost Monday counts as a holiday (DESIGN.md 6)."""
+    extras), package `holidays`; Pentecost Monday counts as a holiday (docs/architecture.md §6)."""
     _check_date(day, "Date")
     return day.weekday() < 5 and day not in _french_holidays(day.year)
 
 
 def add_business_days(day: date, n: int) -> date:
     """The date `n` business days after `day` (before it when `n` is negative), skipping
-    weekends and French public holidays; `n` = 0 returns `day` unchanged (DESIGN.md 6)."""
+    weekends and French public holidays; `n` = 0 returns `day` unchanged (docs/architecture.md §6)."""
     _check_date(day, "Date")
     if isinstance(n, bool) or not isinstance(n, int):
         raise ValueError(f"Nombre de jours ouvrés invalide : {n!r}.")

@@ -1,4 +1,4 @@
-"""Eligible people, proofs, and which hours count (DOMAIN.md sections 5 and 6).
+"""Eligible people, proofs, and which hours count (docs/domain.md §5 and §6).
 
 Every candidacy is validated by the AMOI before the hire counts (convention annex 1).
 Changing a rule never re-evaluates hours already validated: callers pass the parameters in
@@ -16,19 +16,19 @@ from portal.rules.deadlines import add_months, first_of_month
 
 PROOF_MAX_AGE_MONTHS = 3
 """Proofs must be less than 3 months old on the validation date (IAE rule since
-September 2025; default, configurable; DOMAIN.md 5)."""
+September 2025; default, configurable; docs/domain.md §5)."""
 ELIGIBILITY_MONTHS = 24
 """Eligibility holds for the pathway, capped at 24 months from the first entry (default,
-configurable; DOMAIN.md 5)."""
+configurable; docs/domain.md §5)."""
 CDI_CAP_MONTHS = 12
-"""Hours of a CDI count for 12 months (default, configurable; DOMAIN.md 6)."""
+"""Hours of a CDI count for 12 months (default, configurable; docs/domain.md §6)."""
 
 
 @dataclass(frozen=True)
 class Criterion:
     """An eligibility criterion: code, French label, usual proof, and whether it is health
     data (GDPR art. 9: store the code and the check metadata, never the document; only AMOI
-    users see it) (convention annex 1; DOMAIN.md 5)."""
+    users see it) (convention annex 1; docs/domain.md §5)."""
 
     code: str
     label: str
@@ -87,11 +87,11 @@ CRITERIA = MappingProxyType(
         )
     }
 )
-"""Catalogue of eligibility criteria, code → Criterion, in display order (DOMAIN.md 5)."""
+"""Catalogue of eligibility criteria, code → Criterion, in display order (docs/domain.md §5)."""
 
 
 class ContractType(enum.StrEnum):
-    """Contract types of a hire (DOMAIN.md 6)."""
+    """Contract types of a hire (docs/domain.md §6)."""
 
     CDI = "cdi"
     CDD = "cdd"
@@ -124,11 +124,11 @@ CONTRACT_TYPE_LABELS = {
 }
 
 WORK_STUDY_CONTRACTS = frozenset({ContractType.PROFESSIONALISATION, ContractType.APPRENTICESHIP})
-"""*Alternance*: training time is working time and its hours count (DOMAIN.md 6)."""
+"""*Alternance*: training time is working time and its hours count (docs/domain.md §6)."""
 
 
 class Modality(enum.StrEnum):
-    """How the hours are carried out (*modalités de réalisation*) (DOMAIN.md 6)."""
+    """How the hours are carried out (*modalités de réalisation*) (docs/domain.md §6)."""
 
     DIRECT_HIRE = "direct_hire"
     TEMP_INSERTION = "temp_insertion"
@@ -145,7 +145,7 @@ class Modality(enum.StrEnum):
     @property
     def reported_by_holder(self) -> bool:
         """True when the titulaire employs and reports the hours; otherwise the structure
-        (ETTI, AI, GEIQ, SIAE) does (DOMAIN.md 6)."""
+        (ETTI, AI, GEIQ, SIAE) does (docs/domain.md §6)."""
         return self is Modality.DIRECT_HIRE
 
 
@@ -169,7 +169,7 @@ def proof_is_fresh(proof_date: date, on: date, max_age_months: int = PROOF_MAX_A
     """A proof is fresh when it is less than `max_age_months` old on `on` (the validation
     date): `on` is before the same day number 3 months later, clamped to the month's end
     (a proof of 30/11/2023 is stale from 29/02/2024). A proof dated after `on` is an input
-    error: ValueError (IAE rule since September 2025; default, configurable; DOMAIN.md 5)."""
+    error: ValueError (IAE rule since September 2025; default, configurable; docs/domain.md §5)."""
     _months(max_age_months, "Ancienneté maximale")
     if proof_date > on:
         raise ValueError("La date du justificatif est postérieure à la date de validation.")
@@ -179,14 +179,14 @@ def proof_is_fresh(proof_date: date, on: date, max_age_months: int = PROOF_MAX_A
 def eligible_until(validated_on: date, months: int = ELIGIBILITY_MONTHS) -> date:
     """Last day (included) of eligibility for a pathway whose first entry is `validated_on`:
     the day before the same day number `months` later, e.g. 15/03/2024 → 14/03/2026
-    (default 24 months, configurable; DOMAIN.md 5)."""
+    (default 24 months, configurable; docs/domain.md §5)."""
     if _months(months, "Durée d'éligibilité") == 0:
         raise ValueError("La durée d'éligibilité doit être d'au moins un mois.")
     return add_months(validated_on, months) - timedelta(days=1)
 
 
 def is_eligible_on(validated_on: date, day: date, months: int = ELIGIBILITY_MONTHS) -> bool:
-    """True when `day` falls between the first entry and `eligible_until` (DOMAIN.md 5)."""
+    """True when `day` falls between the first entry and `eligible_until` (docs/domain.md §5)."""
     return validated_on <= day <= eligible_until(validated_on, months)
 
 
@@ -201,7 +201,7 @@ def countable_hours(
     CDI count for `cdi_cap_months` statement months, the start month being the first (12:
     a CDI starting 15/01/2024 counts January to December 2024); None lifts the cap. Other
     contracts count throughout, work-study training hours included (default 12 months,
-    configurable; DOMAIN.md 6)."""
+    configurable; docs/domain.md §6)."""
     kind = ContractType(contract_type)
     start_month = first_of_month(contract_start)
     statement_month = first_of_month(month)

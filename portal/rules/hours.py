@@ -1,4 +1,4 @@
-"""Insertion hours of a lot, TCE splits and full-time equivalents (DOMAIN.md section 3).
+"""Insertion hours of a lot, TCE splits and full-time equivalents (docs/domain.md §3).
 
     raw hours = amount excl. tax × labour share ÷ average loaded hourly cost × insertion rate
 
@@ -21,32 +21,32 @@ HOUR_CENT = Decimal("0.01")
 FORMULA = (
     "heures = montant HT × part de main-d'œuvre ÷ coût horaire moyen chargé × taux d'insertion"
 )
-"""The hour formula as shown to users (DOMAIN.md 3)."""
+"""The hour formula as shown to users (docs/domain.md §3)."""
 
 FULL_TIME_YEAR_HOURS = 1820
-"""35 h × 52 weeks: one full-time year as facilitators count it (DOMAIN.md 3)."""
+"""35 h × 52 weeks: one full-time year as facilitators count it (docs/domain.md §3)."""
 QUARTER_HOURS = 455
-"""A quarter of a full-time year, three months (DOMAIN.md 3)."""
+"""A quarter of a full-time year, three months (docs/domain.md §3)."""
 TWO_YEARS_HOURS = 3640
-"""Two full-time years (DOMAIN.md 3)."""
+"""Two full-time years (docs/domain.md §3)."""
 LEGAL_ANNUAL_HOURS = 1607
-"""The legal annual working time, an alternative ETP divisor (DOMAIN.md 3)."""
+"""The legal annual working time, an alternative ETP divisor (docs/domain.md §3)."""
 DEFAULT_FTE_DIVISOR = FULL_TIME_YEAR_HOURS
-"""ETP divisor (default, configurable; DOMAIN.md 3): print the one used in every report."""
+"""ETP divisor (default, configurable; docs/domain.md §3): print the one used in every report."""
 
 DEFAULT_HOURLY_COST = Decimal("35.00")
-"""Average loaded hourly cost, all charges included (default, configurable; DOMAIN.md 3)."""
+"""Average loaded hourly cost, all charges included (default, configurable; docs/domain.md §3)."""
 DEFAULT_RATE_WORKS = Decimal("0.05")
-"""Insertion rate for works (default, configurable; DOMAIN.md 3)."""
+"""Insertion rate for works (default, configurable; docs/domain.md §3)."""
 DEFAULT_RATE_SERVICES = Decimal("0.10")
-"""Insertion rate for labour-intensive services (default, configurable; DOMAIN.md 3)."""
+"""Insertion rate for labour-intensive services (default, configurable; docs/domain.md §3)."""
 DEFAULT_RATES = MappingProxyType({"works": DEFAULT_RATE_WORKS, "services": DEFAULT_RATE_SERVICES})
-"""Default insertion rates by kind of market; usual range 5 % to 20 % (DOMAIN.md 3)."""
+"""Default insertion rates by kind of market; usual range 5 % to 20 % (docs/domain.md §3)."""
 RATE_LABELS = MappingProxyType({"works": "Travaux", "services": "Services à forte main-d'œuvre"})
 
 
 class Trade(NamedTuple):
-    """A trade (*corps d'état*): French label and default labour share (DOMAIN.md 3)."""
+    """A trade (*corps d'état*): French label and default labour share (docs/domain.md §3)."""
 
     label: str
     labour_share: Decimal
@@ -72,16 +72,16 @@ TRADES = MappingProxyType(
         "demolition": Trade("Démolition / désamiantage", Decimal("0.50")),
     }
 )
-"""Trade code → (French label, default labour share) (DOMAIN.md 3). The shares of
+"""Trade code → (French label, default labour share) (docs/domain.md §3). The shares of
 `SOURCED_TRADES` are published figures; the others are defaults, configurable."""
 
 SOURCED_TRADES = frozenset({"building_average", "interior_painting", "masonry", "steel_framing"})
-"""Trades whose labour share has a public source (DOMAIN.md 3)."""
+"""Trades whose labour share has a public source (docs/domain.md §3)."""
 
 
 class Rounding(enum.StrEnum):
     """How raw hours become the integer *heures prévues*: no public rule, half up by default
-    (default, configurable; DOMAIN.md 3)."""
+    (default, configurable; docs/domain.md §3)."""
 
     HALF_UP = "half_up"
     UP = "up"
@@ -118,7 +118,7 @@ def _decimal(value: Decimal | int, name: str) -> Decimal:
 
 @dataclass(frozen=True)
 class HoursParameters:
-    """Every parameter actually used for a lot's hours, to freeze on the lot (DOMAIN.md 3)."""
+    """Every parameter actually used for a lot's hours, to freeze on the lot (docs/domain.md §3)."""
 
     amount_excl_tax: Decimal
     labour_share: Decimal
@@ -140,7 +140,7 @@ class HoursParameters:
 @dataclass(frozen=True)
 class HoursCalculation:
     """Result of the hour formula: `raw` to the hundredth of an hour, `planned` the integer
-    contractual figure used for pricing, and the `parameters` used (DOMAIN.md 3)."""
+    contractual figure used for pricing, and the `parameters` used (docs/domain.md §3)."""
 
     raw: Decimal
     planned: int
@@ -149,7 +149,7 @@ class HoursCalculation:
 
 def round_hours(raw: Decimal, rounding: Rounding | str = DEFAULT_ROUNDING) -> int:
     """Round non-negative raw hours to an integer: half up, up, down, or half up to the
-    nearest multiple of 5 or 10 hours (default, configurable; DOMAIN.md 3)."""
+    nearest multiple of 5 or 10 hours (default, configurable; docs/domain.md §3)."""
     mode = Rounding(rounding)
     raw = _decimal(raw, "heures")
     if raw < 0:
@@ -173,7 +173,7 @@ def insertion_hours(
     The planned integer is rounded from the exact quotient, `raw` is shown to the hundredth.
     Published example: 1 000 000 € × 50 % ÷ 30 €/h × 5 % = 833.33 h → 833 h. ValueError for a
     negative amount, a share or rate outside 0–1, a cost not above zero, an unknown rounding
-    (DOMAIN.md 3; shares and costs: default, configurable)."""
+    (docs/domain.md §3; shares and costs: default, configurable)."""
     amount = _decimal(amount_excl_tax, "Montant HT")
     share = _decimal(labour_share, "Part de main-d'œuvre")
     cost = _decimal(hourly_cost, "Coût horaire")
@@ -199,7 +199,7 @@ def insertion_hours(
 def split_hours(total: int, weights: Sequence[Decimal | int]) -> list[int]:
     """Split an integer hour volume proportionally to `weights` (e.g. the subcontractors'
     amounts of a TCE operation) so that the parts add up exactly to `total`: largest
-    remainder, ties to the earlier weight (DOMAIN.md 3, "a split must add up exactly")."""
+    remainder, ties to the earlier weight (docs/domain.md §3, "a split must add up exactly")."""
     if isinstance(total, bool) or not isinstance(total, int) or total < 0:
         raise ValueError(f"Volume d'heures invalide : {total!r} (entier positif attendu).")
     fractions = [Fraction(_decimal(weight, "Poids")) for weight in weights]
@@ -221,7 +221,7 @@ def split_hours(total: int, weights: Sequence[Decimal | int]) -> list[int]:
 def fte(hours: Decimal | int, divisor: Decimal | int = DEFAULT_FTE_DIVISOR) -> Decimal:
     """Full-time equivalent (*ETP*) = hours ÷ divisor, to the hundredth, half up. Divisor
     1 820 h by default; the legal annual reference is 1 607 h (default, configurable;
-    DOMAIN.md 3)."""
+    docs/domain.md §3)."""
     done = _decimal(hours, "Heures")
     base = _decimal(divisor, "Diviseur ETP")
     if done < 0:

@@ -1,6 +1,6 @@
 """Catalogues of public procurement used to prepare a clause: the nature of a purchase,
 the legal basis of the clause with its article of the *Code de la commande publique*, and
-the penalty formulas a CCAP may set (DOMAIN.md sections 2, 3 and 8).
+the penalty formulas a CCAP may set (docs/domain.md §2, §3 and §8).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ NATURE_LABELS = {
 
 def default_rate(nature: PurchaseNature | str) -> Decimal:
     """The insertion rate proposed by the calculator: 5 % for works, 10 % for services
-    and supplies (labour-intensive services) (default, configurable; DOMAIN.md 3)."""
+    and supplies (labour-intensive services) (default, configurable; docs/domain.md §3)."""
     return (
         DEFAULT_RATE_WORKS
         if PurchaseNature(nature) is PurchaseNature.WORKS
@@ -44,7 +44,7 @@ def default_rate(nature: PurchaseNature | str) -> Decimal:
 
 
 class LegalBasis(enum.StrEnum):
-    """Legal basis of an insertion clause (DOMAIN.md 2)."""
+    """Legal basis of an insertion clause (docs/domain.md §2)."""
 
     EXECUTION_CONDITION = "execution_condition"
     AWARD_CRITERION = "award_criterion"
@@ -63,7 +63,7 @@ class LegalBasis(enum.StrEnum):
     @property
     def is_reserved(self) -> bool:
         """Reserved and insertion markets are priced by fixed items and a yearly line, not
-        per lot (convention annexe 2; DOMAIN.md 4.2)."""
+        per lot (convention annexe 2; docs/domain.md §4.2)."""
         return LEGAL_BASES[self].reserved
 
 
@@ -112,12 +112,12 @@ LEGAL_BASES = MappingProxyType(
     }
 )
 """Legal basis → label, article of the Code de la commande publique, what is followed
-(DOMAIN.md 2)."""
+(docs/domain.md §2)."""
 
 
 class PenaltyKind(enum.StrEnum):
     """Penalty formula for missing insertion hours, as each market's CCAP sets it
-    (DOMAIN.md 8.5)."""
+    (docs/domain.md §8)."""
 
     NONE = "none"
     FIXED_PER_HOUR = "fixed_per_hour"
@@ -140,7 +140,7 @@ PENALTY_LABELS = MappingProxyType(
 
 def describe_penalty(kind: PenaltyKind | str, value: Decimal | None, cap: Decimal | None) -> str:
     """The CCAP penalty formula in French words, e.g. « 1,5 × SMIC horaire par heure
-    manquante, plafonné à 5 000 € » (DOMAIN.md 8.5). Amounts are formatted plainly here; the
+    manquante, plafonné à 5 000 € » (docs/domain.md §8). Amounts are formatted plainly here; the
     portal's filters format money elsewhere."""
     kind = PenaltyKind(kind)
     if kind is PenaltyKind.NONE:

@@ -1,5 +1,5 @@
 """Report indicators: age bands, exit categories, dynamic exit rate, hours and ETP, and
-tallies over plain rows (DOMAIN.md sections 5, 6 and 9).
+tallies over plain rows (docs/domain.md §5, §6 and §9).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ RATE_PLACES = Decimal("0.0001")
 
 
 class AgeBand(enum.StrEnum):
-    """Age bands of the people typology: under 26, 26 to 49, 50 and over (DOMAIN.md 5)."""
+    """Age bands of the people typology: under 26, 26 to 49, 50 and over (docs/domain.md §5)."""
 
     UNDER_26 = "under_26"
     FROM_26_TO_49 = "26_49"
@@ -42,12 +42,12 @@ QUALIFICATION_LEVELS = {
     "level_5": "Niveau 5 (bac+2)",
     "level_6_plus": "Niveau 6 et plus",
 }
-"""Qualification levels of the people typology, code → French label (DOMAIN.md 5)."""
+"""Qualification levels of the people typology, code → French label (docs/domain.md §5)."""
 
 
 def age_in_years(birth_date: date, on: date) -> int:
     """Completed years on `on`; someone born on 29 February gets a year older on 1 March in
-    common years. ValueError when `birth_date` is after `on` (age bands, DOMAIN.md 5)."""
+    common years. ValueError when `birth_date` is after `on` (age bands, docs/domain.md §5)."""
     if birth_date > on:
         raise ValueError("La date de naissance est postérieure à la date de référence.")
     before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
@@ -55,7 +55,7 @@ def age_in_years(birth_date: date, on: date) -> int:
 
 
 def age_band(birth_date: date, on: date) -> AgeBand:
-    """Age band on `on` (usually the entry date): < 26, 26–49, 50 and over (DOMAIN.md 5;
+    """Age band on `on` (usually the entry date): < 26, 26–49, 50 and over (docs/domain.md §5;
     the same thresholds as the criteria "young under 26" and "jobseeker 50 and over")."""
     age = age_in_years(birth_date, on)
     if age < 26:
@@ -65,7 +65,7 @@ def age_band(birth_date: date, on: date) -> AgeBand:
 
 class ExitKind(enum.StrEnum):
     """The person's situation after the contract, as recorded at the end and at +6 months
-    (DOMAIN.md 6)."""
+    (docs/domain.md §6)."""
 
     CDI = "cdi"
     CDD = "cdd"
@@ -106,14 +106,14 @@ EXIT_KIND_LABELS = {
 }
 
 TIMED_EXIT_KINDS = frozenset({ExitKind.CDD, ExitKind.TEMP_MISSION})
-"""Kinds whose category depends on the contract's length (DOMAIN.md 6)."""
+"""Kinds whose category depends on the contract's length (docs/domain.md §6)."""
 DURABLE_MIN_MONTHS = 6
-"""A CDD or temp mission of 6 months or more is durable employment (DOMAIN.md 6; DGEFP
+"""A CDD or temp mission of 6 months or more is durable employment (docs/domain.md §6; DGEFP
 definition of IAE exits: "6 mois et plus")."""
 
 
 class ExitCategory(enum.StrEnum):
-    """Exit categories of the reports (DOMAIN.md 6)."""
+    """Exit categories of the reports (docs/domain.md §6)."""
 
     DURABLE = "durable"
     TRANSITION = "transition"
@@ -138,7 +138,7 @@ EXIT_CATEGORY_LABELS = {
 DYNAMIC_CATEGORIES = frozenset(
     {ExitCategory.DURABLE, ExitCategory.TRANSITION, ExitCategory.POSITIVE}
 )
-"""*Sorties dynamiques* = durable + transition + positive (DOMAIN.md 6)."""
+"""*Sorties dynamiques* = durable + transition + positive (docs/domain.md §6)."""
 
 _FIXED_CATEGORIES = {
     ExitKind.CDI: ExitCategory.DURABLE,
@@ -159,7 +159,7 @@ _FIXED_CATEGORIES = {
 @dataclass(frozen=True)
 class ExitFacts:
     """What is known of a person's situation after the contract: its `kind` and, for a CDD
-    or temp mission, the new contract's length in months (DOMAIN.md 6)."""
+    or temp mission, the new contract's length in months (docs/domain.md §6)."""
 
     kind: ExitKind
     duration_months: Decimal | int | None = None
@@ -176,7 +176,7 @@ class ExitFacts:
 
 
 def exit_category(facts: ExitFacts) -> ExitCategory:
-    """Category of an exit (DOMAIN.md 6): durable = CDI, CDD or temp mission of 6 months or
+    """Category of an exit (docs/domain.md §6): durable = CDI, CDD or temp mission of 6 months or
     more, civil-service post, business creation; transition = CDD or mission under 6 months,
     subsidised contract with a mainstream employer; positive = qualifying training, hire by
     another SIAE; other = job seeking, inactive, no news; neutralised = move, long illness,
@@ -191,7 +191,7 @@ def exit_category(facts: ExitFacts) -> ExitCategory:
 def dynamic_exit_rate(categories: Iterable[ExitCategory | str]) -> Decimal | None:
     """Dynamic exit rate = (durable + transition + positive) ÷ (exits − neutralised), as a
     fraction to 4 places (0.6667 = 66.67 %); None when there is no exit to count
-    (DOMAIN.md 6)."""
+    (docs/domain.md §6)."""
     counts = Counter(ExitCategory(category) for category in categories)
     denominator = counts.total() - counts[ExitCategory.NEUTRALISED]
     if denominator == 0:
@@ -209,7 +209,7 @@ def _hours(value: Decimal | int) -> Decimal:
 @dataclass(frozen=True)
 class HoursIndicators:
     """Hours planned and done (validated) with completion rate and ETP; `fte_divisor` is
-    printed in every report (DOMAIN.md 3 and 9)."""
+    printed in every report (docs/domain.md §3 and 9)."""
 
     planned: Decimal
     done: Decimal
@@ -224,7 +224,7 @@ def hours_indicators(
     divisor: Decimal | int = DEFAULT_FTE_DIVISOR,
 ) -> HoursIndicators:
     """Hours done (sum of validated lines) vs planned, completion rate (done ÷ planned, 4
-    places; None when nothing was planned) and ETP = done ÷ divisor (DOMAIN.md 9; divisor
+    places; None when nothing was planned) and ETP = done ÷ divisor (docs/domain.md §9; divisor
     default 1 820, configurable)."""
     planned_hours = _hours(planned)
     done = sum((_hours(hours) for hours in done_hours), Decimal("0"))
@@ -238,7 +238,7 @@ def hours_indicators(
 
 def tally(values: Iterable[Hashable], order: Iterable[Hashable] = ()) -> dict[Hashable, int]:
     """Count of each value, for typology tables (sex, age band, level, criteria, modality,
-    contract type, exit category; DOMAIN.md 9). Keys of `order` come first, in that order and
+    contract type, exit category; docs/domain.md §9). Keys of `order` come first, in that order and
     with zero counts; other values follow by decreasing count, then by first appearance."""
     counts = Counter(values)
     result = {key: counts.get(key, 0) for key in order}
@@ -249,5 +249,5 @@ def tally(values: Iterable[Hashable], order: Iterable[Hashable] = ()) -> dict[Ha
 
 def distinct_count(values: Iterable[Hashable]) -> int:
     """Number of distinct people (or lots, markets) among rows that may repeat them, e.g.
-    one statement line per person × lot × month (DOMAIN.md 9, "number of people")."""
+    one statement line per person × lot × month (docs/domain.md §9, "number of people")."""
     return len(set(values))

@@ -1,5 +1,5 @@
 """AMOI prices as dated tariff grids (convention cadre 2022, annexe 2 for the prices, art. 7
-for payment and pilotage; DOMAIN.md section 4).
+for payment and pilotage; docs/domain.md §4).
 
 A grid is data: the hour brackets, the day rate and the reserved-market items all live in a
 `TariffGrid`. An *avenant* that changes prices adds a grid with its own validity dates;
@@ -44,7 +44,7 @@ def _days_fr(days: Decimal) -> str:
 
 
 def _check_planned_hours(planned_hours: int | Decimal) -> int:
-    """Planned hours are the contractual integer (DOMAIN.md 3): a positive whole number."""
+    """Planned hours are the contractual integer (docs/domain.md §3): a positive whole number."""
     if isinstance(planned_hours, bool) or not isinstance(planned_hours, int | Decimal):
         raise ValueError(f"Heures prévues invalides : {planned_hours!r} (entier attendu).")
     value = Decimal(planned_hours)
@@ -56,7 +56,7 @@ def _check_planned_hours(planned_hours: int | Decimal) -> int:
 
 
 class NoTariffForDate(LookupError):
-    """No tariff grid is valid on the day asked (DOMAIN.md 1: a quote dated outside every
+    """No tariff grid is valid on the day asked (docs/domain.md §1: a quote dated outside every
     valid period is refused with a clear message)."""
 
     def __init__(self, day: date) -> None:
@@ -66,7 +66,7 @@ class NoTariffForDate(LookupError):
 
 class ManualQuoteRequired(Exception):
     """The lot is above the grid's last bracket: case by case, manual quote (*sur devis*)
-    (convention annexe 2; DOMAIN.md 4.1)."""
+    (convention annexe 2; docs/domain.md §4.1)."""
 
     def __init__(self, planned_hours: int) -> None:
         self.planned_hours = planned_hours
@@ -78,7 +78,7 @@ class ManualQuoteRequired(Exception):
 @dataclass(frozen=True)
 class Bracket:
     """One row of the per-lot package table: planned hours from `min_hours` to `max_hours`
-    (both included) cost `days` AMOI days for `amount` (convention annexe 2; DOMAIN.md 4.1)."""
+    (both included) cost `days` AMOI days for `amount` (convention annexe 2; docs/domain.md §4.1)."""
 
     min_hours: int
     max_hours: int
@@ -104,7 +104,7 @@ class Bracket:
 @dataclass(frozen=True)
 class FixedItem:
     """A fixed-price item of a reserved or insertion market, once per operation; `per_siae`
-    items are priced per SIAE sourced (convention annexe 2; DOMAIN.md 4.2)."""
+    items are priced per SIAE sourced (convention annexe 2; docs/domain.md §4.2)."""
 
     code: str
     label: str
@@ -117,7 +117,7 @@ class FixedItem:
 
 @dataclass(frozen=True)
 class TariffGrid:
-    """A dated AMOI price grid (convention annexe 2; DOMAIN.md 4). `valid_to` None means open
+    """A dated AMOI price grid (convention annexe 2; docs/domain.md §4). `valid_to` None means open
     until a later grid starts. Brackets must be ascending and contiguous from 1 hour; above
     the last one the lot is quoted by hand. Money fields are normalised to two places."""
 
@@ -167,14 +167,14 @@ class TariffGrid:
 
 @dataclass(frozen=True)
 class Package:
-    """The AMOI package of one lot: days and amount of its bracket (DOMAIN.md 4.1)."""
+    """The AMOI package of one lot: days and amount of its bracket (docs/domain.md §4.1)."""
 
     days: Decimal
     amount: Decimal
 
 
 class Billing(enum.StrEnum):
-    """When a quote line is invoiced (convention art. 7 and annexe 2; DOMAIN.md 4.2-4.3)."""
+    """When a quote line is invoiced (convention art. 7 and annexe 2; docs/domain.md §4.2-4.3)."""
 
     SPLIT = "split"
     """Half when the CCVG validates the quote, half on the operation's final report (art. 7)."""
@@ -196,7 +196,7 @@ class Billing(enum.StrEnum):
 @dataclass(frozen=True)
 class QuoteLine:
     """One line of a quote (*devis*): stable `code`, French `label` and `unit`, quantity,
-    unit amount, amount and how it is invoiced (`billing`) (DOMAIN.md 4; DESIGN.md 6)."""
+    unit amount, amount and how it is invoiced (`billing`) (docs/domain.md §4; docs/architecture.md §6)."""
 
     code: str
     label: str
@@ -224,7 +224,7 @@ class QuoteLine:
 
 @dataclass(frozen=True)
 class Milestone:
-    """A payment milestone: `share` of the total (0.50 = 50 %) and its amount (DOMAIN.md 4.3)."""
+    """A payment milestone: `share` of the total (0.50 = 50 %) and its amount (docs/domain.md §4.3)."""
 
     code: str
     label: str
@@ -238,7 +238,7 @@ BRACKET_NOTE = (
     "456 à 1 820 h, 1 821 à 3 640 h (455 h = 1 820 h / 4, un trimestre à temps plein)."
 )
 
-_CONVENTION_2022_DOC = """The grid of the convention's Annexe 2, from 2022-01-01 (DOMAIN.md 4).
+_CONVENTION_2022_DOC = """The grid of the convention's Annexe 2, from 2022-01-01 (docs/domain.md §4).
 
 The convention's table prints the second bracket as "451 to 1 820 h", which overlaps the
 first (1 to 455 h): 451 to 455 h would cost both 750 € and 1 250 €. The reading chosen is
@@ -284,7 +284,7 @@ DEFAULT_GRIDS: tuple[TariffGrid, ...] = (CONVENTION_2022,)
 def grid_for(day: date, grids: Iterable[TariffGrid]) -> TariffGrid:
     """The grid in force on `day`; when several cover it, the latest `valid_from` wins (an
     avenant's grid supersedes an open one). Raises `NoTariffForDate` when none does
-    (DOMAIN.md 1 and 4; DESIGN.md 6: "tariffs are dated grids passed in")."""
+    (docs/domain.md §1 and 4; docs/architecture.md §6: "tariffs are dated grids passed in")."""
     covering = [grid for grid in grids if grid.covers(day)]
     if not covering:
         raise NoTariffForDate(day)
@@ -297,7 +297,7 @@ def grid_for(day: date, grids: Iterable[TariffGrid]) -> TariffGrid:
 
 def bracket_for(planned_hours: int | Decimal, grid: TariffGrid) -> Bracket | None:
     """The bracket of a lot's planned hours, or None above the last one (manual quote).
-    ValueError for zero, negative or non-integer hours (convention annexe 2; DOMAIN.md 4.1)."""
+    ValueError for zero, negative or non-integer hours (convention annexe 2; docs/domain.md §4.1)."""
     hours = _check_planned_hours(planned_hours)
     return next((bracket for bracket in grid.brackets if bracket.contains(hours)), None)
 
@@ -305,14 +305,14 @@ def bracket_for(planned_hours: int | Decimal, grid: TariffGrid) -> Bracket | Non
 def lot_package(planned_hours: int | Decimal, grid: TariffGrid) -> Package | None:
     """The package of a lot under an execution condition, by its *planned* integer hours;
     None above the grid's last bracket (manual quote). The price does not depend on the
-    modality (convention annexe 2; DOMAIN.md 4.1)."""
+    modality (convention annexe 2; docs/domain.md §4.1)."""
     bracket = bracket_for(planned_hours, grid)
     return None if bracket is None else Package(days=bracket.days, amount=bracket.amount)
 
 
 def award_criterion_line(grid: TariffGrid) -> QuoteLine:
     """+2 AMOI days per lot carrying an insertion award criterion, at the day rate
-    (convention annexe 2; CCP L2152-7; DOMAIN.md 4.1)."""
+    (convention annexe 2; CCP L2152-7; docs/domain.md §4.1)."""
     label = f"Critère d'attribution insertion ({_days_fr(grid.award_criterion_days)} AMOI)"
     return QuoteLine.priced(
         "award_criterion", label, grid.award_criterion_days, "jour", grid.day_rate
@@ -325,7 +325,7 @@ def lot_quote_lines(
     """Quote lines of one lot: its package (which includes the hour calculation and the final
     report) and, with an award criterion, +2 days. `planned_hours` None means the lot has
     no execution condition (award criterion only). Raises `ManualQuoteRequired` above the
-    last bracket: the AMOI writes that line by hand (convention annexe 2; DOMAIN.md 4.1)."""
+    last bracket: the AMOI writes that line by hand (convention annexe 2; docs/domain.md §4.1)."""
     lines: list[QuoteLine] = []
     if planned_hours is None:
         if not award_criterion:
@@ -345,8 +345,8 @@ def reserved_market_quote_lines(sourced_siae: int, grid: TariffGrid) -> list[Quo
     operation** however many reserved markets it has (the grid's column is « Global
     opération »): calibration, sourcing per distinct SIAE sourced for the operation (left
     out when none), DCE support, analysis, kick-off meeting. Invoiced like the packages,
-    50/50. The optional negotiation phase has no price: a manual line (annexe 2; DOMAIN.md
-    4.2)."""
+    50/50. The optional negotiation phase has no price: a manual line (annexe 2; docs/domain.md
+    §4.2)."""
     if isinstance(sourced_siae, bool) or not isinstance(sourced_siae, int) or sourced_siae < 0:
         raise ValueError(f"Nombre de SIAE sourcées invalide : {sourced_siae!r}.")
     lines = []
@@ -364,7 +364,7 @@ def reserved_market_annual_line(grid: TariffGrid) -> QuoteLine:
     for each year of each reserved market's execution (see `execution_years`), invoiced
     yearly on that market's annual report, never 50/50. It covers the mid-year meetings,
     the end-of-year collective meeting, the annual report and the data entry (annexe 2;
-    DOMAIN.md 4.2)."""
+    docs/domain.md §4.2)."""
     label = "Suivi annuel du marché réservé (rencontres, bilan annuel, saisie)"
     return QuoteLine.priced(
         "annual_follow_up", label, 1, "an", grid.reserved_annual_amount, Billing.YEARLY
@@ -374,7 +374,7 @@ def reserved_market_annual_line(grid: TariffGrid) -> QuoteLine:
 @dataclass(frozen=True)
 class ExecutionYear:
     """Year `index` (from 1) of a market's execution, from `start` to `end` included: the
-    unit of a reserved market's annual part (annexe 2; DOMAIN.md 4.2)."""
+    unit of a reserved market's annual part (annexe 2; docs/domain.md §4.2)."""
 
     index: int
     start: date
@@ -387,7 +387,7 @@ def execution_years(start: date, end: date) -> list[ExecutionYear]:
     to the nearest year: a last period of 6 months or more counts as a year, a shorter one
     (a market notified on 27/02 that ends on 28/02 a year later) is part of the year before;
     always at least one year. Chosen reading of « par an et par marché » (annexe 2): years
-    of execution, not calendar years, so a 4-year market owes 4 annual parts (DOMAIN.md 4.2;
+    of execution, not calendar years, so a 4-year market owes 4 annual parts (docs/domain.md §4.2;
     default, configurable by avenant)."""
     if end < start:
         raise ValueError("La fin d'exécution du marché précède son début.")
@@ -408,7 +408,7 @@ def pilotage_line(year: int, grid: TariffGrid) -> QuoteLine:
     """Annual steering (*pilotage*) of `year`: the grid's days at the day rate (3 days =
     1 500 €), invoiced in full on delivery of the annual report. The convention states days
     only, so the label says "à confirmer" until a grid confirms the amount (convention
-    art. 7; DOMAIN.md 4.1 and 4.3)."""
+    art. 7; docs/domain.md §4.1 and 4.3)."""
     return pilotage_share_line(year, grid.pilotage_days, grid, code="pilotage")
 
 
@@ -418,7 +418,7 @@ def pilotage_share_line(
     """Part of the pilotage of `year` folded into a significant operation's quote: `days`
     (half-days, at most the grid's pilotage days) at the day rate, invoiced in full on the
     annual report like the pilotage itself (convention art. 7: the pilotage « peut être
-    intégré dans un ou plusieurs devis d'opérations significatives »; DOMAIN.md 4.1)."""
+    intégré dans un ou plusieurs devis d'opérations significatives »; docs/domain.md §4.1)."""
     if isinstance(year, bool) or not isinstance(year, int):
         raise ValueError(f"Année invalide : {year!r}.")
     days = Decimal(days)
@@ -435,7 +435,7 @@ def pilotage_share_line(
 
 
 def quote_total(lines: Iterable[QuoteLine]) -> Decimal:
-    """Sum of the lines' amounts, to the cent (DOMAIN.md 4)."""
+    """Sum of the lines' amounts, to the cent (docs/domain.md §4)."""
     return _money(sum((line.amount for line in lines), Decimal("0")))
 
 
@@ -451,7 +451,7 @@ def _check_total(total: Decimal | int) -> Decimal:
 def payment_schedule(total: Decimal | int) -> list[Milestone]:
     """Per operation: 50 % when the CCVG validates the quote, the balance when the final
     report is delivered. The first is half the total rounded down to the cent, the second
-    takes the rest, so they add up exactly (convention art. 7; DOMAIN.md 4.3). `total` is
+    takes the rest, so they add up exactly (convention art. 7; docs/domain.md §4.3). `total` is
     the part of the quote billed this way (`Billing.SPLIT`)."""
     money = _check_total(total)
     deposit = (money / 2).quantize(CENT, ROUND_DOWN)
@@ -462,14 +462,14 @@ def payment_schedule(total: Decimal | int) -> list[Milestone]:
 
 
 def pilotage_payment_schedule(total: Decimal | int) -> list[Milestone]:
-    """Pilotage: 100 % on delivery of the annual report (convention art. 7; DOMAIN.md 4.3)."""
+    """Pilotage: 100 % on delivery of the annual report (convention art. 7; docs/domain.md §4.3)."""
     money = _check_total(total)
     return [Milestone("annual_report", "Paiement à la remise du bilan annuel", Decimal("1"), money)]
 
 
 def billed_total(lines: Iterable[QuoteLine], billing: Billing) -> Decimal:
     """Sum of the lines invoiced the `billing` way, to the cent (convention art. 7;
-    DOMAIN.md 4.3)."""
+    docs/domain.md §4.3)."""
     return quote_total(line for line in lines if Billing(line.billing) == billing)
 
 
@@ -477,7 +477,7 @@ def quote_schedule(lines: Iterable[QuoteLine]) -> list[Milestone]:
     """The whole schedule of a quote: the 50/50 milestones of its split part (when it has
     one), then one milestone per yearly line (a reserved market's year) and per pilotage
     line, in line order. The amounts add up to the quote's total exactly (convention art. 7
-    and annexe 2; DOMAIN.md 4.3)."""
+    and annexe 2; docs/domain.md §4.3)."""
     lines = list(lines)
     split = [line for line in lines if Billing(line.billing) == Billing.SPLIT]
     milestones = payment_schedule(quote_total(split)) if split else []
@@ -518,7 +518,7 @@ def _decimal(value: object, name: str) -> Decimal:
 
 def grid_as_data(grid: TariffGrid) -> dict:
     """A grid's prices as plain JSON-ready data (strings for amounts), the inverse of
-    `grid_from_data` (DOMAIN.md 4: an avenant may bring a new grid)."""
+    `grid_from_data` (docs/domain.md §4: an avenant may bring a new grid)."""
     return {
         "day_rate": str(grid.day_rate),
         "brackets": [[b.min_hours, b.max_hours, str(b.days), str(b.amount)] for b in grid.brackets],
@@ -537,7 +537,7 @@ def grid_from_data(
     `grid_as_data`); the reserved items keep `base`'s codes and labels. Open-ended: the
     next grid supersedes it (`grid_for`). ValueError with a French message for incoherent
     data (brackets with holes, negative amounts) (convention: prices change only by
-    avenant; DOMAIN.md 1 and 4)."""
+    avenant; docs/domain.md §1 and 4)."""
     missing = [key for key in GRID_FIELDS if key not in data]
     if missing:
         raise ValueError("Grille incomplète : " + ", ".join(missing) + ".")

@@ -1,5 +1,5 @@
-"""Status machines of quotes, placements, hour statements and escalations (DOMAIN.md 4, 5,
-7, 8; DESIGN.md 3: "the allowed transitions live in rules/workflow.py").
+"""Status machines of quotes, placements, hour statements and escalations (docs/domain.md §4, 5,
+7, 8; docs/architecture.md §3: "the allowed transitions live in rules/workflow.py").
 
 Tables are plain dicts {machine: {status: {action: next_status}}}; statuses are StrEnums
 whose lowercase values are what the database stores.
@@ -12,7 +12,7 @@ import enum
 
 class QuoteStatus(enum.StrEnum):
     """Life of a quote (*devis*): approved by the CCVG, then invoiced 50 % / 50 %, settled
-    once the balance is paid (convention art. 7; DOMAIN.md 4.3)."""
+    once the balance is paid (convention art. 7; docs/domain.md §4.3)."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -26,7 +26,7 @@ class QuoteStatus(enum.StrEnum):
 class SplitStatus(enum.StrEnum):
     """Life of a TCE operation's split of hours between trades: the AMOI proposes, the
     general contractor accepts (or comments, back to the AMOI), then the AMOI and the buyer
-    validate; only a validated split can be priced (DOMAIN.md 2; convention annexe 2)."""
+    validate; only a validated split can be priced (docs/domain.md §2; convention annexe 2)."""
 
     DRAFT = "draft"
     PROPOSED = "proposed"
@@ -37,7 +37,7 @@ class SplitStatus(enum.StrEnum):
 
 class PlacementStatus(enum.StrEnum):
     """Life of a placement: the AMOI validates eligibility before the hire counts
-    (convention annex 1; DOMAIN.md 5)."""
+    (convention annex 1; docs/domain.md §5)."""
 
     PROPOSED = "proposed"
     ELIGIBLE = "eligible"
@@ -48,7 +48,7 @@ class PlacementStatus(enum.StrEnum):
 
 class StatementStatus(enum.StrEnum):
     """Life of a monthly hour statement: the AMOI validates or proposes a refusal, the buyer
-    confirms it (convention art. 4; DOMAIN.md 7)."""
+    confirms it (convention art. 4; docs/domain.md §7)."""
 
     SUBMITTED = "submitted"
     VALIDATED = "validated"
@@ -58,7 +58,7 @@ class StatementStatus(enum.StrEnum):
 
 class EscalationStatus(enum.StrEnum):
     """Escalation with a titulaire: reminder letter, formal notice, penalties; resolved at
-    any step (convention annex 1; DOMAIN.md 8)."""
+    any step (convention annex 1; docs/domain.md §8)."""
 
     NONE = "none"
     REMINDER_LETTER = "reminder_letter"
@@ -88,7 +88,7 @@ class OperationStatus(enum.StrEnum):
 
 
 class TransitionNotAllowed(Exception):
-    """An action that the machine does not allow from the current status (DESIGN.md 3 and 6).
+    """An action that the machine does not allow from the current status (docs/architecture.md §3 and 6).
     Views answer it with a French message (the message of this exception)."""
 
     def __init__(self, machine: str, status: str, action: str) -> None:
@@ -114,7 +114,7 @@ QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
 deposit invoiced (on the CCVG's validation) → balance invoiced (on the final report) →
 settled (the balance invoice is paid). A pilotage quote is invoiced in full on delivery of
 the annual report (approved → invoice_full → invoiced_balance → settled) (convention art. 7;
-DOMAIN.md 4.3)."""
+docs/domain.md §4.3)."""
 
 SPLIT_TRANSITIONS: dict[SplitStatus, dict[str, SplitStatus]] = {
     T.DRAFT: {"propose": T.PROPOSED},
@@ -125,7 +125,7 @@ SPLIT_TRANSITIONS: dict[SplitStatus, dict[str, SplitStatus]] = {
 }
 """TCE split: draft (the AMOI prepares) → proposed to the general contractor → accepted (or
 commented: back to draft) → validated by the AMOI → validated by the buyer; the AMOI can
-reopen it at any step to change it (DOMAIN.md 2)."""
+reopen it at any step to change it (docs/domain.md §2)."""
 
 PLACEMENT_TRANSITIONS: dict[PlacementStatus, dict[str, PlacementStatus]] = {
     P.PROPOSED: {"validate": P.ELIGIBLE, "refuse": P.INELIGIBLE},
@@ -256,7 +256,7 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         T.VALIDATED: "Validée",
     },
 }
-"""French labels of every status per machine, for badges (DESIGN.md 8): {machine: {status:
+"""French labels of every status per machine, for badges (docs/architecture.md §8): {machine: {status:
 label}}. Per machine because "submitted" is a status of two machines."""
 
 del Q, P, S, E, D, OS, T  # short aliases for the tables only
@@ -275,25 +275,25 @@ def _status(machine: str, status: str) -> enum.StrEnum:
 
 
 def status_label(machine: str, status: str) -> str:
-    """French label of `status` in `machine` (DESIGN.md 8)."""
+    """French label of `status` in `machine` (docs/architecture.md §8)."""
     return STATUS_LABELS[machine][_status(machine, status)]
 
 
 def allowed_actions(machine: str, status: str) -> tuple[str, ...]:
     """Actions allowed from `status` in `machine`, in table order; empty for a final status.
-    ValueError for an unknown machine or status (DESIGN.md 6)."""
+    ValueError for an unknown machine or status (docs/architecture.md §6)."""
     return tuple(_table(machine)[_status(machine, status)])
 
 
 def is_final(machine: str, status: str) -> bool:
-    """True when no action leaves `status` (DESIGN.md 6)."""
+    """True when no action leaves `status` (docs/architecture.md §6)."""
     return not allowed_actions(machine, status)
 
 
 def next_status(machine: str, status: str, action: str) -> enum.StrEnum:
     """The status reached by `action` from `status` in `machine`; raises
-    `TransitionNotAllowed` when the table has no such transition (DESIGN.md 3 and 6; the
-    tables above follow DOMAIN.md 4.3, 5, 7 and 8)."""
+    `TransitionNotAllowed` when the table has no such transition (docs/architecture.md §3 and 6; the
+    tables above follow docs/domain.md §4.3, 5, 7 and 8)."""
     current = _status(machine, status)
     try:
         return TRANSITIONS[machine][current][action]

@@ -1,4 +1,4 @@
-"""The life of an htmx form (DESIGN.md section 5).
+"""The life of an htmx form (docs/architecture.md §5).
 
 A field's ``change`` posts the whole form with ``_validate`` set: the server validates
 and answers the form (the page keeps only that field's wrapper, via ``hx-select``) and

@@ -1,4 +1,4 @@
-"""Security headers on every response (DESIGN.md section 4, issue 2 (e))."""
+"""Security headers on every response (docs/architecture.md §4, issue 2 (e))."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """htmx helpers; the only module that imports the ``flask_htmx`` extension.
 
-Conventions (DESIGN.md section 5): the same URL answers a full page or, for htmx, the
+Conventions (docs/architecture.md §5): the same URL answers a full page or, for htmx, the
 partial that the page includes; redirects answering htmx become ``HX-Redirect``.
 """
 

@@ -1,4 +1,4 @@
-"""The filters of a list page, declared once (DESIGN.md 5: same URL, two renderings).
+"""The filters of a list page, declared once (docs/architecture.md §5: same URL, two renderings).
 
 A list view names its filters — query-string key, French label, kind, choices — in a
 :class:`FilterSet` at module level, reads them with :meth:`FilterSet.read`, and gets:

@@ -16,7 +16,7 @@ ADMIN_ENDPOINTS = (
 )
 expect(*ADMIN_ENDPOINTS, roles=(Role.FACILITATOR,), admin=True)
 exempt_cross_org(
-    "facilitator admins see every account (DESIGN.md 4.3); every other role gets 403 (role matrix)",
+    "facilitator admins see every account (docs/permissions.md); every other role gets 403 (role matrix)",
     "admin.user",
     "admin.issue_link",
     "admin.deactivate_user",

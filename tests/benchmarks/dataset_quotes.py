@@ -1,6 +1,6 @@
 """Quotes and invoices of the benchmark dataset, through ``portal.quotes.services`` as the
 screens make them: lines from the rules, gapless numbers, the 50 % / 50 % schedule,
-payments, rejections, pilotage quotes (convention art. 7; DOMAIN.md 4).
+payments, rejections, pilotage quotes (convention art. 7; docs/domain.md §4).
 
 Slower than bulk rows (a few dozen statements per quote) but every quote is one the portal
 could have produced; ``Shape.quote_share`` of the operations get one.

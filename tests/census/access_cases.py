@@ -26,7 +26,7 @@ expect(
     roles=(Role.FACILITATOR,),
 )
 exempt_cross_org(
-    "the AMOI reviews and converts every buyer's declaration (DESIGN.md 4.3); buyers get 403",
+    "the AMOI reviews and converts every buyer's declaration (docs/permissions.md); buyers get 403",
     "census.review",
     "census.reconsider",
     "census.convert",

@@ -41,7 +41,7 @@ expect(
     roles=(Role.FACILITATOR, Role.BUYER, Role.COMPANY),
 )
 exempt_cross_org(
-    "the AMOI prepares every buyer's operations (DESIGN.md 4.3); other roles get 403",
+    "the AMOI prepares every buyer's operations (docs/permissions.md); other roles get 403",
     "markets.operation_edit",
     "markets.operation_transition",
     "markets.market_create",

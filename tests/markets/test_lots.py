@@ -225,7 +225,7 @@ def test_choosing_a_trade_proposes_its_labour_share(login_as):
     client = login_as(make_admin())
     changed = text_of(calc(client, trade="cleaning", _last_trade="masonry", labour_share="50"))
     assert 'hx-swap-oob="true"' in changed
-    assert 'value="80"' in changed  # cleaning: 80 % (DOMAIN.md 3)
+    assert 'value="80"' in changed  # cleaning: 80 % (docs/domain.md §3)
     expected = insertion_hours(
         Decimal(1_000_000), TRADES["cleaning"].labour_share, Decimal(30), Decimal("0.05")
     )

@@ -1,4 +1,4 @@
-"""The TCE split through the screens (issue 8; DOMAIN.md 2): the AMOI proposes hours per
+"""The TCE split through the screens (issue 8; docs/domain.md §2): the AMOI proposes hours per
 trade from amount × labour share, the general contractor accepts or comments, the AMOI then
 the buyer validate; every other party is kept out."""
 

@@ -24,7 +24,7 @@ expect(
     admin=True,
 )
 exempt_cross_org(
-    "facilitator admins see every organisation (DESIGN.md 4.3); other roles get 403",
+    "facilitator admins see every organisation (docs/permissions.md); other roles get 403",
     "organisations.edit",
     "organisations.deactivate",
     "organisations.reactivate",

@@ -46,7 +46,7 @@ expect(
 )
 expect("quotes.approve", "quotes.reject", roles=(Role.BUYER,))
 exempt_cross_org(
-    "the AMOI prices every buyer's operations (DESIGN.md 4.3); other roles get 403",
+    "the AMOI prices every buyer's operations (docs/permissions.md); other roles get 403",
     "quotes.recalculate",
     "quotes.line",
     "quotes.add_line",

@@ -1,4 +1,4 @@
-"""Money by the convention (issue 8): each amount checked against DOMAIN.md section 4 with a
+"""Money by the convention (issue 8): each amount checked against docs/domain.md §4 with a
 worked example, through the services and the screens."""
 
 from __future__ import annotations

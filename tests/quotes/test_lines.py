@@ -1,4 +1,4 @@
-"""Every quote line comes from the rules module (convention annexe 2; DOMAIN.md 4)."""
+"""Every quote line comes from the rules module (convention annexe 2; docs/domain.md §4)."""
 
 from __future__ import annotations
 

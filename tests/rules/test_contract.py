@@ -1,4 +1,4 @@
-"""The public names other modules rely on (DESIGN.md 6) exist, with the agreed signatures,
+"""The public names other modules rely on (docs/architecture.md §6) exist, with the agreed signatures,
 and every public rule states its source in its docstring."""
 
 import importlib
@@ -93,7 +93,15 @@ DEFAULTS = {
     ("eligibility", "countable_hours", "cdi_cap_months"): 12,
 }
 
-SOURCE_MARKERS = ("DOMAIN", "DESIGN", "convention", "annex", "CCP", "configurable", "IAE")
+SOURCE_MARKERS = (
+    "docs/domain.md",
+    "docs/architecture.md",
+    "convention",
+    "annex",
+    "CCP",
+    "configurable",
+    "IAE",
+)
 
 
 def module(name):

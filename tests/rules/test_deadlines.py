@@ -1,5 +1,5 @@
 """Deadlines: contacts, reminder letters, statements, convention periods, business days
-(DOMAIN.md 1, 7, 8)."""
+(docs/domain.md §1, 7, 8)."""
 
 from datetime import date, datetime
 

@@ -1,4 +1,4 @@
-"""Eligibility criteria, proofs, eligibility length and countable hours (DOMAIN.md 5, 6)."""
+"""Eligibility criteria, proofs, eligibility length and countable hours (docs/domain.md §5, 6)."""
 
 from datetime import date
 

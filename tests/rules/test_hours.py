@@ -1,4 +1,4 @@
-"""Insertion hours, rounding, TCE splits and ETP (DOMAIN.md 3)."""
+"""Insertion hours, rounding, TCE splits and ETP (docs/domain.md §3)."""
 
 from decimal import Decimal
 

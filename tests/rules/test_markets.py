@@ -1,4 +1,4 @@
-"""Catalogues of procurement (DOMAIN.md 2, 3 and 8.5)."""
+"""Catalogues of procurement (docs/domain.md §2, 3 and 8.5)."""
 
 from decimal import Decimal
 

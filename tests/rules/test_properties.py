@@ -1,4 +1,4 @@
-"""Hypothesis properties of the rules (DOMAIN.md 3, 4, 7)."""
+"""Hypothesis properties of the rules (docs/domain.md §3, 4, 7)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The rules package stays pure: no web framework, no database, no clock (DESIGN.md 6).
+"""The rules package stays pure: no web framework, no database, no clock (docs/architecture.md §6).
 
 The checker reads the real files of portal/rules with `ast`; the synthetic cases below prove
 that it does catch what it forbids.

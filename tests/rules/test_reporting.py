@@ -1,4 +1,4 @@
-"""Age bands, exit categories, dynamic exit rate and indicators (DOMAIN.md 5, 6, 9)."""
+"""Age bands, exit categories, dynamic exit rate and indicators (docs/domain.md §5, 6, 9)."""
 
 from datetime import date
 from decimal import Decimal

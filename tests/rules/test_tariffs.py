@@ -1,4 +1,4 @@
-"""Tariff grids, packages, quote lines and payment schedules (DOMAIN.md 4)."""
+"""Tariff grids, packages, quote lines and payment schedules (docs/domain.md §4)."""
 
 from dataclasses import replace
 from datetime import date, timedelta

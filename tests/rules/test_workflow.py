@@ -1,4 +1,4 @@
-"""Status machines (DOMAIN.md 4.3, 5, 7, 8; DESIGN.md 3 and 6)."""
+"""Status machines (docs/domain.md §4.3, 5, 7, 8; docs/architecture.md §3 and 6)."""
 
 import pytest
 
