@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from decimal import Decimal
 
 from flask import abort, flash, g, redirect, render_template, url_for
-from sqlalchemy import extract, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import extract
+from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
@@ -18,12 +17,12 @@ from portal.clock import today
 from portal.documents.pdf import pdf_response, render_pdf
 from portal.documents.spreadsheets import Column, Sheet, xlsx_response
 from portal.extensions import db
-from portal.invoices import bp
+from portal.invoices import bp, queries
 from portal.invoices import services as invoicing
 from portal.invoices.confirmations import confirm_invoice_payment
 from portal.invoices.forms import PaymentForm
 from portal.invoices.services import InvoiceRefused
-from portal.models import Invoice, InvoiceStatus, Organisation, Quote
+from portal.models import Invoice, InvoiceStatus, Organisation
 from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.htmx import render
@@ -44,20 +43,8 @@ FILTERS = FilterSet(
 @bp.route("/factures/")
 @allow(Role.FACILITATOR, Role.BUYER)
 def index():
-    visible = scoped(Invoice).subquery()
-    year_col = extract("year", visible.c.issue_date)
-    totals = db.session.execute(
-        # what the CCVG pays: VAT included when the payee charges it
-        select(
-            year_col,
-            visible.c.status,
-            func.count(),
-            func.sum(visible.c.amount + visible.c.vat_amount),
-        )
-        .group_by(year_col, visible.c.status)
-        .order_by(year_col.desc(), visible.c.status)
-    ).all()
-    years = sorted({int(y) for y, *_ in totals}, reverse=True)
+    totals = queries.totals_by_year_and_status()
+    years = sorted({y for y, *_ in totals}, reverse=True)
     filters = FILTERS.read(choices={"annee": [(y, y) for y in years]})
     status, year = filters.parsed["statut"], filters.parsed["annee"]
     stmt = scoped(Invoice).options(joinedload(Invoice.quote), joinedload(Invoice.buyer))
@@ -70,7 +57,7 @@ def index():
         "invoices/_partials/_table.html",
         pagination=filters.paginate(stmt.order_by(Invoice.issue_date.desc(), Invoice.id.desc())),
         filters=filters,
-        totals=[(int(y), InvoiceStatus(s), n, amount) for y, s, n, amount in totals],
+        totals=totals,
         payment_form=PaymentForm(data={"paid_on": today()}),
     )
 
@@ -100,44 +87,6 @@ def paid(invoice: Invoice):
 # --- yearly re-invoicing recap per commune ---------------------------------------------------
 
 
-def _communes() -> list[Organisation]:
-    """Communes the user may see (buyers with a parent)."""
-    return db.session.scalars(
-        scoped(Organisation)
-        .where(Organisation.parent_id.is_not(None), Organisation.kind == "buyer")
-        .order_by(Organisation.name)
-    ).all()
-
-
-def _recap(commune: Organisation, year: int) -> tuple[list[dict], Decimal]:
-    """Invoices the CCVG paid in ``year`` (1 January to 31 December, both included) for
-    the commune's quotes, per operation; the amounts are those the CCVG paid (VAT
-    included when the payee charges it)."""
-    rows = []
-    paid = db.session.scalars(
-        scoped(Invoice)
-        .where(
-            Invoice.buyer_id == commune.id,
-            Invoice.status == InvoiceStatus.PAID,
-            Invoice.paid_on.between(date(year, 1, 1), date(year, 12, 31)),
-        )
-        .options(selectinload(Invoice.quote).joinedload(Quote.operation))
-        .order_by(Invoice.paid_on, Invoice.id)
-    ).all()
-    for invoice in paid:
-        rows.append(
-            {
-                "operation": invoice.quote.title,
-                "quote_number": invoice.quote.number or "",
-                "invoice_number": invoice.number,
-                "invoice_label": invoice.label,
-                "paid_on": invoice.paid_on,
-                "amount": invoice.amount_due,
-            }
-        )
-    return rows, sum((r["amount"] for r in rows), Decimal("0.00"))
-
-
 RECAP_FILTERS = FilterSet(
     Filter("commune", "Commune", "id", all_label="Choisir une commune", min_options=2),
     Filter("annee", "Année de paiement", "year", default=lambda: str(today().year)),
@@ -146,7 +95,7 @@ RECAP_FILTERS = FilterSet(
 
 def _recap_args():
     """The filters, the commune chosen (a commune sees its own recap) and the year."""
-    communes = _communes()
+    communes = queries.communes()
     filters = RECAP_FILTERS.read(choices={"commune": pairs(communes)})
     commune = next((c for c in communes if c.id == filters.parsed["commune"]), None)
     if commune is None and g.role is Role.BUYER and g.org.parent_id:
@@ -158,7 +107,7 @@ def _recap_args():
 @allow(Role.FACILITATOR, Role.BUYER)
 def recap():
     filters, commune, year = _recap_args()
-    rows, total = _recap(commune, year) if commune else ([], Decimal("0"))
+    rows, total = queries.recap(commune, year) if commune else ([], Decimal("0"))
     return render_template(
         "invoices/recap.html", filters=filters, commune=commune, year=year, rows=rows, total=total
     )
@@ -168,7 +117,7 @@ def _recap_or_404():
     _filters, commune, year = _recap_args()
     if commune is None:
         abort(404)
-    rows, total = _recap(commune, year)
+    rows, total = queries.recap(commune, year)
     return commune, year, rows, total
 
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from portal.access import scoped
+from portal.access import buyer_org_ids, scoped
 from portal.extensions import db
 from portal.models import (
+    AuditEvent,
     Invoice,
     InvoiceStatus,
     Lot,
     Market,
     Operation,
+    Organisation,
+    OrgKind,
     PurchaseDeclaration,
     Quote,
     SubcontractorShare,
+    User,
 )
 from portal.rules.workflow import DeclarationStatus, OperationStatus, QuoteStatus
 
@@ -98,3 +102,39 @@ def holder_figures(limit: int = 5) -> dict:
         "share_count": _count(scoped(SubcontractorShare)),
         "share_hours": share_hours or 0,
     }
+
+
+def people_counts(*, with_denials: bool) -> dict:
+    """The AMOI's directory at a glance: active organisations per kind, accounts active or
+    invited, and (for admins) the refused accesses recorded."""
+    counts = dict(
+        db.session.execute(
+            select(Organisation.kind, func.count())
+            .where(Organisation.active.is_(True))
+            .group_by(Organisation.kind)
+        ).all()
+    )
+    result = {
+        "org_counts": [(kind, counts.get(kind.value, 0)) for kind in OrgKind],
+        "pending_invitations": db.session.scalar(
+            select(func.count()).select_from(User).where(User.password_hash.is_(None), User.active)
+        ),
+        "active_users": db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.password_hash.is_not(None), User.active)
+        ),
+    }
+    if with_denials:
+        result["recent_denials"] = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "access.denied")
+        )
+    return result
+
+
+def member_communes(ccvg: Organisation) -> list[Organisation]:
+    """The communes of the coordinating buyer."""
+    ids = [i for i in buyer_org_ids(ccvg) if i != ccvg.id]
+    return db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+    ).all()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import g, render_template
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
-from portal.access import Role, allow, buyer_org_ids, public, scoped
+from portal.access import Role, allow, public, scoped
 from portal.extensions import db
 from portal.main import bp, figures
-from portal.models import AuditEvent, Organisation, OrgKind, User
+from portal.models import User
 
 
 @bp.route("/")
@@ -21,28 +21,7 @@ def home():
     ).all()
     context = {"colleagues": colleagues}
     if g.role is Role.FACILITATOR:
-        counts = dict(
-            db.session.execute(
-                select(Organisation.kind, func.count())
-                .where(Organisation.active.is_(True))
-                .group_by(Organisation.kind)
-            ).all()
-        )
-        context["org_counts"] = [(kind, counts.get(kind.value, 0)) for kind in OrgKind]
-        context["pending_invitations"] = db.session.scalar(
-            select(func.count()).select_from(User).where(User.password_hash.is_(None), User.active)
-        )
-        context["active_users"] = db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.password_hash.is_not(None), User.active)
-        )
-        if g.user.is_admin:
-            context["recent_denials"] = db.session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.action == "access.denied")
-            )
+        context.update(figures.people_counts(with_denials=g.user.is_admin))
     if g.role is Role.FACILITATOR:
         context["figures"] = figures.facilitator_figures()
     elif g.role is Role.BUYER:
@@ -50,10 +29,7 @@ def home():
     else:
         context["figures"] = figures.holder_figures()
     if g.role is Role.BUYER and org.parent_id is None:
-        ids = [i for i in buyer_org_ids(org) if i != org.id]
-        context["communes"] = db.session.scalars(
-            select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
-        ).all()
+        context["communes"] = figures.member_communes(org)
     return render_template("main/home.html", **context)
 
 

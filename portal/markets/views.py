@@ -6,14 +6,13 @@ The AMOI creates and edits; buyers read their own (scoping in ``portal.access``)
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
 from portal.extensions import db
-from portal.markets import bp
+from portal.markets import bp, queries
 from portal.markets import pricing as pricing
 from portal.markets import split as tce
 from portal.markets.confirmations import confirm_operation_transition
@@ -49,20 +48,7 @@ def operations():
     stmt = operations_statement(filters).options(joinedload(Operation.buyer))
     pagination = filters.paginate(stmt)
     ids = [op.id for op in pagination.items]
-    totals = {
-        op_id: (markets, lots, hours)
-        for op_id, markets, lots, hours in db.session.execute(
-            select(
-                Market.operation_id,
-                func.count(func.distinct(Market.id)),
-                func.count(Lot.id),
-                func.sum(Lot.planned_hours),
-            )
-            .outerjoin(Lot, Lot.market_id == Market.id)
-            .where(Market.operation_id.in_(ids))
-            .group_by(Market.operation_id)
-        ).all()
-    }
+    totals = queries.operation_totals(ids)
     return render(
         "markets/operations.html",
         "markets/_partials/_operations_table.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -17,6 +17,9 @@ class AuditEvent(db.Model):
     """Who did what, when, on which object. Never personal values: ids and codes only."""
 
     __tablename__ = "audit_events"
+    # A quote's history reads the lines of one object: without this index it scans the
+    # whole trail (issue 16).
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

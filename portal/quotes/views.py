@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.access import Role, allow, get_or_404, scoped
@@ -23,12 +22,11 @@ from portal.models import (
     AuditEvent,
     Invoice,
     Operation,
-    Organisation,
     Quote,
     QuoteKind,
     QuoteLineRow,
 )
-from portal.quotes import bp, chorus
+from portal.quotes import bp, chorus, queries
 from portal.quotes import services as service
 from portal.quotes.access import can_approve_quote, can_record_chorus_references
 from portal.quotes.confirmations import (
@@ -74,28 +72,20 @@ def _back(quote: Quote, anchor: str | None = None):
 # --- list and page ----------------------------------------------------------------------
 
 
-def _visible_buyers() -> list[Organisation]:
-    """The buyers of the quotes the user may see."""
-    return db.session.scalars(
-        select(Organisation)
-        .where(Organisation.id.in_(scoped(Quote).with_only_columns(Quote.buyer_id)))
-        .order_by(Organisation.name)
-    ).all()
-
-
-def _quote_years() -> list[int]:
-    dates = db.session.scalars(scoped(Quote).with_only_columns(Quote.quote_date))
-    return sorted({d.year for d in dates}, reverse=True)
-
-
 FILTERS = FilterSet(
     Filter("statut", "Statut", "choice", list(STATUS_LABELS["quote"].items()), "Tous les statuts"),
-    Filter("annee", "Année", "year", lambda: [(y, y) for y in _quote_years()], "Toutes les années"),
+    Filter(
+        "annee",
+        "Année",
+        "year",
+        lambda: [(y, y) for y in queries.quote_years()],
+        "Toutes les années",
+    ),
     Filter(
         "acheteur",
         "Acheteur",
         "id",
-        lambda: pairs(_visible_buyers()),
+        lambda: pairs(queries.visible_buyers()),
         "Tous les acheteurs",
         min_options=2,
     ),
@@ -135,15 +125,7 @@ def _history(quote: Quote) -> list[HistoryEntry]:
     Sud-Ouest Emploi (docs/domain.md §4.3), whoever's action triggered it (the CCVG's approval
     issues the deposit invoice): the line names the payee frozen on the invoice."""
     invoices = {str(i.id): i for i in quote.invoices}
-    events = db.session.scalars(
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
-        .where(
-            ((AuditEvent.object_type == "Quote") & (AuditEvent.object_id == str(quote.id)))
-            | ((AuditEvent.object_type == "Invoice") & AuditEvent.object_id.in_(list(invoices)))
-        )
-        .order_by(AuditEvent.id)
-    ).all()
+    events = queries.history_events(quote.id, list(invoices))
     return [_history_entry(event, invoices.get(event.object_id)) for event in events]
 
 
@@ -175,7 +157,7 @@ def _grid_label(quote: Quote) -> str:
 @allow(Role.FACILITATOR, Role.BUYER)
 def show(quote_id: int):
     quote = get_or_404(Quote, quote_id)
-    revised_by = db.session.scalar(select(Quote).where(Quote.revision_of_id == quote.id))
+    revised_by = queries.revision_of(quote.id)
     return render_template(
         "quotes/show.html",
         quote=quote,
