@@ -44,6 +44,9 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+    # The cookie is sent again only when the session changes (the gate refreshes its
+    # activity time once a minute), not on every response: signing it costs every page.
+    SESSION_REFRESH_EACH_REQUEST = False
     # Invitation and reset links.
     ACCOUNT_LINK_LIFETIME = timedelta(days=7)
     PASSWORD_MIN_LENGTH = 12

@@ -12,12 +12,17 @@ import time
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from portal.access.policy import policy_of
 from portal.extensions import db, login_manager
 from portal.models import User
 from portal.web.htmx import is_htmx
 from portal.web.redirects import local_path, same_site_path
+
+ACTIVITY_RESOLUTION = 60
+"""Seconds between two writes of the session's activity time: the idle timeout is kept to
+the minute, and most responses send no new cookie (issue 15)."""
 
 
 @login_manager.user_loader
@@ -27,7 +32,8 @@ def _load_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
+    # One statement for the user and its organisation (read on every page: role, name).
+    user = db.session.get(User, user_id, options=[joinedload(User.organisation)])
     if user is None or user.session_version != version or not user.is_active:
         return None
     return user
@@ -71,7 +77,9 @@ def _enforce():
         flash("Votre session a expiré. Veuillez vous reconnecter.", "info")
         user = None
     if user is not None:
-        session["seen_at"] = int(time.time())
+        now = int(time.time())
+        if now - session.get("seen_at", 0) >= ACTIVITY_RESOLUTION:
+            session["seen_at"] = now  # once a minute: the cookie is not re-signed each page
         g.user, g.org, g.role = user, user.organisation, user.role
     if policy is None:
         # Undeclared view: deny by default (the inventory test catches it before release).

@@ -181,10 +181,11 @@ def reactivate_user(user_id: int):
 
 
 def _organisations() -> list[tuple[int, str]]:
-    return [
-        (org.id, org.name)
-        for org in db.session.scalars(select(Organisation).order_by(Organisation.name))
-    ]
+    """The audit filter's choices: ids and names only, never whole rows (issue 15)."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    ).all()
+    return [(org_id, name) for org_id, name in rows]
 
 
 AUDIT_FILTERS = FilterSet(

@@ -143,3 +143,26 @@ def test_audit_lines_name_their_objects_and_details_in_french(login_as, db, asse
     assert "Page /admin/comptes" in seen
     html = text_of(response) + text_of(second)
     assert f'href="/devis/{quote.id}">Devis DEV-2026-0004</a>' in html
+
+
+def test_the_organisation_filter_reads_ids_and_names_only(app, db, login_as):
+    """Issue 15: the audit page's organisation choices are two columns, not whole rows."""
+    from sqlalchemy import event
+
+    from portal.extensions import db as _db
+    from tests.factories import make_admin
+
+    client = login_as(make_admin())
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(_db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/admin/journal").status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count)
+    listing = [s for s in statements if "FROM organisations ORDER BY organisations.name" in s]
+    assert listing, statements
+    assert all("organisations.siret" not in s for s in listing)
