@@ -103,7 +103,8 @@ def test_open_confirmation_dialog_and_step_page_are_accessible(browser, base_url
     page = context.new_page()
     login(page, "admin@sud-ouest-emploi.example")
     page.goto("/organisations/?q=Espaces+Verts")
-    page.get_by_role("link", name=re.compile("Espaces Verts Fictifs")).click()
+    with page.expect_navigation():  # app.js (which opens the dialog) runs before "load"
+        page.get_by_role("link", name=re.compile("Espaces Verts Fictifs")).click()
     button = page.get_by_role("button", name="Désactiver l'organisation")
     button.click()
     page.get_by_role("dialog").wait_for()
