@@ -10,6 +10,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from portal.models.base import include_in_schema
+
 config = context.config
 if config.config_file_name and not current_app.testing:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -35,6 +37,7 @@ def _options(connection=None) -> dict:
         "target_metadata": target_metadata,
         "render_item": _render_item,
         "compare_type": True,
+        "include_object": include_in_schema(engine.dialect.name),
         "render_as_batch": engine.dialect.name == "sqlite",
         **current_app.extensions["migrate"].configure_args,
     }

@@ -10,12 +10,19 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
+from portal.models.base import include_in_schema
 from tests.conftest import BACKEND, _config_dict
 
 
 def test_models_match_migrations(app, db):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": include_in_schema(connection.dialect.name),
+            },
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

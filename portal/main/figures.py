@@ -3,10 +3,11 @@ what the user may see (``access.scoped``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.access import buyer_org_ids, scoped
+from portal.access import scoped
 from portal.extensions import db
 from portal.models import (
     AuditEvent,
@@ -25,57 +26,76 @@ from portal.models import (
 from portal.rules.workflow import DeclarationStatus, OperationStatus, QuoteStatus
 
 
-def _count(stmt) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+def _count(stmt: Select) -> Select:
+    """``SELECT count(*)`` of a statement's rows, over its own table (no wide subquery)."""
+    return stmt.with_only_columns(func.count(), maintain_column_froms=True)
 
 
-def _planned_hours(lots_stmt) -> int:
-    sub = lots_stmt.with_only_columns(Lot.planned_hours).subquery()
-    return db.session.scalar(select(func.coalesce(func.sum(sub.c.planned_hours), 0))) or 0
+def _sum(stmt: Select, column) -> Select:
+    return stmt.with_only_columns(func.coalesce(func.sum(column), 0), maintain_column_froms=True)
+
+
+def _at_once(**figures: Select) -> dict:
+    """Several one-number figures, each an aggregate over its own table, read in one
+    statement (``SELECT (SELECT count(*) …), (SELECT sum(…) …), …``): one round trip
+    instead of one per figure."""
+    row = db.session.execute(
+        select(*(stmt.scalar_subquery().label(name) for name, stmt in figures.items()))
+    ).one()
+    return {name: value or 0 for name, value in row._mapping.items()}
+
+
+def _by_status(stmt: Select, column, statuses) -> list:
+    """``(status, count)`` for every status, zeros included, in one grouped statement."""
+    grouped = stmt.with_only_columns(column, func.count()).group_by(column)
+    counts = dict(db.session.execute(grouped).all())
+    return [(status, counts.get(status.value, 0)) for status in statuses]
 
 
 def operations_by_status() -> list[tuple[OperationStatus, int]]:
-    sub = scoped(Operation).subquery()
-    counts = dict(
-        db.session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)).all()
+    return _by_status(scoped(Operation), Operation.status, OperationStatus)
+
+
+def _open_lots_hours() -> Select:
+    """The hours planned by the lots of operations that are not closed: the lots outside
+    the (few) markets of closed operations, without joining every lot to its operation."""
+    closed = (
+        select(Market.id).join(Market.operation).where(Operation.status == OperationStatus.CLOSED)
     )
-    return [(status, counts.get(status.value, 0)) for status in OperationStatus]
+    return _sum(scoped(Lot).where(Lot.market_id.not_in(closed)), Lot.planned_hours)
 
 
-def facilitator_figures() -> dict:
-    """The AMOI's to-do: declarations to review, operations in preparation."""
-    return {
+def facilitator_figures(*, people: bool = False, with_denials: bool = False) -> dict:
+    """The AMOI's to-do: declarations to review, operations in preparation; with
+    ``people``, its directory at a glance (:func:`people_counts`), in the same statement."""
+    figures = {
         "declarations_to_review": _count(
             scoped(PurchaseDeclaration).where(
                 PurchaseDeclaration.status == DeclarationStatus.SUBMITTED
             )
         ),
-        "operations": operations_by_status(),
-        "planned_hours": _planned_hours(
-            scoped(Lot)
-            .join(Lot.market)
-            .join(Market.operation)
-            .where(Operation.status != OperationStatus.CLOSED)
-        ),
+        "planned_hours": _open_lots_hours(),
         "draft_quotes": _count(scoped(Quote).where(Quote.status == QuoteStatus.DRAFT)),
         "unpaid_invoices": _count(scoped(Invoice).where(Invoice.status == InvoiceStatus.ISSUED)),
     }
+    if people:
+        figures.update(_people_figures(with_denials))
+    result = _at_once(**figures)
+    result["operations"] = operations_by_status()
+    return result
 
 
 def buyer_figures() -> dict:
     """A buyer's operations and the hours they plan, its census declarations."""
-    declarations = scoped(PurchaseDeclaration).subquery()
-    by_status = dict(
-        db.session.execute(
-            select(declarations.c.status, func.count()).group_by(declarations.c.status)
-        ).all()
+    result = _at_once(
+        planned_hours=_sum(scoped(Lot), Lot.planned_hours),
+        quotes_to_approve=_count(scoped(Quote).where(Quote.status == QuoteStatus.SUBMITTED)),
     )
-    return {
-        "operations": operations_by_status(),
-        "planned_hours": _planned_hours(scoped(Lot)),
-        "declarations": [(s, by_status.get(s.value, 0)) for s in DeclarationStatus],
-        "quotes_to_approve": _count(scoped(Quote).where(Quote.status == QuoteStatus.SUBMITTED)),
-    }
+    result["operations"] = operations_by_status()
+    result["declarations"] = _by_status(
+        scoped(PurchaseDeclaration), PurchaseDeclaration.status, DeclarationStatus
+    )
+    return result
 
 
 def holder_figures(limit: int = 5) -> dict:
@@ -88,53 +108,47 @@ def holder_figures(limit: int = 5) -> dict:
         .order_by(Lot.id.desc())
         .limit(limit)
     ).all()
-    share_hours = db.session.scalar(
-        select(func.coalesce(func.sum(SubcontractorShare.hours), 0)).where(
-            SubcontractorShare.id.in_(
-                scoped(SubcontractorShare).with_only_columns(SubcontractorShare.id)
-            )
-        )
+    shares = scoped(SubcontractorShare)
+    result = _at_once(
+        lot_count=_count(lots),
+        planned_hours=_sum(lots, Lot.planned_hours),
+        share_count=_count(shares),
+        share_hours=_sum(shares, SubcontractorShare.hours),
     )
-    return {
-        "lot_count": _count(lots),
-        "planned_hours": _planned_hours(lots),
-        "recent_lots": recent,
-        "share_count": _count(scoped(SubcontractorShare)),
-        "share_hours": share_hours or 0,
-    }
-
-
-def people_counts(*, with_denials: bool) -> dict:
-    """The AMOI's directory at a glance: active organisations per kind, accounts active or
-    invited, and (for admins) the refused accesses recorded."""
-    counts = dict(
-        db.session.execute(
-            select(Organisation.kind, func.count())
-            .where(Organisation.active.is_(True))
-            .group_by(Organisation.kind)
-        ).all()
-    )
-    result = {
-        "org_counts": [(kind, counts.get(kind.value, 0)) for kind in OrgKind],
-        "pending_invitations": db.session.scalar(
-            select(func.count()).select_from(User).where(User.password_hash.is_(None), User.active)
-        ),
-        "active_users": db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.password_hash.is_not(None), User.active)
-        ),
-    }
-    if with_denials:
-        result["recent_denials"] = db.session.scalar(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "access.denied")
-        )
+    result["recent_lots"] = recent
     return result
 
 
+PEOPLE_FIGURES = ("pending_invitations", "active_users", "recent_denials")
+
+
+def _people_figures(with_denials: bool) -> dict:
+    """The AMOI's directory at a glance: accounts active or invited, and (for admins) the
+    refused accesses recorded."""
+    users = select(User).where(User.active)
+    figures = {
+        "pending_invitations": _count(users.where(User.password_hash.is_(None))),
+        "active_users": _count(users.where(User.password_hash.is_not(None))),
+    }
+    if with_denials:
+        figures["recent_denials"] = _count(
+            select(AuditEvent).where(AuditEvent.action == "access.denied")
+        )
+    return figures
+
+
+def organisations_by_kind() -> list[tuple[OrgKind, int]]:
+    """Active organisations per kind (the AMOI's directory)."""
+    return _by_status(
+        select(Organisation).where(Organisation.active.is_(True)), Organisation.kind, OrgKind
+    )
+
+
 def member_communes(ccvg: Organisation) -> list[Organisation]:
-    """The communes of the coordinating buyer."""
-    ids = [i for i in buyer_org_ids(ccvg) if i != ccvg.id]
-    return db.session.scalars(
-        select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+    """The communes of the coordinating buyer, read once: they fill ``ccvg.members``, so
+    that the scope rules that follow (``buyer_org_ids``) do not load them again."""
+    communes = db.session.scalars(
+        select(Organisation).where(Organisation.parent_id == ccvg.id).order_by(Organisation.name)
     ).all()
+    set_committed_value(ccvg, "members", communes)
+    return communes

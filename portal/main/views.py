@@ -20,16 +20,19 @@ def home():
         scoped(User).where(User.organisation_id == org.id).order_by(User.name)
     ).all()
     context = {"colleagues": colleagues}
+    if g.role is Role.BUYER and org.parent_id is None:
+        # First: reading the communes fills org.members, which the scope rules then use.
+        context["communes"] = figures.member_communes(org)
     if g.role is Role.FACILITATOR:
-        context.update(figures.people_counts(with_denials=g.user.is_admin))
-    if g.role is Role.FACILITATOR:
-        context["figures"] = figures.facilitator_figures()
+        # The directory's counts come in the same statement as the to-do's.
+        counts = figures.facilitator_figures(people=True, with_denials=g.user.is_admin)
+        context["org_counts"] = figures.organisations_by_kind()
+        context.update({k: counts[k] for k in figures.PEOPLE_FIGURES if k in counts})
+        context["figures"] = counts
     elif g.role is Role.BUYER:
         context["figures"] = figures.buyer_figures()
     else:
         context["figures"] = figures.holder_figures()
-    if g.role is Role.BUYER and org.parent_id is None:
-        context["communes"] = figures.member_communes(org)
     return render_template("main/home.html", **context)
 
 

@@ -4,9 +4,10 @@ with :mod:`portal.web.listing`."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, extract, func, or_, select
+from flask import g
+from sqlalchemy import Select, extract, func, or_, select, union
 
-from portal.access import scoped
+from portal.access import Role, scoped
 from portal.extensions import db
 from portal.models import Lot, Market, Operation, Organisation
 from portal.rules.markets import LegalBasis
@@ -56,26 +57,28 @@ def operation_year():
     )
 
 
-def filter_operations(stmt: Select, filters: Filters, *, text_on_lots: bool = False) -> Select:
-    """Apply the filters to a statement whose FROM reaches ``Operation``."""
-    buyer, status, year, basis, text = (
-        filters.parsed[name] for name in ("acheteur", "statut", "annee", "fondement", "q")
-    )
+def _operation_conditions(filters: Filters) -> list:
+    """The filters that bear on the operation itself: buyer, status, year."""
+    buyer, status, year = (filters.parsed[name] for name in ("acheteur", "statut", "annee"))
+    conditions = []
     if buyer:
-        stmt = stmt.where(Operation.buyer_id == buyer)
+        conditions.append(Operation.buyer_id == buyer)
     if status:
-        stmt = stmt.where(Operation.status == status)
+        conditions.append(Operation.status == status)
     if year:
-        stmt = stmt.where(operation_year() == year)
+        conditions.append(operation_year() == year)
+    return conditions
+
+
+def filter_operations(stmt: Select, filters: Filters) -> Select:
+    """Apply the filters to a statement whose FROM reaches ``Operation``."""
+    basis, text = filters.parsed["fondement"], filters.parsed["q"]
+    stmt = stmt.where(*_operation_conditions(filters))
     if basis:
         with_basis = select(Market.operation_id).where(Market.legal_basis == basis)
         stmt = stmt.where(Operation.id.in_(with_basis))
     if text:
-        like = f"%{text}%"
-        conditions = [Operation.name.ilike(like)]
-        if text_on_lots:
-            conditions += [Lot.title.ilike(like), Market.reference.ilike(like)]
-        stmt = stmt.where(or_(*conditions))
+        stmt = stmt.where(Operation.name.ilike(f"%{text}%"))
     return stmt
 
 
@@ -85,27 +88,81 @@ def operations_statement(filters: Filters) -> Select:
     )
 
 
+def lot_conditions(filters: Filters) -> list:
+    """The filters as conditions on ``lots`` alone, each table matched on its own
+    (``lots.market_id IN (markets … IN (operations …))``): they need no join, so the count
+    runs on ``lots`` and the join is made once, for the order. The text is looked for, case
+    aside, in the lot's title, its market's reference and its operation's name."""
+    basis, text = filters.parsed["fondement"], filters.parsed["q"]
+    conditions = []
+    on_markets = [Market.legal_basis == basis] if basis else []
+    if on_operations := _operation_conditions(filters):
+        on_markets.append(Market.operation_id.in_(select(Operation.id).where(*on_operations)))
+    if on_markets:
+        conditions.append(Lot.market_id.in_(select(Market.id).where(*on_markets)))
+    if text:
+        like = f"%{text}%"
+        named = select(Operation.id).where(Operation.name.ilike(like))
+        markets = select(Market.id).where(
+            or_(Market.reference.ilike(like), Market.operation_id.in_(named))
+        )
+        titled = select(Lot.id).where(Lot.title.ilike(like))
+        # A union rather than an OR: each side can use its index (the titles' trigram index
+        # on PostgreSQL, migration 0009_lots_search; lots.market_id).
+        conditions.append(
+            Lot.id.in_(union(titled, select(Lot.id).where(Lot.market_id.in_(markets))))
+        )
+    return conditions
+
+
+def lots_counted(filters: Filters) -> Select:
+    """The lots the user may see, filtered, without the joins (what the total counts)."""
+    return scoped(Lot).where(*lot_conditions(filters)).with_only_columns(Lot.id)
+
+
+LOT_ORDER = (Operation.name, Market.reference, Lot.number)
+
+
 def lots_statement(filters: Filters) -> Select:
-    """Lots the user may see, joined to their market and operation, filtered."""
-    stmt = scoped(Lot).join(Lot.market).join(Market.operation)
-    if filters.parsed["fondement"]:
-        stmt = stmt.where(Market.legal_basis == filters.parsed["fondement"])
-    return filter_operations(stmt, filters, text_on_lots=True).order_by(
-        Operation.name, Market.reference, Lot.number
+    """Lots the user may see, filtered, joined once to their market and operation (for the
+    order; an export reads them with ``contains_eager``), in the list's order."""
+    return (
+        scoped(Lot)
+        .where(*lot_conditions(filters))
+        .join(Lot.market)
+        .join(Market.operation)
+        .order_by(*LOT_ORDER)
     )
 
 
+def lot_ids_statement(filters: Filters) -> Select:
+    """The ids of :func:`lots_statement` only: the sort carries no other column."""
+    return lots_statement(filters).with_only_columns(Lot.id)
+
+
+def _sees_operations() -> bool:
+    """The facilitator and the buyers see operations; companies and structures see the lots
+    they hold (``scoped(Operation)`` is empty for them)."""
+    return g.role in (Role.FACILITATOR, Role.BUYER)
+
+
 def _reachable(lots: bool) -> Select:
-    if lots:
+    """Where the filter choices come from: the operations the user may see — for the lots
+    list too (2,000 operations, not the 10,000-lot join) — or, for a company or a
+    structure, the few lots it holds."""
+    if lots and not _sees_operations():
         return scoped(Lot).join(Lot.market).join(Market.operation)
     return scoped(Operation)
 
 
-def buyer_choices(lots: bool = False) -> list[Organisation]:
-    """Buyers the user may filter on: those of the operations (or lots) it can see."""
+def buyer_choices(lots: bool = False) -> list:
+    """Buyers the user may filter on: those of the operations (or lots) it can see, as
+    ``(id, name)`` rows."""
     ids = _reachable(lots).with_only_columns(Operation.buyer_id)
-    return db.session.scalars(
-        select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+    return db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_(ids))
+        .order_by(Organisation.name)
     ).all()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy import DateTime, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -71,3 +71,29 @@ def assign(obj: object, values: Mapping[str, object]) -> list[str]:
     for name, value in values.items():
         setattr(obj, name, value)
     return changed
+
+
+POSTGRESQL_ONLY = {"only_on": "postgresql"}  # ``Index.info`` of an index SQLite does not have
+
+
+def trigram_index(table: str, column: str) -> Index:
+    """A ``pg_trgm`` GIN index on ``column`` for the ``ILIKE '%…%'`` searches of the lists
+    (PostgreSQL only: migration ``0009_lots_search``; SQLite scans, docs/performance.md)."""
+    return Index(
+        f"ix_{table}_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+        info=POSTGRESQL_ONLY,
+    )
+
+
+def include_in_schema(dialect: str):
+    """The ``include_object`` hook of the migrations' comparison with the models: an index
+    declared for PostgreSQL only is not expected in another database."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        only_on = getattr(obj, "info", {}).get("only_on")
+        return only_on is None or only_on == dialect
+
+    return include

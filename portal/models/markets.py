@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import Timestamped, UTCDateTime, Versioned, utcnow
+from portal.models.base import Timestamped, UTCDateTime, Versioned, trigram_index, utcnow
 from portal.rules.hours import TRADES
 from portal.rules.markets import LegalBasis, PenaltyKind, PurchaseNature, describe_penalty
 from portal.rules.workflow import OperationStatus, SplitStatus, status_label
@@ -37,6 +37,7 @@ class Operation(Timestamped, Versioned, db.Model):
     """An *opération*: a building project or a service bought by one buyer."""
 
     __tablename__ = "operations"
+    __table_args__ = (trigram_index("operations", "name"),)
     NOUN = "Cette opération"
     FEMININE = True
     PRONOUN = "elle"
@@ -92,6 +93,7 @@ class Market(Timestamped, Versioned, db.Model):
     """A *marché* of an operation, with the legal basis of its clause."""
 
     __tablename__ = "markets"
+    __table_args__ = (trigram_index("markets", "reference"),)
     NOUN = "Ce marché"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,7 +127,7 @@ class Lot(Timestamped, Versioned, db.Model):
 
     __tablename__ = "lots"
     NOUN = "Ce lot"
-    __table_args__ = (UniqueConstraint("market_id", "number"),)
+    __table_args__ = (UniqueConstraint("market_id", "number"), trigram_index("lots", "title"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"), index=True)
