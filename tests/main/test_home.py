@@ -100,3 +100,35 @@ def test_alone_in_its_organisation_is_told_how_to_add_colleagues(login_as):
     company = make_org(OrgKind.COMPANY, name="Charpentes Démo")
     seen = words_of(login_as(make_user(company)).get("/"))
     assert "Personne d'autre n'a de compte pour l'entreprise Charpentes Démo" in seen
+
+
+def test_home_figures_come_in_few_statements(login_as, db, assert_max_queries):
+    """One aggregate statement per table, the one-number figures in one statement
+    (issue 15): user, colleagues, the figures, operations and organisations by kind."""
+    ccvg, (alpha,) = make_ccvg_with_communes("Alpha")
+    company = make_org(OrgKind.COMPANY)
+    make_lot(make_market(make_operation(alpha)), holder=company, planned_hours=70)
+    _declare(db, alpha)
+    for user, limit in ((make_admin(), 5), (make_user(ccvg), 6), (make_user(company), 4)):
+        client = login_as(user)
+        with assert_max_queries(limit):
+            assert client.get("/").status_code == 200
+
+
+def test_the_ccvg_home_reads_its_communes_once(login_as, db, assert_max_queries):
+    ccvg, _communes = make_ccvg_with_communes("Alpha", "Beta")
+    client = login_as(make_user(ccvg))
+    with assert_max_queries(10) as counter:
+        html = text_of(client.get("/"))
+    assert "Commune de Alpha" in html and "Commune de Beta" in html
+    organisations = [s for s in counter.statements if s.startswith("SELECT organisations.id")]
+    assert len(organisations) == 1, organisations  # not again by the scope rules' buyer_org_ids
+
+
+def test_the_people_figures_of_the_admin_home(login_as, db):
+    amoi = make_org(OrgKind.FACILITATOR, name="AMOI")
+    make_user(amoi, password=None)  # invited
+    make_user(make_org(OrgKind.COMPANY))
+    seen = words_of(login_as(make_admin(org=amoi)).get("/"))
+    assert "Comptes 2 comptes actifs, 1 invitation en attente." in seen
+    assert "0 accès refusé au journal d'audit" in seen
