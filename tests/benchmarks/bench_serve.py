@@ -95,6 +95,8 @@ def portal_env(url: str) -> dict[str, str]:
         "PORTAL_SECRET_KEY": secrets.token_hex(32),
         "PORTAL_SQLALCHEMY_DATABASE_URI": url,
         "PORTAL_PUBLIC_URL": "https://passerelle.bench.invalid",
+        # The load generator addresses the loopback: production accepts only trusted hosts.
+        "PORTAL_TRUSTED_HOSTS": "127.0.0.1",
     }
 
 
