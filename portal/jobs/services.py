@@ -84,12 +84,13 @@ def execute(app: Flask, job_id: int) -> None:
     kind = KINDS.get(job.kind)
     owner = db.session.get(User, job.owner_id)
     _set(job_id, status=JobStatus.RUNNING, started_at=utcnow())
-    written = {"done": 0}
+    written = {"done": 0, "total": 0}
 
     def progress(done: int, total: int) -> None:
-        if total and done - written["done"] < total * PROGRESS_STEP and done < total:
+        moved = done - written["done"] >= total * PROGRESS_STEP or done >= total
+        if total == written["total"] and not moved:
             return
-        written["done"] = done
+        written.update(done=done, total=total)
         _set(job_id, done=done, total=total)
 
     query = [(k, v) for k, values in job.parameters.items() for v in _as_list(values)]
