@@ -119,8 +119,8 @@ def execute(app: Flask, job_id: int) -> None:
         file_name=output.file_name,
         stored_name=stored,
         content_type=output.content_type,
-        done=max(written["done"], 1),
-        total=max(written["done"], 1),
+        done=max(written["total"], written["done"], 1),
+        total=max(written["total"], written["done"], 1),
         finished_at=utcnow(),
     )
 
