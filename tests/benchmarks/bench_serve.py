@@ -95,6 +95,7 @@ def portal_env(url: str) -> dict[str, str]:
         "PORTAL_SECRET_KEY": secrets.token_hex(32),
         "PORTAL_SQLALCHEMY_DATABASE_URI": url,
         "PORTAL_PUBLIC_URL": "https://passerelle.bench.invalid",
+        "PORTAL_TRUSTED_HOSTS": "127.0.0.1",  # the load generators' Host (loopback)
     }
 
 

@@ -42,8 +42,9 @@ def the_persona_follows_its_own_export(world, persona):
     job = make_job(world.users[persona])
     return ActCase(
         {"job_id": job.id},
-        check=lambda response: "le fichier est prêt" in text_of(response)
-        and job.file_name in text_of(response),
+        check=lambda response: (
+            "le fichier est prêt" in text_of(response) and job.file_name in text_of(response)
+        ),
     )
 
 

@@ -296,7 +296,9 @@ def test_company_export_never_holds_another_company_lot(login_as):
 
 def test_export_follows_the_screen_filters_and_scope(login_as):
     ccvg, alpha, _company = _export_world()
-    commune_rows = login_as(make_user(alpha)).export("/lots/export.csv").get_data().decode("utf-8-sig")
+    commune_rows = (
+        login_as(make_user(alpha)).export("/lots/export.csv").get_data().decode("utf-8-sig")
+    )
     assert "Lot Beta" not in commune_rows and "Lot d'un concurrent" in commune_rows
     ccvg_client = login_as(make_user(ccvg))
     everything = ccvg_client.export("/lots/export.csv").get_data().decode("utf-8-sig")

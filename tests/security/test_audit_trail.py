@@ -158,7 +158,9 @@ def test_recap_export_is_audited(login_as, db):
     db.session.commit()
     client = login_as(world.users["buyer_ccvg"])
     year = IN_CONVENTION.year
-    response = client.export(f"/factures/refacturation.xlsx?commune={world.commune.id}&annee={year}")
+    response = client.export(
+        f"/factures/refacturation.xlsx?commune={world.commune.id}&annee={year}"
+    )
     assert response.status_code == 200
     [event] = _events(db, "export.recap")
     assert event.actor_id == world.users["buyer_ccvg"].id
