@@ -28,7 +28,11 @@ def _start_jobs_worker(server):
 
     global _jobs_worker
     flask = Path(sys.executable).with_name("flask")
-    command = [str(flask), "jobs-worker"] if flask.exists() else [sys.executable, "-m", "flask", "jobs-worker"]
+    command = (
+        [str(flask), "jobs-worker"]
+        if flask.exists()
+        else [sys.executable, "-m", "flask", "jobs-worker"]
+    )
     _jobs_worker = subprocess.Popen(command, env={**os.environ, "FLASK_APP": "wsgi.py"})  # noqa: S603
     server.log.info("jobs worker started (pid %s)", _jobs_worker.pid)
 

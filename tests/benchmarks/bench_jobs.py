@@ -117,6 +117,31 @@ def in_process(uri: str, manifest: dict) -> None:
         rl_wall, rl_cpu, (rl_pages, rl_size) = _timed(lambda: _reportlab_table(invoices))
         label = f"reportlab platypus ({rl_pages} p.)"
         print(f"{label:<34}{rl_wall:>8.2f}{rl_cpu:>8.2f}{rl_size:>11}")
+    single_documents(app, manifest)
+
+
+def single_documents(app, manifest: dict) -> None:
+    """One quote PDF and one invoice PDF, served synchronously (a page or two each)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Invoice
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        invoice_id = db.session.scalar(select(Invoice.id).order_by(Invoice.id).limit(1))
+        client = app.test_client()
+        login = {"email": manifest["users"]["amoi"], "password": manifest["password"]}
+        assert client.post("/connexion", data=login).status_code == 303
+        print("\n== single documents, served in the request (median of 3)")
+        print(f"{'document':<34}{'wall s':>8}{'cpu s':>8}{'bytes':>11}")
+        for name, url in (
+            ("one quote PDF", f"/devis/{manifest['samples']['quote']}.pdf"),
+            ("one invoice PDF (Factur-X)", f"/factures/{invoice_id}.pdf"),
+        ):
+            wall, cpu, response = _timed(lambda url=url: client.get(url))
+            assert response.status_code == 200, (url, response.status_code)
+            print(f"{name:<34}{wall:>8.2f}{cpu:>8.2f}{len(response.get_data()):>11}")
 
 
 def _reportlab_table(invoices: list[dict]) -> tuple[int, int]:
