@@ -57,7 +57,7 @@ def configure(app: Flask) -> None:
 def run_job(job_id: int) -> None:
     """Run job ``job_id`` in a fresh app context (its own ``g`` and database session), even
     when immediate mode runs it inside the request that started it."""
-    from portal.jobs.services import execute
+    from portal.jobs.runner import execute
 
     app = current_app._get_current_object() if has_app_context() else _apps[0]
     with app.app_context():

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db as _db
-from portal.jobs import queue, services
+from portal.jobs import queue, runner, services
 from portal.jobs.kinds import KINDS, JobKind, JobRefused
 from portal.models import AuditEvent, Job, JobStatus, OrgKind
 from portal.models.base import utcnow
@@ -130,7 +130,7 @@ def test_a_failed_job_says_so_in_french(login_as, db, monkeypatch):
     assert job.status == JobStatus.FAILED and job.stored_name == ""
     page = login_as(user).get(f"/exports/{job.id}")
     assert "Échec" in text_of(page)
-    assert services.FAILED_MESSAGE in text_of(page)
+    assert runner.FAILED_MESSAGE in text_of(page)
     assert "disk full" not in page.get_data(as_text=True)
 
 
