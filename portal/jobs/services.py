@@ -76,9 +76,21 @@ def forget_file(job: Job) -> None:
 ROWS_KEPT_AFTER_EXPIRY = timedelta(days=30)
 
 
+STALLED_AFTER = timedelta(hours=2)
+STALLED_MESSAGE = "L'export a été interrompu avant la fin. Relancez-le depuis la liste."
+
+
 def purge(now: datetime) -> int:
     """Delete the files of the expired jobs, and the rows expired for more than 30 days;
-    the number of files deleted. Idempotent; the caller commits."""
+    mark failed the jobs still queued or running two hours after they started (a worker
+    stopped or killed meanwhile); the number of files deleted. Idempotent; the caller
+    commits."""
+    stalled = select(Job).where(
+        Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+        Job.created_at <= now - STALLED_AFTER,
+    )
+    for job in db.session.scalars(stalled):
+        job.status, job.error, job.finished_at = JobStatus.FAILED, STALLED_MESSAGE, now
     expired = db.session.scalars(
         select(Job).where(Job.expires_at <= now, Job.stored_name != "")
     ).all()

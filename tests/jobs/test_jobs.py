@@ -191,6 +191,18 @@ def test_purge_jobs_deletes_expired_files_and_is_idempotent(app, db):
     assert again.exit_code == 0 and "0 fichier(s)" in again.output
 
 
+def test_purge_fails_the_jobs_a_stopped_worker_left_behind(app, db):
+    user = make_user(make_org())
+    stalled, recent = make_job(user, run=False), make_job(user, run=False)
+    stalled.created_at = utcnow() - timedelta(hours=3)
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["purge-jobs"]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(Job, stalled.id).status == JobStatus.FAILED
+    assert db.session.get(Job, stalled.id).error == services.STALLED_MESSAGE
+    assert db.session.get(Job, recent.id).status == JobStatus.QUEUED
+
+
 @pytest.fixture
 def sqlite_queue(app, tmp_path):
     """The real queue: huey's SQLite storage in a file, as ``make run`` uses it."""
