@@ -99,9 +99,11 @@ def purge_jobs_command() -> None:
     from portal.jobs.services import purge
     from portal.models.base import utcnow
 
+    from portal.french import plural
+
     count = purge(utcnow())
     db.session.commit()
-    click.echo(f"{count} fichier(s) expiré(s) supprimé(s).")
+    click.echo(f"{count} {plural(count, 'fichier expiré supprimé', 'fichiers expirés supprimés')}.")
 
 
 @click.command("jobs-worker")

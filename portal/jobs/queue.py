@@ -76,4 +76,4 @@ def purge_jobs_task() -> None:
         count = purge(utcnow())
         db.session.commit()
         if count:
-            log.info("purge-jobs: %s fichier(s) expiré(s) supprimé(s)", count)
+            log.info("purge-jobs: %s expired file(s) deleted", count)

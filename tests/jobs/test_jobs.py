@@ -181,14 +181,14 @@ def test_purge_jobs_deletes_expired_files_and_is_idempotent(app, db):
     db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["purge-jobs"])
-    assert result.exit_code == 0 and "2 fichier(s) expiré(s) supprimé(s)" in result.output
+    assert result.exit_code == 0 and "2 fichiers expirés supprimés." in result.output
     assert not files[expired.id].exists() and not files[old.id].exists()
     assert files[kept.id].is_file()
     db.session.expire_all()
     assert db.session.get(Job, old.id) is None  # rows go 30 days after expiry
     assert db.session.get(Job, expired.id).stored_name == ""
     again = runner.invoke(args=["purge-jobs"])
-    assert again.exit_code == 0 and "0 fichier(s)" in again.output
+    assert again.exit_code == 0 and "0 fichier expiré supprimé." in again.output
 
 
 def test_purge_fails_the_jobs_a_stopped_worker_left_behind(app, db):
