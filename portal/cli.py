@@ -96,10 +96,9 @@ def create_admin_command(org_name: str, siret: str | None, name: str, email: str
 @click.command("purge-jobs")
 def purge_jobs_command() -> None:
     """Supprimer les fichiers d'export expirés (idempotent ; pour cron)."""
+    from portal.french import plural
     from portal.jobs.services import purge
     from portal.models.base import utcnow
-
-    from portal.french import plural
 
     count = purge(utcnow())
     db.session.commit()
