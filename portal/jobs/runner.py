@@ -73,15 +73,17 @@ def execute(app: Flask, job_id: int) -> None:
         db.session.rollback()
         _set(job_id, status=JobStatus.FAILED, error=FAILED_MESSAGE, finished_at=utcnow())
         return
+    finished = utcnow()
     _set(
         job_id,
         status=JobStatus.DONE,
+        expires_at=finished + app.config["JOBS_KEEP"],  # kept that long from when it is ready
         file_name=output.file_name,
         stored_name=stored,
         content_type=output.content_type,
         done=max(written["total"], written["done"], 1),
         total=max(written["total"], written["done"], 1),
-        finished_at=utcnow(),
+        finished_at=finished,
     )
 
 

@@ -48,7 +48,7 @@ def test_the_export_button_starts_a_job_whose_owner_downloads_the_file(login_as,
     assert (job.owner_id, job.organisation_id, job.kind) == (user.id, company.id, "lots.csv")
     assert job.parameters == {"q": ["école"], "statut": ["zzz"]}  # the list's filters only
     assert job.status == JobStatus.DONE and job.finished_at is not None
-    assert job.expires_at - job.created_at == timedelta(hours=24)
+    assert job.expires_at - job.finished_at == timedelta(hours=24)  # from when it is ready
     assert job.stored_name and job.stored_name not in job.file_name
 
     page = client.get(f"/exports/{job_id}")
