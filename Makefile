@@ -23,7 +23,8 @@ venv-run: $(VENV)/.run-installed
 venv-test: $(VENV)/.test-installed
 
 ## make run: embedded SQLite instance with demonstration data on http://127.0.0.1:8000
-## (server settings in gunicorn.conf.py; PORTAL_BIND changes the address)
+## (server settings in gunicorn.conf.py; PORTAL_BIND changes the address); gunicorn starts
+## the exports worker (flask jobs-worker) beside itself and stops it on exit
 run: venv-run
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
@@ -31,7 +32,7 @@ run: venv-run
 	@echo "  Passerelle : http://$${PORTAL_BIND:-127.0.0.1:8000}"
 	@$(BIN)/flask demo-logins
 	@echo ""
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	PORTAL_EMBEDDED_WORKER=1 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make quality: linters and formatters in check mode
 quality: venv-test

@@ -109,6 +109,9 @@ def _register_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # the session version does this job
     csrf.init_app(app)
     limiter.init_app(app)
+    from portal.jobs import queue
+
+    queue.configure(app)
 
 
 def _register_core(app: Flask) -> None:
@@ -136,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.census import bp as census_bp
     from portal.invoices import bp as invoices_bp
+    from portal.jobs import bp as jobs_bp
     from portal.main import bp as main_bp
     from portal.markets import bp as markets_bp
     from portal.organisations import bp as organisations_bp
@@ -152,5 +156,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quotes_bp)
     app.register_blueprint(invoices_bp)
     app.register_blueprint(reference_bp)
+    app.register_blueprint(jobs_bp)
     register_confirmations(app)  # the blueprints declared theirs on import
     register_predicates(app)  # likewise their scope rules and predicates

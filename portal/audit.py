@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "export.lots": "Export des lots",
     "export.census": "Export du bilan du recensement",
     "export.recap": "Export de la refacturation d'une commune",
+    "job.started": "Export demandé (tâche en arrière-plan)",
     "quote.created": "Devis créé",
     "quote.updated": "Devis modifié",
     "quote.submitted": "Devis soumis à la CCVG",

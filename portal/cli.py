@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, create-admin."""
+"""Flask commands: seed-demo, create-admin, purge-jobs, jobs-worker."""
 
 from __future__ import annotations
 
@@ -93,6 +93,43 @@ def create_admin_command(org_name: str, siret: str | None, name: str, email: str
     click.echo(f"Administrateur créé. Lien pour choisir le mot de passe (7 jours) :\n{link.url}")
 
 
+@click.command("purge-jobs")
+def purge_jobs_command() -> None:
+    """Supprimer les fichiers d'export expirés (idempotent ; pour cron)."""
+    from portal.french import plural
+    from portal.jobs.services import purge
+    from portal.models.base import utcnow
+
+    count = purge(utcnow())
+    db.session.commit()
+    click.echo(f"{count} {plural(count, 'fichier expiré supprimé', 'fichiers expirés supprimés')}.")
+
+
+@click.command("jobs-worker")
+@click.option("--workers", type=int, default=None, help="Nombre de fils (défaut : JOBS_WORKERS).")
+def jobs_worker_command(workers: int | None) -> None:
+    """Lancer le worker des exports (huey), à une priorité inférieure au serveur web."""
+    import os
+
+    from flask import current_app
+
+    from portal.jobs.queue import huey
+
+    if huey.immediate:
+        raise click.ClickException("JOBS_URL=immediate : aucun worker à lancer.")
+    nice = int(current_app.config["JOBS_WORKER_NICE"])
+    if nice:
+        os.nice(nice)
+    count = workers or int(current_app.config["JOBS_WORKERS"])
+    huey.create_consumer(workers=count, worker_type="thread").run()
+
+
 def register_cli(app: Flask) -> None:
-    for command in (seed_demo_command, demo_logins_command, create_admin_command):
+    for command in (
+        seed_demo_command,
+        demo_logins_command,
+        create_admin_command,
+        purge_jobs_command,
+        jobs_worker_command,
+    ):
         app.cli.add_command(command)

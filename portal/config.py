@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from datetime import timedelta
 
-DURATIONS = ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "ACCOUNT_LINK_LIFETIME")
+DURATIONS = (
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_ABSOLUTE_LIFETIME",
+    "ACCOUNT_LINK_LIFETIME",
+    "JOBS_KEEP",
+)
 """Settings the code reads as ``timedelta`` (``.total_seconds()``, ``.days``)."""
 
 
@@ -82,6 +87,16 @@ class Config:
     LEGAL_HOST: str | None = None  # hébergeur: name, address, telephone (LCEN art. 6)
     LEGAL_CONTACT: str | None = None  # e-mail or address for accessibility and data requests
     LEGAL_DPO: str | None = None  # délégué à la protection des données, if one is designated
+    # Background jobs (exports, documents; portal.jobs): the queue (unset: huey's SQLite
+    # storage in instance/jobs-queue.sqlite; sqlite:///path; redis://host:6379/0;
+    # « immediate » runs each job inside its request, tests only), where the files are
+    # kept (outside static/; default instance/exports), for how long, how many worker
+    # threads ``flask jobs-worker`` runs and at which niceness (below the web server's).
+    JOBS_URL: str | None = None
+    JOBS_FILES_DIR: str | None = None
+    JOBS_KEEP = timedelta(hours=24)
+    JOBS_WORKERS = 1
+    JOBS_WORKER_NICE = 10
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False
@@ -99,6 +114,7 @@ class TestConfig(Config):
     STRICT_TEMPLATES = True
     PAGE_SIZE = 5
     PUBLIC_URL = "http://localhost"  # the test client's host
+    JOBS_URL = "immediate"  # jobs run inside the request (tests/jobs also use real SQLite)
 
 
 class ProductionConfig(Config):

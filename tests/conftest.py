@@ -119,6 +119,19 @@ class Client(FlaskClient):
         headers = {**kwargs.pop("headers", {}), **(HTMX if htmx else {})}
         return self.post(url, data=payload, headers=headers, **kwargs)
 
+    def export(self, url: str):
+        """Start an export job as its button does (POST with the CSRF token), then fetch
+        its file from the job's page, as the user clicking « Télécharger »: under
+        ``JOBS_URL=immediate`` the job has run by the time the POST answers. Returns the
+        first answer that is not the expected step (the refusal of the POST, say)."""
+        started = self.post_form(url)
+        if started.status_code != 303 or not started.location.startswith("/exports/"):
+            return started
+        status = self.get(started.location)
+        if status.status_code != 200:
+            return status
+        return self.get(started.location + "/fichier")
+
     def login(self, user, password: str | None = None):
         from tests.factories import PASSWORD
 

@@ -155,7 +155,8 @@ def documented() -> dict[str, str]:
 def _human(value: timedelta) -> str:
     for unit, seconds in (("days", 86400), ("hours", 3600), ("minutes", 60)):
         if value.total_seconds() % seconds == 0:
-            return f"{int(value.total_seconds() // seconds)} {unit}"
+            count = int(value.total_seconds() // seconds)
+            return f"{count} {unit if count != 1 else unit[:-1]}"
     return f"{int(value.total_seconds())} seconds"
 
 

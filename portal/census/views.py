@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from portal import audit
@@ -17,8 +17,11 @@ from portal.census.access import can_edit_declaration, is_declaring_buyer
 from portal.census.confirmations import confirm_declaration_conversion
 from portal.census.forms import DeclarationForm, ReviewForm
 from portal.clock import today
-from portal.documents.spreadsheets import Column, Sheet, xlsx_response
+from portal.documents.spreadsheets import XLSX_MIMETYPE, Column, Sheet, xlsx_bytes
 from portal.extensions import db
+from portal.jobs.kinds import JobOutput, Progress, job_kind
+from portal.jobs.services import query_parameters
+from portal.jobs.views import start_response as start_job
 from portal.markets.services import operation_from_declaration
 from portal.models import PurchaseDeclaration
 from portal.models.base import utcnow
@@ -295,9 +298,15 @@ DECLARATION_COLUMNS = [
 ]
 
 
-@bp.route("/bilan.xlsx")
+@bp.route("/bilan.xlsx", methods=["POST"])
 @allow(Role.FACILITATOR)
 def summary_xlsx():
+    """The census point in XLSX: a job (its cost grows with the declarations)."""
+    return start_job("census.xlsx", query_parameters(request.args, ("annee",)))
+
+
+@job_kind("census.xlsx", "Point de recensement (Excel, XLSX)")
+def census_xlsx(progress: Progress) -> JobOutput:
     year = _chosen_year()
     rows = queries.summary_rows(year)
     synthesis = [[row.buyer.name, row.count, *row.by_status.values(), row.total] for row in rows]
@@ -316,17 +325,17 @@ def summary_xlsx():
         for row in rows
         for d in row.declarations
     ]
+    progress(0, len(declarations))
     audit.record(
         "export.census",
         object_type="export",
         object_id="xlsx",
         detail=f"year={year} rows={len(declarations)}",
     )
-    db.session.commit()
-    return xlsx_response(
-        f"recensement-{year}.xlsx",
+    data = xlsx_bytes(
         [
             Sheet("Synthèse", SUMMARY_COLUMNS, synthesis),
             Sheet("Déclarations", DECLARATION_COLUMNS, declarations),
-        ],
+        ]
     )
+    return JobOutput(f"recensement-{year}.xlsx", XLSX_MIMETYPE, data)

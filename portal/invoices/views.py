@@ -7,21 +7,23 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import extract
 from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
-from portal.documents.pdf import pdf_response, render_pdf
-from portal.documents.spreadsheets import Column, Sheet, xlsx_response
-from portal.extensions import db
+from portal.documents.pdf import render_pdf
+from portal.documents.spreadsheets import XLSX_MIMETYPE, Column, Sheet, xlsx_bytes
 from portal.invoices import bp, queries
 from portal.invoices import services as invoicing
 from portal.invoices.confirmations import confirm_invoice_payment
 from portal.invoices.forms import PaymentForm
 from portal.invoices.services import InvoiceRefused
+from portal.jobs.kinds import JobOutput, JobRefused, Progress, job_kind
+from portal.jobs.services import query_parameters
+from portal.jobs.views import start_response as start_job
 from portal.models import Invoice, InvoiceStatus, Organisation
 from portal.web import confirm
 from portal.web.actions import object_action
@@ -129,13 +131,24 @@ def recap_filename(commune: Organisation, year: int, extension: str) -> str:
     return f"refacturation-{slug}-{year}.{extension}"
 
 
-@bp.route("/factures/refacturation.pdf")
+RECAP_PARAMETERS = ("commune", "annee")
+
+
+@bp.route("/factures/refacturation.pdf", methods=["POST"])
 @allow(Role.FACILITATOR, Role.BUYER)
 def recap_pdf():
+    """The recap in PDF, as a job (a long year is many pages through xhtml2pdf)."""
+    _recap_or_404()
+    return start_job("recap.pdf", query_parameters(request.args, RECAP_PARAMETERS))
+
+
+@job_kind("recap.pdf", "Récapitulatif de refacturation (PDF)")
+def recap_pdf_job(progress: Progress) -> JobOutput:
     """The CCVG's document to its commune (convention art. 7: re-invoiced through the
     yearly billing of the shared procurement service): the CCVG's letterhead, never the
     AMOI's bank details."""
-    commune, year, rows, total = _recap_or_404()
+    commune, year, rows, total = _recap_or_refused()
+    progress(0, len(rows))
     data = render_pdf(
         "pdf/recap.html",
         commune=commune,
@@ -144,7 +157,15 @@ def recap_pdf():
         rows=rows,
         total=total,
     )
-    return pdf_response(data, recap_filename(commune, year, "pdf"))
+    return JobOutput(recap_filename(commune, year, "pdf"), "application/pdf", data)
+
+
+def _recap_or_refused():
+    _filters, commune, year = _recap_args()
+    if commune is None:
+        raise JobRefused("Cette commune n'est plus accessible à votre compte.")
+    rows, total = queries.recap(commune, year)
+    return commune, year, rows, total
 
 
 RECAP_SUBJECT = (
@@ -163,10 +184,17 @@ RECAP_COLUMNS = (
 )
 
 
-@bp.route("/factures/refacturation.xlsx")
+@bp.route("/factures/refacturation.xlsx", methods=["POST"])
 @allow(Role.FACILITATOR, Role.BUYER)
 def recap_xlsx():
-    commune, year, rows, total = _recap_or_404()
+    _recap_or_404()
+    return start_job("recap.xlsx", query_parameters(request.args, RECAP_PARAMETERS))
+
+
+@job_kind("recap.xlsx", "Récapitulatif de refacturation (Excel, XLSX)")
+def recap_xlsx_job(progress: Progress) -> JobOutput:
+    commune, year, rows, total = _recap_or_refused()
+    progress(0, len(rows))
     keys = ("operation", "quote_number", "invoice_number", "invoice_label", "paid_on", "amount")
     lines = [[r[k] for k in keys] for r in rows]
     lines.append(["Total", "", "", "", None, total])
@@ -180,11 +208,10 @@ def recap_xlsx():
         ["Objet", RECAP_SUBJECT],
     ]
     audit.record("export.recap", commune, detail=f"format=xlsx year={year} rows={len(rows)}")
-    db.session.commit()
-    return xlsx_response(
-        recap_filename(commune, year, "xlsx"),
+    data = xlsx_bytes(
         [
             Sheet(f"Refacturation {year}", RECAP_COLUMNS, lines),
             Sheet("Émetteur", RECAP_ABOUT_COLUMNS, about),
-        ],
+        ]
     )
+    return JobOutput(recap_filename(commune, year, "xlsx"), XLSX_MIMETYPE, data)

@@ -6,19 +6,20 @@ from dataclasses import dataclass, field
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import Select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, scoped
 from portal.clock import today
-from portal.documents.spreadsheets import Column, Sheet, csv_response, xlsx_response
 from portal.extensions import db
-from portal.markets import bp
+from portal.jobs.services import query_parameters
+from portal.jobs.views import start_response as start_job
+from portal.markets import bp, exports
 from portal.markets import pricing as pricing
 from portal.markets import split as tce
 from portal.markets.access import can_see_prices
 from portal.markets.forms import CalculatorFields, LotForm, hours_problem
-from portal.markets.listing import LOT_FILTERS, lot_ids_statement, lots_counted, lots_statement
+from portal.markets.listing import LOT_FILTERS, lot_ids_statement, lots_counted
 from portal.markets.services import clear_hours, latest_calculation, record_calculation
 from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
 from portal.rules.hours import (
@@ -268,57 +269,12 @@ def calculator():
 
 # --- exports ----------------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    Column("Acheteur", width=34),
-    Column("Opération", width=40),
-    Column("Statut de l'opération", width=16),
-    Column("Marché", width=18),
-    Column("Fondement juridique", width=40),
-    Column("Lot", "int", 6),
-    Column("Intitulé du lot", width=36),
-    Column("Corps d'état", width=26),
-    Column("Titulaire", width=34),
-    Column("Montant HT (€)", "money", 16),
-    Column("Critère d'attribution", width=10),
-    Column("Heures prévues", "hours", 12),
-    Column("Notification", "date", 12),
-)
 
-
-def _export_rows(stmt):
-    for lot in db.session.scalars(stmt):
-        market, op = lot.market, lot.market.operation
-        yield (
-            op.buyer.name,
-            op.name,
-            op.status_label,
-            market.reference,
-            market.legal_basis_label,
-            lot.number,
-            lot.title,
-            lot.trade_label,
-            lot.holder.name if lot.holder else "",
-            lot.amount_excl_tax,
-            lot.award_criterion,
-            lot.planned_hours,
-            market.notification_date,
-        )
-
-
-@bp.route("/lots/export.<fmt>")
+@bp.route("/lots/export.<fmt>", methods=["POST"])
 @allow(*Role)
 def export(fmt: str):
-    """The filtered lots, as on screen (same scoping), in XLSX or French CSV."""
+    """The filtered lots, as on screen (same scoping), in XLSX or French CSV: a job
+    (portal.markets.exports), whose status page offers the file when it is ready."""
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    stmt = lots_statement(LOT_FILTERS.read()).options(  # its joins, made once, fill the lots
-        joinedload(Lot.holder),
-        contains_eager(Lot.market).contains_eager(Market.operation).joinedload(Operation.buyer),
-    )
-    name = f"lots-{today():%Y-%m-%d}"
-    rows = list(_export_rows(stmt))
-    audit.record("export.lots", object_type="export", object_id=fmt, detail=f"rows={len(rows)}")
-    db.session.commit()
-    if fmt == "csv":
-        return csv_response(f"{name}.csv", EXPORT_COLUMNS, rows)
-    return xlsx_response(f"{name}.xlsx", [Sheet("Lots", EXPORT_COLUMNS, rows)])
+    return start_job(f"lots.{fmt}", query_parameters(request.args, exports.FILTER_NAMES))

@@ -3,6 +3,7 @@
 from portal.models.accounts import AccountToken, Role, TokenPurpose, User
 from portal.models.audit import AuditEvent
 from portal.models.census import PurchaseDeclaration
+from portal.models.jobs import Job, JobStatus
 from portal.models.markets import (
     HoursRecord,
     Lot,
@@ -38,6 +39,8 @@ __all__ = [
     "Invoice",
     "InvoiceKind",
     "InvoiceStatus",
+    "Job",
+    "JobStatus",
     "Lot",
     "Market",
     "NumberSeries",

@@ -23,6 +23,7 @@ MESSAGES = {
         "Quelqu'un a modifié cet élément pendant que vous le consultiez. "
         "Rechargez la page pour voir la dernière version, puis recommencez.",
     ),
+    410: ("Fichier expiré", "Ce fichier a expiré et a été supprimé."),
     413: (
         "Fichier trop volumineux",
         "Le fichier ou le formulaire envoyé dépasse la taille autorisée.",

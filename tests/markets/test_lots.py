@@ -276,7 +276,7 @@ def _export_world():
 def test_company_export_never_holds_another_company_lot(login_as):
     _ccvg, _alpha, company = _export_world()
     client = login_as(make_user(company))
-    response = client.get("/lots/export.csv")
+    response = client.export("/lots/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # said once
@@ -287,7 +287,7 @@ def test_company_export_never_holds_another_company_lot(login_as):
     assert [r[6] for r in rows[1:]] == ["Lot de l'entreprise"]
     assert rows[1][9] == "1250,50"
     assert rows[1][1] == '\'=HYPERLINK("x")'  # formula neutralised
-    workbook = load_workbook(io.BytesIO(client.get("/lots/export.xlsx").get_data()))
+    workbook = load_workbook(io.BytesIO(client.export("/lots/export.xlsx").get_data()))
     sheet = workbook["Lots"]
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert [v[6] for v in values] == ["Lot de l'entreprise"]
@@ -296,16 +296,18 @@ def test_company_export_never_holds_another_company_lot(login_as):
 
 def test_export_follows_the_screen_filters_and_scope(login_as):
     ccvg, alpha, _company = _export_world()
-    commune_rows = login_as(make_user(alpha)).get("/lots/export.csv").get_data().decode("utf-8-sig")
+    commune_rows = (
+        login_as(make_user(alpha)).export("/lots/export.csv").get_data().decode("utf-8-sig")
+    )
     assert "Lot Beta" not in commune_rows and "Lot d'un concurrent" in commune_rows
     ccvg_client = login_as(make_user(ccvg))
-    everything = ccvg_client.get("/lots/export.csv").get_data().decode("utf-8-sig")
+    everything = ccvg_client.export("/lots/export.csv").get_data().decode("utf-8-sig")
     assert "Lot Beta" in everything
     filtered = (
-        ccvg_client.get(f"/lots/export.csv?acheteur={alpha.id}").get_data().decode("utf-8-sig")
+        ccvg_client.export(f"/lots/export.csv?acheteur={alpha.id}").get_data().decode("utf-8-sig")
     )
     assert "Lot Beta" not in filtered
-    assert ccvg_client.get("/lots/export.pdf").status_code == 404
+    assert ccvg_client.post_form("/lots/export.pdf").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -262,7 +262,7 @@ def test_a_payee_subject_to_vat_invoices_the_standard_rate(login_as, db):
     listing = text_of(client.get("/factures/"))
     assert listing.count("750,00\u00a0€") >= 2 and "625,00" not in listing
     # the CCVG re-invoices what it paid
-    recap = client.get(f"/factures/refacturation.xlsx?commune={w['brignais'].id}&annee=2024")
+    recap = client.export(f"/factures/refacturation.xlsx?commune={w['brignais'].id}&annee=2024")
     rows = list(load_workbook(io.BytesIO(recap.get_data())).worksheets[0].values)
     assert rows[1][2] == invoice.number and rows[1][5] == 750
 
@@ -368,7 +368,7 @@ def test_the_recap_is_the_ccvg_document_named_after_the_commune(login_as, db):
     client = login_as(w["ccvg_user"])
     query = f"commune={w['brignais'].id}&annee=2024"
 
-    response = client.get(f"/factures/refacturation.pdf?{query}")
+    response = client.export(f"/factures/refacturation.pdf?{query}")
     _, text = _pdf(response)
 
     assert response.headers["Content-Disposition"] == (
@@ -381,7 +381,7 @@ def test_the_recap_is_the_ccvg_document_named_after_the_commune(login_as, db):
     assert invoice.number in text and "Total à refacturer 1 000,00 €" in text
     for absent in ("IBAN", "BIC", "Sud-Ouest Emploi", "9999 9000"):
         assert absent not in text
-    xlsx = client.get(f"/factures/refacturation.xlsx?{query}")
+    xlsx = client.export(f"/factures/refacturation.xlsx?{query}")
     assert xlsx.headers["Content-Disposition"] == (
         'attachment; filename="refacturation-commune-de-brignais-2024.xlsx"'
     )
@@ -403,7 +403,7 @@ def test_the_recap_year_runs_from_1_january_to_31_december(login_as, db):
 
     def recap(year: int) -> list[str]:
         url = f"/factures/refacturation.xlsx?commune={w['brignais'].id}&annee={year}"
-        sheet = load_workbook(io.BytesIO(client.get(url).get_data())).worksheets[0]
+        sheet = load_workbook(io.BytesIO(client.export(url).get_data())).worksheets[0]
         return [row[2] for row in sheet.iter_rows(min_row=2, values_only=True) if row[2]]
 
     assert recap(2024) == [december.number]

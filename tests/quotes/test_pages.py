@@ -88,11 +88,11 @@ def test_recap_documents(login_as, db):
     db.session.commit()
     client = login_as(make_user(ccvg))
     query = f"commune={alpha.id}&annee=2024"
-    text = _pdf_text(client.get(f"/factures/refacturation.pdf?{query}"))
+    text = _pdf_text(client.export(f"/factures/refacturation.pdf?{query}"))
     assert invoice.number in text and "625,00 €" in text
-    response = client.get(f"/factures/refacturation.xlsx?{query}")
+    response = client.export(f"/factures/refacturation.xlsx?{query}")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert rows[0][2] == invoice.number and rows[0][5] == 625
     assert rows[-1][0] == "Total" and rows[-1][5] == 625
-    assert client.get("/factures/refacturation.pdf?annee=2024").status_code == 404
+    assert client.post_form("/factures/refacturation.pdf?annee=2024").status_code == 404

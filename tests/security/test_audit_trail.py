@@ -127,7 +127,7 @@ def test_lot_exports_are_audited(login_as, db):
     world = build_world()
     client = login_as(world.users["company"])
     for fmt in ("xlsx", "csv"):
-        assert client.get(f"/lots/export.{fmt}").status_code == 200
+        assert client.export(f"/lots/export.{fmt}").status_code == 200
     events = _events(db, "export.lots")
     assert [e.object_id for e in events] == ["xlsx", "csv"]
     assert all(e.actor_id == world.users["company"].id for e in events)
@@ -137,7 +137,7 @@ def test_census_export_is_audited(login_as, db):
     world = census_world()
     make_declaration(world.commune)
     client = login_as(world.facilitator)
-    response = client.get("/recensement/bilan.xlsx?annee=2026")
+    response = client.export("/recensement/bilan.xlsx?annee=2026")
     assert response.status_code == 200
     [event] = _events(db, "export.census")
     assert event.actor_id == world.facilitator.id
@@ -158,7 +158,9 @@ def test_recap_export_is_audited(login_as, db):
     db.session.commit()
     client = login_as(world.users["buyer_ccvg"])
     year = IN_CONVENTION.year
-    response = client.get(f"/factures/refacturation.xlsx?commune={world.commune.id}&annee={year}")
+    response = client.export(
+        f"/factures/refacturation.xlsx?commune={world.commune.id}&annee={year}"
+    )
     assert response.status_code == 200
     [event] = _events(db, "export.recap")
     assert event.actor_id == world.users["buyer_ccvg"].id

@@ -21,6 +21,7 @@ from portal.models import (
     ConventionTermination,
     HoursRecord,
     Invoice,
+    Job,
     Lot,
     Market,
     NumberSeries,
@@ -61,6 +62,7 @@ WITHOUT_RULE = {
     Amendment: "the convention's avenants: reference data shared by everyone, kept by the AMOI",
     ConventionTermination: "the convention's end: reference data kept by the AMOI",
     NumberSeries: "gapless numbering counters, never read by a page",
+    Job: "its owner's only, even for the AMOI: read by portal.jobs.views.owned_or_404",
 }
 
 NON_FACILITATORS = ("buyer_ccvg", "buyer_commune", "company", "structure")
