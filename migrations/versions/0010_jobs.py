@@ -1,7 +1,7 @@
 """jobs
 
 Revision ID: 0010_jobs
-Revises: 0008_audit_object_index
+Revises: 0009_lots_search
 Create Date: 2026-12-03 07:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_jobs'
-down_revision = '0008_audit_object_index'
+down_revision = "0009_lots_search"
 branch_labels = None
 depends_on = None
 
