@@ -540,8 +540,6 @@ def notification_pdf(candidacy_id: int):
 @candidacy_action
 def hire(candidacy: Candidacy):
     """The declarer confirms the actual start; refused without an eligible decision."""
-    if not (g.role is Role.FACILITATOR or candidacy.declarer_id == g.org.id):
-        abort(404)
     if candidacy.status != CandidacyStatus.ELIGIBLE:
         raise Refused(service.NOT_ELIGIBLE_YET)
     form = HireForm(
