@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -439,15 +439,11 @@ def proof(candidacy_id: int, criterion_id: int):
         abort(404)
     service.record_view("proof.downloaded", candidacy, g.user, detail=f"criterion={row.id}")
     db.session.commit()
-    extension = path.suffix
-    response = send_file(
-        path,
-        mimetype=row.proof_content_type,
-        as_attachment=True,
-        download_name=f"justificatif-{candidacy.id}-{row.id}{extension}",
-        max_age=0,
-    )
+    response = Response(path.read_bytes(), mimetype=row.proof_content_type)
+    name = f"justificatif-{candidacy.id}-{row.id}{path.suffix}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
