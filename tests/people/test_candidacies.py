@@ -37,7 +37,7 @@ def _company_with_lot():
 
 
 def test_the_form_never_asks_for_a_social_security_number(app, login_as):
-    company, _lot, user = _company_with_lot()
+    _company, _lot, user = _company_with_lot()
     page = login_as(user).get("/candidatures/nouvelle")
     assert page.status_code == 200
     html = text_of(page).lower()
@@ -104,7 +104,7 @@ def test_the_amoi_proposes_on_a_declarers_behalf(app, db, login_as):
 
 
 def test_the_same_person_is_recognised_and_only_the_amoi_sees_it(app, db, login_as):
-    company, lot, user = _company_with_lot()
+    _company, lot, user = _company_with_lot()
     client = login_as(user)
     client.post_form("/candidatures/nouvelle", {**FORM, "target": f"lot-{lot.id}"})
     again = {
