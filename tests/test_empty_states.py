@@ -63,7 +63,11 @@ def test_recap_of_a_year_without_payment_names_the_commune(login_as):
 @pytest.mark.parametrize(
     ("kind", "why", "next_step"),
     [
-        (OrgKind.FACILITATOR, "Aucune candidature n'a encore été proposée", "Proposez une personne"),
+        (
+            OrgKind.FACILITATOR,
+            "Aucune candidature n'a encore été proposée",
+            "Proposez une personne",
+        ),
         (OrgKind.COMPANY, "Aucune candidature n'a encore été proposée", "Proposez une personne"),
         (OrgKind.STRUCTURE, "Aucune candidature n'a encore été proposée", "Proposez une personne"),
         (

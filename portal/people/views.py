@@ -36,7 +36,13 @@ from portal.people.access import (
     can_see_health_data,
     can_upload_proof,
 )
-from portal.people.confirmations import confirm_hire, confirm_placement_break, confirm_placement_end
+from portal.people.confirmations import (
+    confirm_hire,
+    confirm_merge,
+    confirm_placement_break,
+    confirm_placement_end,
+    confirm_split,
+)
 from portal.people.forms import (
     BreakForm,
     CandidacyForm,
@@ -57,7 +63,7 @@ from portal.web.actions import object_action, perform
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.listing import Filter, FilterSet, pairs
-from portal.web.params import int_arg
+from portal.web.params import int_arg, parse_int
 
 DECLARERS = (Role.FACILITATOR, Role.COMPANY, Role.STRUCTURE)
 candidacy_action = object_action(Candidacy)
@@ -279,6 +285,36 @@ def referent(participant: Participant):
     service.set_participant_referent(participant, g.user, referent_id)
     flash("Le référent unique de la personne est enregistré.", "success")
     return redirect(url_for("people.show", participant_id=participant.id), code=303)
+
+
+@bp.route("/personnes/<int:participant_id>/fusion", methods=["POST"])
+@allow(Role.FACILITATOR)
+@object_action(Participant)
+def merge(participant: Participant):
+    """The AMOI merges this record into another (the same person entered twice)."""
+    into = int_arg("fiche") or parse_int(request.form.get("fiche"), minimum=1)
+    target = get_or_404(Participant, into) if into else None
+    if target is None:
+        raise Refused("Indiquez le numéro de la fiche dans laquelle fusionner celle-ci.")
+    page = url_for("people.show", participant_id=participant.id)
+    if (asked := confirm.step(confirm_merge(participant, target), page)) is not None:
+        return asked
+    service.merge_participants(participant, target, g.user)
+    flash(f"La fiche est fusionnée dans la fiche n° {target.id}.", "success")
+    return redirect(url_for("people.show", participant_id=target.id), code=303)
+
+
+@bp.route("/candidatures/<int:candidacy_id>/separer", methods=["POST"])
+@allow(Role.FACILITATOR)
+@candidacy_action
+def split(candidacy: Candidacy):
+    """The AMOI detaches a candidacy wrongly linked to a known person."""
+    page = url_for("people.candidacy", candidacy_id=candidacy.id)
+    if (asked := confirm.step(confirm_split(candidacy), page)) is not None:
+        return asked
+    new = service.split_candidacy(candidacy, g.user)
+    flash("La candidature a désormais sa propre fiche de personne.", "success")
+    return redirect(url_for("people.show", participant_id=new.id), code=303)
 
 
 # --- proposal --------------------------------------------------------------------------------
