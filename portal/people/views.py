@@ -56,7 +56,7 @@ from portal.people.forms import (
     SearchForm,
 )
 from portal.refusals import Refused
-from portal.rules.eligibility import CRITERIA, HarmonisationRules
+from portal.rules.eligibility import CRITERIA, HarmonisationRules, normalise_name
 from portal.rules.workflow import STATUS_LABELS, CandidacyStatus
 from portal.web import confirm
 from portal.web.actions import object_action, perform
@@ -131,15 +131,15 @@ def search():
     people = []
     if form.validate():
         term = form.q.data.strip()
+        clauses = [
+            Participant.last_name.icontains(term, autoescape=True),
+            Participant.first_name.icontains(term, autoescape=True),
+        ]
+        if folded := normalise_name(term):  # accents, case and hyphens ignored
+            clauses.append(Participant.match_key.contains(folded, autoescape=True))
         people = db.session.scalars(
             scoped(Participant)
-            .where(
-                or_(
-                    Participant.last_name.icontains(term, autoescape=True),
-                    Participant.first_name.icontains(term, autoescape=True),
-                ),
-                Participant.anonymised_at.is_(None),
-            )
+            .where(or_(*clauses), Participant.anonymised_at.is_(None))
             .order_by(Participant.last_name, Participant.first_name, Participant.id)
             .limit(50)
         ).all()

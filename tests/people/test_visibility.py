@@ -135,6 +135,11 @@ def test_the_amoi_searches_people_by_post(app, db, login_as):
         )
         == 1
     )
+    from tests.people.builders import identity
+
+    accented = make_candidacy(who=identity(last_name="Lefèvre-Günther"))
+    found = client.post_form("/personnes/recherche", {"q": "lefevre gun"}, htmx=True)
+    assert accented.participant.display_name in text_of(found)
     short = client.post_form("/personnes/recherche", {"q": "a"}, htmx=True)
     assert short.status_code == 422
 
