@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.access import Role, allow, get_or_404, scoped
+from portal.audit import ACTION_LABELS
 from portal.clock import today
 from portal.convention.payee import payee_block
 from portal.documents.pdf import pdf_response, render_pdf
@@ -262,12 +263,15 @@ def show(participant_id: int):
         )
         .order_by(Candidacy.submitted_at.desc())
     ).all()
+    history = service.history(participant, candidacies) if g.role is Role.FACILITATOR else []
     service.record_view("participant.viewed", participant, g.user)
     db.session.commit()
     return render_template(
         "people/show.html",
         participant=participant,
         candidacies=candidacies,
+        history=history,
+        action_labels=ACTION_LABELS,
         visible_criteria=_visible_criteria,
         referent_form=ReferentForm(data={"referent": participant.amoi_referent_id or ""}),
         amoi_users=service.amoi_users(),

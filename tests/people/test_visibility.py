@@ -163,3 +163,15 @@ def test_the_queue_is_a_few_queries_per_page(app, login_as, assert_max_queries):
     client.get("/candidatures/a-decider")
     with assert_max_queries(14):
         assert client.get("/candidatures/a-decider", headers=HTMX).status_code == 200
+
+
+def test_the_amoi_reads_a_persons_history_declarers_do_not(app, login_as):
+    candidacy = make_candidacy()
+    decide(candidacy)
+    amoi_page = words_of(login_as(amoi_user()).get(f"/personnes/{candidacy.participant_id}"))
+    assert "Historique" in amoi_page
+    assert "Candidature proposée" in amoi_page and "Décision d'éligibilité enregistrée" in amoi_page
+    company_page = words_of(
+        login_as(candidacy.submitted_by).get(f"/personnes/{candidacy.participant_id}")
+    )
+    assert "Historique" not in company_page
