@@ -608,7 +608,7 @@ def hire(candidacy: Candidacy):
             flash("L'embauche est confirmée : elle est en cours sur le lot.", "success")
             return redirect(page, code=303)
     return render_form(
-        "people/hire.html", "people/_partials/_hire_form.html", form, candidacy=candidacy
+        "people/hire.html", "people/_partials/_hire_confirm.html", form, candidacy=candidacy
     )
 
 
@@ -617,7 +617,7 @@ def _placement_form_page(
 ):
     return render_form(
         "people/placement_form.html",
-        "people/_partials/_placement_form.html",
+        "people/_partials/_placement_confirm.html",
         form,
         placement=placement,
         title=title,
