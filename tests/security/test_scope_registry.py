@@ -18,7 +18,11 @@ from portal.models import (
     AccountToken,
     Amendment,
     AuditEvent,
+    Candidacy,
+    CandidacyCriterion,
     ConventionTermination,
+    EligibilityDecision,
+    EligibilityRules,
     HoursRecord,
     Invoice,
     Job,
@@ -27,6 +31,10 @@ from portal.models import (
     NumberSeries,
     Operation,
     Organisation,
+    OrganisationReferent,
+    Participant,
+    Placement,
+    PlacementEvent,
     PurchaseDeclaration,
     Quote,
     QuoteLineRow,
@@ -51,6 +59,12 @@ OWNED_BY_AN_ORGANISATION = {
     PurchaseDeclaration: "portal.census.access",
     Quote: "portal.quotes.access",
     Invoice: "portal.invoices.access",
+    Participant: "portal.people.access",
+    Candidacy: "portal.people.access",
+    CandidacyCriterion: "portal.people.access",
+    EligibilityDecision: "portal.people.access",
+    Placement: "portal.people.access",
+    PlacementEvent: "portal.people.access",
 }
 # Rows no organisation other than the AMOI reads through ``scoped``: facilitator-only by
 # default, on purpose.
@@ -63,6 +77,8 @@ WITHOUT_RULE = {
     ConventionTermination: "the convention's end: reference data kept by the AMOI",
     NumberSeries: "gapless numbering counters, never read by a page",
     Job: "its owner's only, even for the AMOI: read by portal.jobs.views.owned_or_404",
+    EligibilityRules: "the harmonisation rules' versions: AMOI reference data (admins record them)",
+    OrganisationReferent: "the AMOI's referent of each declarer: the AMOI's own work organisation",
 }
 
 NON_FACILITATORS = ("buyer_ccvg", "buyer_commune", "company", "structure")
