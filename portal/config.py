@@ -82,6 +82,10 @@ class Config:
     LEGAL_HOST: str | None = None  # hébergeur: name, address, telephone (LCEN art. 6)
     LEGAL_CONTACT: str | None = None  # e-mail or address for accessibility and data requests
     LEGAL_DPO: str | None = None  # délégué à la protection des données, if one is designated
+    # Personal data (portal.rules.retention): a person's identity is kept this many years
+    # after their last placement ends (or their last candidacy), then anonymised by
+    # ``flask anonymise-expired``. Default, configurable (docs/gdpr-record.md).
+    PEOPLE_RETENTION_YEARS = 3
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False

@@ -16,6 +16,7 @@ from portal.models.organisations import (
     OrgKind,
     Setting,
     StructureKind,
+    Trade,
 )
 from portal.models.quotes import (
     Amendment,
@@ -54,6 +55,7 @@ __all__ = [
     "SubcontractorShare",
     "TceSplit",
     "TokenPurpose",
+    "Trade",
     "User",
 ]
 

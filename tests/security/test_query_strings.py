@@ -50,7 +50,7 @@ LISTS = {
         "/devis/",
         "/factures/refacturation",
     ],
-    "company": ["/lots/", "/lots/export.xlsx"],
+    "company": ["/lots/", "/lots/export.xlsx", "/organisations/annuaire"],
 }
 
 
