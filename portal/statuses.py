@@ -9,6 +9,7 @@ import enum
 
 from portal.models.quotes import InvoiceStatus
 from portal.rules.workflow import (
+    CandidacyStatus,
     DeclarationStatus,
     EscalationStatus,
     OperationStatus,
@@ -72,12 +73,17 @@ MEANINGS: dict[str, dict[str, Meaning]] = {
         SplitStatus.AMOI_VALIDATED: W,  # the buyer must validate
         SplitStatus.VALIDATED: A,
     },
+    "candidacy": {
+        CandidacyStatus.PENDING: W,  # the AMOI must check eligibility
+        CandidacyStatus.ELIGIBLE: A,
+        CandidacyStatus.INELIGIBLE: R,
+        CandidacyStatus.HIRED: P,
+        CandidacyStatus.WITHDRAWN: D,
+    },
     "placement": {
-        PlacementStatus.PROPOSED: W,  # the AMOI must check eligibility
-        PlacementStatus.ELIGIBLE: A,
-        PlacementStatus.INELIGIBLE: R,
         PlacementStatus.ACTIVE: A,
         PlacementStatus.ENDED: P,
+        PlacementStatus.BROKEN: R,
     },
     "statement": {
         StatementStatus.SUBMITTED: W,

@@ -8,6 +8,8 @@ force when they validated.
 from __future__ import annotations
 
 import enum
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -210,3 +212,97 @@ def countable_hours(
     if kind is not ContractType.CDI or cdi_cap_months is None:
         return True
     return statement_month < add_months(start_month, _months(cdi_cap_months, "Plafond CDI"))
+
+
+_FOLDED_LETTERS = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o"})
+
+
+def normalise_name(name: str) -> str:
+    """A name as duplicate detection compares it: accents, case, hyphens, apostrophes,
+    spaces and punctuation ignored, ligatures spelt out (« Lefèvre-Dupont » = « LEFEVRE
+    DUPONT » = « lefevredupont »; « Œuvray » = « oeuvray »). Two people proposed under the
+    same normalised names and birth date are the same person until the AMOI splits them
+    (docs/domain.md §5; decision of the portal: a false match is cheaper than a double
+    count, and only the AMOI sees that a match was made)."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLDED_LETTERS))
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in letters.casefold() if ch.isalnum())
+
+
+def identity_key(last_name: str, first_name: str, birth_date: date) -> str:
+    """The key two candidacies of the same person share: normalised last and first names
+    and the birth date (docs/domain.md §5, duplicate detection; see ``normalise_name``).
+    It is identity data: erased with the names when a person is anonymised."""
+    return f"{normalise_name(last_name)}|{normalise_name(first_name)}|{birth_date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class HarmonisationRules:
+    """One version of the departmental harmonisation rules the AMOI applies when it judges a
+    candidacy (convention annex 1 §3: « règles d'harmonisation départementales »): which
+    criteria are accepted, the maximum proof age, how long eligibility holds, the CDI cap.
+    ``effective_from`` None is the portal's defaults (docs/domain.md §5 and §6: defaults,
+    configurable); an AMOI admin records a new version from a date, and a decision keeps the
+    version it applied (a new version never re-judges earlier decisions)."""
+
+    effective_from: date | None = None
+    criteria: frozenset[str] = frozenset(CRITERIA)
+    proof_max_age_months: int = PROOF_MAX_AGE_MONTHS
+    eligibility_months: int = ELIGIBILITY_MONTHS
+    cdi_cap_months: int | None = CDI_CAP_MONTHS
+
+    def __post_init__(self) -> None:
+        unknown = set(self.criteria) - set(CRITERIA)
+        if unknown:
+            raise ValueError(f"Critères inconnus : {', '.join(sorted(unknown))}.")
+        object.__setattr__(self, "criteria", frozenset(self.criteria))
+        _months(self.proof_max_age_months, "Ancienneté maximale")
+        if _months(self.eligibility_months, "Durée d'éligibilité") == 0:
+            raise ValueError("La durée d'éligibilité doit être d'au moins un mois.")
+        if self.cdi_cap_months is not None:
+            _months(self.cdi_cap_months, "Plafond CDI")
+
+    def accepts(self, code: str) -> bool:
+        """Whether criterion `code` is accepted by this version (docs/domain.md §5)."""
+        return code in self.criteria
+
+    def proof_is_fresh(self, proof_date: date, on: date) -> bool:
+        """``proof_is_fresh`` with this version's maximum age (docs/domain.md §5)."""
+        return proof_is_fresh(proof_date, on, self.proof_max_age_months)
+
+    def eligible_until(self, validated_on: date) -> date:
+        """``eligible_until`` with this version's duration (docs/domain.md §5)."""
+        return eligible_until(validated_on, self.eligibility_months)
+
+    def to_data(self) -> dict:
+        """Plain JSON data, as a decision stores the version it applied (docs/domain.md §5)."""
+        return {
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "criteria": [code for code in CRITERIA if code in self.criteria],
+            "proof_max_age_months": self.proof_max_age_months,
+            "eligibility_months": self.eligibility_months,
+            "cdi_cap_months": self.cdi_cap_months,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> HarmonisationRules:
+        """The version ``to_data`` wrote (docs/domain.md §5)."""
+        start = data.get("effective_from")
+        return cls(
+            effective_from=date.fromisoformat(start) if start else None,
+            criteria=frozenset(data["criteria"]),
+            proof_max_age_months=data["proof_max_age_months"],
+            eligibility_months=data["eligibility_months"],
+            cdi_cap_months=data.get("cdi_cap_months"),
+        )
+
+
+DEFAULT_RULES = HarmonisationRules()
+"""The portal's defaults, in force until an AMOI admin records a version (docs/domain.md §5)."""
+
+
+def rules_in_force(versions: Iterable[HarmonisationRules], day: date) -> HarmonisationRules:
+    """The version in force on `day`: the latest whose ``effective_from`` is on or before
+    `day`, else the defaults (docs/domain.md §5; like the avenants' price grids)."""
+    dated = [v for v in versions if v.effective_from is not None and v.effective_from <= day]
+    return max(dated, key=lambda v: v.effective_from) if dated else DEFAULT_RULES

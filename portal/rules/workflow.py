@@ -35,15 +35,24 @@ class SplitStatus(enum.StrEnum):
     VALIDATED = "validated"
 
 
-class PlacementStatus(enum.StrEnum):
-    """Life of a placement: the AMOI validates eligibility before the hire counts
-    (convention annex 1; docs/domain.md §5)."""
+class CandidacyStatus(enum.StrEnum):
+    """Life of a candidacy: « en amont de tout recrutement », the AMOI judges it eligible or
+    not, then the declarer confirms the hire (convention annex 1 §3; docs/domain.md §5)."""
 
-    PROPOSED = "proposed"
+    PENDING = "pending"
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
+    HIRED = "hired"
+    WITHDRAWN = "withdrawn"
+
+
+class PlacementStatus(enum.StrEnum):
+    """Life of a placement (a hire on a lot after an eligible decision): active until its
+    end or its break (*rupture*, *abandon*) (convention annex 2; docs/domain.md §6)."""
+
     ACTIVE = "active"
     ENDED = "ended"
+    BROKEN = "broken"
 
 
 class StatementStatus(enum.StrEnum):
@@ -99,6 +108,7 @@ class TransitionNotAllowed(Exception):
 
 
 Q, P, S, E = QuoteStatus, PlacementStatus, StatementStatus, EscalationStatus
+C = CandidacyStatus
 D, OS, T = DeclarationStatus, OperationStatus, SplitStatus
 
 QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
@@ -127,14 +137,25 @@ SPLIT_TRANSITIONS: dict[SplitStatus, dict[str, SplitStatus]] = {
 commented: back to draft) → validated by the AMOI → validated by the buyer; the AMOI can
 reopen it at any step to change it (docs/domain.md §2)."""
 
-PLACEMENT_TRANSITIONS: dict[PlacementStatus, dict[str, PlacementStatus]] = {
-    P.PROPOSED: {"validate": P.ELIGIBLE, "refuse": P.INELIGIBLE},
-    P.ELIGIBLE: {"start": P.ACTIVE},
-    P.INELIGIBLE: {},
-    P.ACTIVE: {"end": P.ENDED},
-    P.ENDED: {},
+CANDIDACY_TRANSITIONS: dict[CandidacyStatus, dict[str, CandidacyStatus]] = {
+    C.PENDING: {"validate": C.ELIGIBLE, "refuse": C.INELIGIBLE, "withdraw": C.WITHDRAWN},
+    C.ELIGIBLE: {"hire": C.HIRED, "withdraw": C.WITHDRAWN},
+    C.INELIGIBLE: {},
+    C.HIRED: {},
+    C.WITHDRAWN: {},
 }
-"""Placement: proposed → eligible | ineligible; eligible → active → ended."""
+"""Candidacy: pending → eligible | ineligible (the AMOI decides); eligible → hired (the
+declarer confirms the start); a pending or eligible candidacy can be withdrawn
+(convention annex 1 §3; docs/domain.md §5)."""
+
+PLACEMENT_TRANSITIONS: dict[PlacementStatus, dict[str, PlacementStatus]] = {
+    P.ACTIVE: {"end": P.ENDED, "break": P.BROKEN},
+    P.ENDED: {},
+    P.BROKEN: {},
+}
+"""Placement: active → ended (the contract's end, with the exit situation) | broken (a
+*rupture* or an *abandon*, a replacement candidacy may follow) (convention annex 2;
+docs/domain.md §6)."""
 
 STATEMENT_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
     S.SUBMITTED: {"validate": S.VALIDATED, "propose_refusal": S.REFUSAL_PROPOSED},
@@ -180,6 +201,7 @@ TRANSITIONS: dict[str, dict] = {
     "declaration": DECLARATION_TRANSITIONS,
     "operation": OPERATION_TRANSITIONS,
     "quote": QUOTE_TRANSITIONS,
+    "candidacy": CANDIDACY_TRANSITIONS,
     "placement": PLACEMENT_TRANSITIONS,
     "statement": STATEMENT_TRANSITIONS,
     "escalation": ESCALATION_TRANSITIONS,
@@ -191,6 +213,7 @@ STATUSES: dict[str, type[enum.StrEnum]] = {
     "declaration": DeclarationStatus,
     "operation": OperationStatus,
     "quote": QuoteStatus,
+    "candidacy": CandidacyStatus,
     "placement": PlacementStatus,
     "statement": StatementStatus,
     "escalation": EscalationStatus,
@@ -200,7 +223,8 @@ INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "declaration": D.SUBMITTED,
     "operation": OS.PREPARATION,
     "quote": Q.DRAFT,
-    "placement": P.PROPOSED,
+    "candidacy": C.PENDING,
+    "placement": P.ACTIVE,
     "statement": S.SUBMITTED,
     "escalation": E.NONE,
     "split": T.DRAFT,
@@ -227,12 +251,17 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         Q.INVOICED_BALANCE: "Solde facturé",
         Q.SETTLED: "Soldé",
     },
+    "candidacy": {
+        C.PENDING: "En attente de décision",
+        C.ELIGIBLE: "Éligible",
+        C.INELIGIBLE: "Non éligible",
+        C.HIRED: "Embauchée",
+        C.WITHDRAWN: "Retirée",
+    },
     "placement": {
-        P.PROPOSED: "Proposée",
-        P.ELIGIBLE: "Éligible",
-        P.INELIGIBLE: "Non éligible",
         P.ACTIVE: "En cours",
         P.ENDED: "Terminée",
+        P.BROKEN: "Rompue",
     },
     "statement": {
         S.SUBMITTED: "Déposé",
@@ -259,7 +288,7 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
 """French labels of every status per machine, for badges (docs/architecture.md §8): {machine: {status:
 label}}. Per machine because "submitted" is a status of two machines."""
 
-del Q, P, S, E, D, OS, T  # short aliases for the tables only
+del Q, P, S, E, C, D, OS, T  # short aliases for the tables only
 
 
 def _table(machine: str) -> dict:
