@@ -1,7 +1,7 @@
 """directory of structures: commune, postal code and trades of an organisation
 
 Revision ID: 0012_directory
-Revises: 0008_audit_object_index
+Revises: 0011_people (0008_audit_object_index before i9-people was merged)
 Create Date: 2026-12-03 07:45:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012_directory"
-down_revision = "0008_audit_object_index"
+down_revision = "0011_people"
 branch_labels = None
 depends_on = None
 
