@@ -67,6 +67,10 @@ ACTION_LABELS = {
     "amendment.created": "Avenant enregistré",
     "amendment.updated": "Avenant modifié",
     "settings.payee_updated": "Coordonnées de facturation modifiées",
+    "participant.privacy_viewed": "Page des données personnelles d'une personne consultée",
+    "participant.exported": "Dossier d'une personne exporté (droit d'accès)",
+    "participant.anonymised": "Données personnelles d'une personne effacées (anonymisation)",
+    "export.placements": "Export des embauches",
 }
 
 # The action recorded for a refusal a view (or the access gate) raised, by HTTP status.

@@ -1,9 +1,9 @@
-"""Flask commands: seed-demo, create-admin."""
+"""Flask commands: seed-demo, create-admin, anonymise-expired."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from portal.demo import (
@@ -14,8 +14,13 @@ from portal.demo import (
     is_demo_instance,
     seed_demo,
 )
+from portal.clock import today
 from portal.extensions import db
+from portal.formatting import day
+from portal.french import plural
 from portal.models import Organisation, OrgKind, TokenPurpose, User
+from portal.models.base import utcnow
+from portal.privacy import anonymisation
 
 LABELS = {
     "organisations": "organisations",
@@ -93,6 +98,30 @@ def create_admin_command(org_name: str, siret: str | None, name: str, email: str
     click.echo(f"Administrateur créé. Lien pour choisir le mot de passe (7 jours) :\n{link.url}")
 
 
+@click.command("anonymise-expired")
+def anonymise_expired_command() -> None:
+    """Anonymise les dossiers des personnes dont la durée de conservation est écoulée.
+
+    Idempotente, faite pour cron (une fois par nuit) : un dossier déjà anonymisé est laissé
+    tel quel. Affiche les numéros des dossiers traités, jamais un nom
+    (docs/gdpr-record.md §8)."""
+    years = current_app.config["PEOPLE_RETENTION_YEARS"]
+    done = anonymisation.anonymise_expired(today(), utcnow(), years)
+    db.session.commit()
+    if not done:
+        click.echo(f"Aucun dossier à anonymiser (identité conservée {years} {plural(years, 'an')}).")
+        return
+    count = len(done)
+    click.echo(f"{count} {plural(count, 'dossier anonymisé', 'dossiers anonymisés')} :")
+    for item in done:
+        click.echo(f"  personne n° {item.participant_id} (conservée jusqu'au {day(item.kept_until)})")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (seed_demo_command, demo_logins_command, create_admin_command):
+    for command in (
+        seed_demo_command,
+        demo_logins_command,
+        create_admin_command,
+        anonymise_expired_command,
+    ):
         app.cli.add_command(command)
