@@ -45,12 +45,14 @@ def _export(participant: Participant) -> dict:
 def person(participant_id: int):
     participant = get_or_404(Participant, participant_id)
     audit.record("participant.privacy_viewed", participant, actor=g.user)
-    return render_template(
+    page = render_template(
         "privacy/person.html",
         participant=participant,
         kept_until=anonymisation.kept_until(participant, _years()),
         form=ErasureForm(),
     )
+    db.session.commit()  # the audit line of the view
+    return page
 
 
 @bp.route("/personnes/<int:participant_id>/donnees.json")
