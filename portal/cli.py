@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from portal.clock import today
 from portal.demo import (
     DEMO_PASSWORD,
     USERS,
@@ -14,7 +15,6 @@ from portal.demo import (
     is_demo_instance,
     seed_demo,
 )
-from portal.clock import today
 from portal.extensions import db
 from portal.formatting import day
 from portal.french import plural
@@ -31,6 +31,8 @@ LABELS = {
     "lots": "lots",
     "quotes": "devis",
     "invoices": "factures",
+    "people": "personnes",
+    "placements": "embauches",
 }
 
 
@@ -109,12 +111,16 @@ def anonymise_expired_command() -> None:
     done = anonymisation.anonymise_expired(today(), utcnow(), years)
     db.session.commit()
     if not done:
-        click.echo(f"Aucun dossier à anonymiser (identité conservée {years} {plural(years, 'an')}).")
+        click.echo(
+            f"Aucun dossier à anonymiser (identité conservée {years} {plural(years, 'an')})."
+        )
         return
     count = len(done)
     click.echo(f"{count} {plural(count, 'dossier anonymisé', 'dossiers anonymisés')} :")
     for item in done:
-        click.echo(f"  personne n° {item.participant_id} (conservée jusqu'au {day(item.kept_until)})")
+        click.echo(
+            f"  personne n° {item.participant_id} (conservée jusqu'au {day(item.kept_until)})"
+        )
 
 
 def register_cli(app: Flask) -> None:

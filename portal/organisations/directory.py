@@ -92,7 +92,9 @@ def directory_statement(
     if kind:
         stmt = stmt.where(Organisation.structure_kind == kind)
     if trade:
-        stmt = stmt.where((literal(",") + Organisation.trades + literal(",")).contains(f",{trade},"))
+        stmt = stmt.where(
+            (literal(",") + Organisation.trades + literal(",")).contains(f",{trade},")
+        )
     if commune:
         stmt = stmt.where(Organisation.commune == commune)
     return stmt

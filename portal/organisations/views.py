@@ -11,8 +11,7 @@ from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.auth import services as accounts
 from portal.extensions import db
 from portal.models import Organisation, OrgKind, StructureKind, Trade, User
-from portal.organisations import bp
-from portal.organisations import directory
+from portal.organisations import bp, directory
 from portal.organisations.confirmations import confirm_organisation_deactivation
 from portal.organisations.forms import OrganisationForm
 from portal.web import confirm

@@ -160,7 +160,11 @@ def test_the_admin_records_commune_postal_code_and_trades(login_as, db):
     response = client.post_form(f"/organisations/{org.id}/modifier", data)
     assert response.status_code == 303
     db.session.refresh(org)
-    assert (org.commune, org.postal_code, org.trades) == ("Grigny", "69520", "espaces_verts,recyclage")
+    assert (org.commune, org.postal_code, org.trades) == (
+        "Grigny",
+        "69520",
+        "espaces_verts,recyclage",
+    )
     page = words_of(client.get(f"/organisations/{org.id}"))
     assert "Espaces verts, environnement ; Recyclage, réemploi" in page
     # unticking every trade empties the list
@@ -173,7 +177,9 @@ def test_the_admin_records_commune_postal_code_and_trades(login_as, db):
 def test_a_wrong_postal_code_is_refused_in_french(login_as):
     client = login_as(make_admin())
     org = _structure("Structure CP")
-    data = versioned(org, {"name": org.name, "siret": org.siret, "structure_kind": "GEIQ", "postal_code": "6970"})
+    data = versioned(
+        org, {"name": org.name, "siret": org.siret, "structure_kind": "GEIQ", "postal_code": "6970"}
+    )
     response = client.post_form(f"/organisations/{org.id}/modifier", data)
     assert response.status_code == 422
     assert "Le code postal comporte 5 chiffres" in text_of(response)

@@ -131,7 +131,9 @@ def test_anonymising_twice_changes_nothing_and_writes_one_audit_line(db):
     assert anonymisation.anonymise_participant(person, None, "retention", NOW)
     db.session.commit()
     first = person.anonymised_at
-    assert not anonymisation.anonymise_participant(person, None, "retention", NOW.replace(year=2030))
+    assert not anonymisation.anonymise_participant(
+        person, None, "retention", NOW.replace(year=2030)
+    )
     db.session.commit()
     assert person.anonymised_at == first
     events = db.session.scalars(
@@ -192,7 +194,9 @@ def test_the_command_anonymises_once_and_says_what_it_did(app, db):
     first = runner.invoke(args=["anonymise-expired"])
     assert first.exit_code == 0, first.output
     assert "2 dossiers anonymisés" in first.output
-    assert f"personne n° {files['ended_long_ago'].id} (conservée jusqu'au 30/06/2024)" in first.output
+    assert (
+        f"personne n° {files['ended_long_ago'].id} (conservée jusqu'au 30/06/2024)" in first.output
+    )
     assert "Camille" not in first.output and "Fictif" not in first.output
     db.session.expire_all()
     assert db.session.get(Participant, files["ended_long_ago"].id).anonymised_at is not None

@@ -53,7 +53,9 @@ def test_the_page_says_how_long_the_identity_is_kept(login_as, world, db):
     assert "Camille FICTIF-EXEMPLE" in text
     assert "Jusqu'au 30/09/2028, puis anonymisation automatique." in text
     running = make_file(world.company)
-    assert "Tant qu'un contrat est en cours." in words_of(client.get(f"/personnes/{running.id}/donnees"))
+    assert "Tant qu'un contrat est en cours." in words_of(
+        client.get(f"/personnes/{running.id}/donnees")
+    )
     assert len(_events(db, "participant.privacy_viewed")) == 2
 
 
@@ -87,7 +89,8 @@ def test_the_pdf_export_prints_the_file_and_is_audited(login_as, world, db):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     text = " ".join(
-        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(response.data)).pages
+        " ".join((page.extract_text() or "").split())
+        for page in PdfReader(io.BytesIO(response.data)).pages
     )
     assert "Fictif-Exemple" in text
     assert "Travailleur handicapé (RQTH)" in text
