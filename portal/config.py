@@ -75,6 +75,10 @@ class Config:
     IMPORT_MAX_ROWS = 20_000
     IMPORT_MAX_PARTS = 500
     IMPORT_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+    # Proofs of eligibility criteria (portal.people.proofs): the folder, outside static/
+    # (default: instance/proofs), and the largest file accepted.
+    PEOPLE_PROOF_FOLDER: str | None = None
+    PEOPLE_PROOF_MAX_BYTES = 5 * 1024 * 1024
     # Who runs the instance, for the legal notice, the accessibility statement and the
     # personal-data page (public pages). Unset values read « non renseigné ». The publisher's
     # name, address and SIRET are the payee block an AMOI admin enters (/admin/facturation).

@@ -79,6 +79,7 @@ def app(database_uri, tmp_path):
             **_config_dict(),
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
+            "PEOPLE_PROOF_FOLDER": str(tmp_path / "proofs"),
             "DEMO_INSTANCE": False,
         }
     )

@@ -18,6 +18,10 @@ from portal.models import (
     AccountToken,
     Amendment,
     AuditEvent,
+    Candidacy,
+    CandidacyCriterion,
+    EligibilityDecision,
+    EligibilityRules,
     ConventionTermination,
     HoursRecord,
     Invoice,
@@ -26,6 +30,10 @@ from portal.models import (
     NumberSeries,
     Operation,
     Organisation,
+    OrganisationReferent,
+    Participant,
+    Placement,
+    PlacementEvent,
     PurchaseDeclaration,
     Quote,
     QuoteLineRow,
@@ -50,6 +58,12 @@ OWNED_BY_AN_ORGANISATION = {
     PurchaseDeclaration: "portal.census.access",
     Quote: "portal.quotes.access",
     Invoice: "portal.invoices.access",
+    Participant: "portal.people.access",
+    Candidacy: "portal.people.access",
+    CandidacyCriterion: "portal.people.access",
+    EligibilityDecision: "portal.people.access",
+    Placement: "portal.people.access",
+    PlacementEvent: "portal.people.access",
 }
 # Rows no organisation other than the AMOI reads through ``scoped``: facilitator-only by
 # default, on purpose.
@@ -61,6 +75,8 @@ WITHOUT_RULE = {
     Amendment: "the convention's avenants: reference data shared by everyone, kept by the AMOI",
     ConventionTermination: "the convention's end: reference data kept by the AMOI",
     NumberSeries: "gapless numbering counters, never read by a page",
+    EligibilityRules: "the harmonisation rules' versions: AMOI reference data (admins record them)",
+    OrganisationReferent: "the AMOI's referent of each declarer: the AMOI's own work organisation",
 }
 
 NON_FACILITATORS = ("buyer_ccvg", "buyer_commune", "company", "structure")
