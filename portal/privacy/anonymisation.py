@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.extensions import db
+from portal.people import proofs
 from portal.models import (
     Candidacy,
     CandidacyCriterion,
@@ -173,11 +174,13 @@ REASONS = {
 def _blank_row(row: object) -> list[str]:
     """Apply the policy to one row; the names of the columns that changed."""
     policy = POLICY[type(row)]
-    columns = [c.key for c in type(row).__table__.columns]  # type: ignore[attr-defined]
+    columns = {c.key: c for c in type(row).__table__.columns}  # type: ignore[attr-defined]
     values = {name: getattr(row, name) for name in columns}
     blanked = retention.anonymise(values, policy)
     changed = []
     for name, value in blanked.items():
+        if value == "" and columns[name].nullable:
+            value = None  # an optional text is absent, not empty (a key never matches "")
         if value != values[name]:
             setattr(row, name, value)
             changed.append(name)
@@ -215,7 +218,6 @@ def anonymise_participant(
             proof_files.append(row.proof_file)
         if _blank_row(row):
             rows += 1
-    participant.match_key = None  # not "": an empty key must never look like a person
     participant.anonymised_at = now
     for name in proof_files:
         _delete_proof_on_commit(name)
@@ -230,8 +232,6 @@ def anonymise_participant(
 
 def _delete_proof_on_commit(name: str) -> None:
     # The people area owns the proof storage (outside static/, random names).
-    from portal.people import proofs
-
     proofs.delete_on_commit(name)
 
 

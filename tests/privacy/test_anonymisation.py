@@ -220,3 +220,27 @@ def test_the_command_reads_the_retention_setting(app, db):
     app.config["PEOPLE_RETENTION_YEARS"] = 10
     result = app.test_cli_runner().invoke(args=["anonymise-expired"])
     assert "Aucun dossier à anonymiser (identité conservée 10 ans)." in result.output
+
+
+def test_erasing_a_pending_candidacy_deletes_its_proof_file_with_the_commit(app, db):
+    from pathlib import Path
+
+    from portal.people import services
+    from tests.people.builders import PDF, make_candidacy
+
+    candidacy = make_candidacy(criteria=("rsa",))
+    services.add_proof(candidacy, candidacy.submitted_by, "rsa", PDF, "Attestation CAF", None)
+    db.session.commit()
+    folder = Path(app.config["PEOPLE_PROOF_FOLDER"])
+    assert len(list(folder.iterdir())) == 1
+    person = candidacy.participant
+    anonymisation.anonymise_participant(person, None, "erasure_request", NOW)
+    assert len(list(folder.iterdir())) == 1  # not before the commit
+    db.session.commit()
+    assert list(folder.iterdir()) == []
+    [criterion] = candidacy.criteria
+    assert criterion.proof_file is None and criterion.proof_sha256
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "participant.anonymised")
+    ).one()
+    assert event.detail.endswith("proofs=1")
