@@ -92,7 +92,8 @@ ACTION_LABELS = {
     "participant.privacy_viewed": "Page des données personnelles d'une personne consultée",
     "participant.exported": "Dossier d'une personne exporté (droit d'accès)",
     "participant.anonymised": "Données personnelles d'une personne effacées (anonymisation)",
-    "export.placements": "Export des embauches",
+    "export.placements": "Export des embauches (personnes nommées)",
+    "export.placement_counts": "Export des effectifs d'embauches par lot",
 }
 
 # The action recorded for a refusal a view (or the access gate) raised, by HTTP status.

@@ -24,7 +24,6 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.extensions import db
-from portal.people import proofs
 from portal.models import (
     Candidacy,
     CandidacyCriterion,
@@ -34,6 +33,7 @@ from portal.models import (
     PlacementEvent,
     User,
 )
+from portal.people import proofs
 from portal.rules import retention
 from portal.rules.retention import PersonDates, Treatment
 from portal.rules.workflow import PlacementStatus

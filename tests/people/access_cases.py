@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Candidacy, CandidacyCriterion, Participant, Placement, Role
 from tests.conftest import text_of
-from tests.people.builders import PDF, decide, make_candidacy, make_placement
 from tests.factories import make_lot
+from tests.people.builders import PDF, decide, make_candidacy, make_placement
 from tests.security.registry import (
     ActCase,
     CrossOrgCase,
@@ -197,12 +197,14 @@ def the_persona_adds_a_proof(world, persona):
             "proof_date": "01/12/2026",
             "file": (BytesIO(PDF), "attestation.pdf"),
         },
-        check=lambda response: db.session.scalar(
-            select(CandidacyCriterion.proof_sha256).where(
-                CandidacyCriterion.candidacy_id == candidacy_id
+        check=lambda response: (
+            db.session.scalar(
+                select(CandidacyCriterion.proof_sha256).where(
+                    CandidacyCriterion.candidacy_id == candidacy_id
+                )
             )
-        )
-        is not None,
+            is not None
+        ),
     )
 
 
