@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEvent
 from tests.conftest import words_of
-from tests.factories import make_lot, make_org
+from tests.factories import make_lot
 from tests.people.builders import make_placement
 from tests.personas import build_world
 
@@ -52,7 +52,7 @@ def test_a_company_exports_only_its_own_people(login_as, placed, db):
 
 
 def test_a_structure_exports_only_its_own_people(login_as, placed):
-    world, own, other_company, structure = placed
+    world, own, _other_company, structure = placed
     body = _csv(login_as(world.users["structure"]).get("/embauches/export.csv"))
     assert structure.participant.last_name.upper() in body
     assert own.participant.last_name.upper() not in body
@@ -73,7 +73,7 @@ def test_the_amoi_exports_everyone_or_one_lot_or_one_employer(login_as, placed):
 
 
 def test_the_export_never_holds_criteria(login_as, placed):
-    world, own, *_ = placed
+    world, _own, *_ = placed
     body = _csv(login_as(world.users["facilitator"]).get("/embauches/export.csv"))
     assert "RSA" not in body and "rsa" not in body
     assert "Critère" not in body
@@ -143,7 +143,7 @@ def test_an_unknown_format_is_a_404(login_as, placed):
 
 
 def test_the_export_page_offers_the_lots_and_employers_in_reach(login_as, placed):
-    world, own, other_company, structure = placed
+    world, own, other_company, _structure = placed
     company_page = login_as(world.users["company"]).get("/embauches/exports").get_data(as_text=True)
     assert f'<option value="{own.lot_id}"' in company_page
     assert f'<option value="{other_company.lot_id}"' not in company_page
@@ -166,6 +166,5 @@ def test_the_export_has_no_n_plus_one(app, login_as, assert_max_queries, db):
     small = counter.count
     for _ in range(6):
         make_placement(world.company, lot=lot)
-    _ = make_org  # the builders create the rest
     with assert_max_queries(small):
         client.get("/embauches/export.csv")
