@@ -138,15 +138,17 @@ def search():
             .limit(50)
         ).all()
         service.record_view("participants.searched", None, g.user, detail=f"rows={len(people)}")
-        db.session.commit()
     status = 200 if not form.errors else 422
-    return render(
+    page = render(
         "people/search.html",
         "people/_partials/_search_results.html",
         status=status,
         form=form,
         people=people,
     )
+    # after rendering: a commit expires the rows, and the page would reload each one
+    db.session.commit()
+    return page
 
 
 def _queue_lots():
@@ -214,13 +216,15 @@ def queue():
     service.record_view(
         "candidacies.queue_viewed", None, g.user, detail=f"rows={len(pagination.items)}"
     )
-    db.session.commit()
-    return render(
+    page = render(
         "people/queue.html",
         "people/_partials/_queue_table.html",
         pagination=pagination,
         filters=filters,
     )
+    # after rendering: a commit expires the rows, and the page would reload each one
+    db.session.commit()
+    return page
 
 
 @bp.route("/embauches/suivis-6-mois")
