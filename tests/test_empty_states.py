@@ -58,3 +58,35 @@ def test_recap_of_a_year_without_payment_names_the_commune(login_as):
         login_as(make_user(ccvg)).get(f"/factures/refacturation?commune={commune.id}&annee=2031")
     )
     assert "Aucune facture de la commune de Brignais n'a été payée en 2031" in seen
+
+
+@pytest.mark.parametrize(
+    ("kind", "why", "next_step"),
+    [
+        (
+            OrgKind.FACILITATOR,
+            "Aucune candidature n'a encore été proposée",
+            "Proposez une personne",
+        ),
+        (OrgKind.COMPANY, "Aucune candidature n'a encore été proposée", "Proposez une personne"),
+        (OrgKind.STRUCTURE, "Aucune candidature n'a encore été proposée", "Proposez une personne"),
+        (
+            OrgKind.BUYER,
+            "Aucune personne n'est encore embauchée sur vos lots",
+            "apparaîtront ici, en effectifs",
+        ),
+    ],
+)
+def test_the_people_list_says_why_and_what_next_for_each_role(login_as, kind, why, next_step):
+    seen = words_of(login_as(make_user(make_org(kind))).get("/personnes/"))
+    assert why in seen and next_step in seen
+
+
+def test_the_amoi_queues_say_when_nothing_waits(login_as):
+    client = login_as(make_admin())
+    assert "Aucune candidature n'attend de décision" in words_of(
+        client.get("/candidatures/a-decider")
+    )
+    assert "Aucune situation à 6 mois n'est à recueillir" in words_of(
+        client.get("/embauches/suivis-6-mois")
+    )

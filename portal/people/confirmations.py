@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from portal.models import Candidacy, Placement
+from portal.models import Candidacy, Participant, Placement
 from portal.web.confirm import Confirmation, confirmation
 
 
@@ -41,4 +41,30 @@ def confirm_placement_end(placement: Placement) -> Confirmation:
             "l'AMOI enregistrera sa situation 6 mois plus tard."
         ),
         confirm_label="Enregistrer la fin",
+    )
+
+
+@confirmation
+def confirm_merge(participant: Participant, target: Participant | None = None) -> Confirmation:
+    into = f"la fiche n° {target.id}" if target is not None else "la fiche indiquée"
+    return Confirmation(
+        title=f"Fusionner la fiche n° {participant.id} ?",
+        consequence=(
+            f"Ses candidatures, décisions et embauches passeront dans {into} ; "
+            "cette fiche restera vide et renverra vers l'autre."
+        ),
+        confirm_label="Fusionner les fiches",
+        danger=True,
+    )
+
+
+@confirmation
+def confirm_split(candidacy: Candidacy) -> Confirmation:
+    return Confirmation(
+        title=f"Séparer la candidature n° {candidacy.id} ?",
+        consequence=(
+            "Une nouvelle fiche de personne sera créée pour cette candidature, avec sa "
+            "décision et son embauche éventuelles."
+        ),
+        confirm_label="Séparer la candidature",
     )

@@ -265,9 +265,12 @@ class ExitForm(Form):
         description="Pour un CDD ou une mission d'intérim seulement.",
     )
 
-    def validate_duration_months(self, field):
-        if self.exit_kind.data in {k.value for k in TIMED_EXIT_KINDS} and field.data is None:
-            raise ValidationError("Indiquez la durée du CDD ou de la mission, en mois.")
+    def validate_exit_kind(self, field):
+        timed = {k.value for k in TIMED_EXIT_KINDS}
+        if field.data in timed and self.duration_months.data is None:
+            raise ValidationError(
+                "Indiquez la durée du CDD ou de la mission, en mois, dans le champ ci-dessous."
+            )
 
     @property
     def months(self) -> int | None:

@@ -673,6 +673,70 @@ def followups_due(day: date) -> Select:
     )
 
 
+# --- merge and split (the AMOI corrects duplicate detection) --------------------------------
+
+
+def _move(candidacies: list[Candidacy], target: Participant) -> None:
+    for candidacy in candidacies:
+        candidacy.participant = target
+        if candidacy.decision is not None:
+            candidacy.decision.participant_id = target.id
+        if candidacy.placement is not None:
+            candidacy.placement.participant_id = target.id
+
+
+def merge_participants(source: Participant, target: Participant, user: User) -> None:
+    """Two records of one person become one: every candidacy, decision and placement of
+    ``source`` moves to ``target``; ``source`` stays, empty, pointing to ``target``
+    (docs/domain.md §5; audited on both records)."""
+    if source.id == target.id:
+        raise Refused("Choisissez une autre fiche que celle-ci.")
+    if source.merged_into_id is not None or target.merged_into_id is not None:
+        raise Refused("L'une des deux fiches a déjà été fusionnée.")
+    if target.anonymised_at is not None or source.anonymised_at is not None:
+        raise Refused("Une fiche anonymisée ne peut pas être fusionnée.")
+    _move(list(source.candidacies), target)
+    if target.amoi_referent_id is None:
+        target.amoi_referent_id = source.amoi_referent_id
+    source.merged_into_id = target.id
+    source.match_key = None
+    db.session.flush()
+    audit.record("participant.merged", source, actor=user, detail=f"into={target.id}")
+    audit.record("participant.merged", target, actor=user, detail=f"from={source.id}")
+
+
+def split_candidacy(candidacy: Candidacy, user: User) -> Participant:
+    """A candidacy wrongly linked to a known person gets a record of its own, with the same
+    identity as proposed (its decision and placement follow it; docs/domain.md §5)."""
+    source = candidacy.participant
+    if len(source.candidacies) < 2:
+        raise Refused("Cette personne n'a qu'une candidature : il n'y a rien à séparer.")
+    columns = (
+        "last_name",
+        "first_name",
+        "birth_date",
+        "match_key",
+        "sex",
+        "birth_year",
+        "qualification",
+        "commune",
+        "postal_code",
+        "qpv_resident",
+        "amoi_referent_id",
+    )
+    new = Participant(**{name: getattr(source, name) for name in columns}, created_by_id=user.id)
+    db.session.add(new)
+    db.session.flush()
+    _move([candidacy], new)
+    candidacy.matched_existing = False
+    db.session.flush()
+    audit.record(
+        "participant.split", source, actor=user, detail=f"candidacy={candidacy.id} to={new.id}"
+    )
+    audit.record("participant.split", new, actor=user, detail=f"from={source.id}")
+    return new
+
+
 # --- referents -------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -36,7 +36,13 @@ from portal.people.access import (
     can_see_health_data,
     can_upload_proof,
 )
-from portal.people.confirmations import confirm_hire, confirm_placement_break, confirm_placement_end
+from portal.people.confirmations import (
+    confirm_hire,
+    confirm_merge,
+    confirm_placement_break,
+    confirm_placement_end,
+    confirm_split,
+)
 from portal.people.forms import (
     BreakForm,
     CandidacyForm,
@@ -57,7 +63,7 @@ from portal.web.actions import object_action, perform
 from portal.web.formflow import render_form, submitted_and_valid
 from portal.web.htmx import render
 from portal.web.listing import Filter, FilterSet, pairs
-from portal.web.params import int_arg
+from portal.web.params import int_arg, parse_int
 
 DECLARERS = (Role.FACILITATOR, Role.COMPANY, Role.STRUCTURE)
 candidacy_action = object_action(Candidacy)
@@ -285,6 +291,36 @@ def referent(participant: Participant):
     return redirect(url_for("people.show", participant_id=participant.id), code=303)
 
 
+@bp.route("/personnes/<int:participant_id>/fusion", methods=["POST"])
+@allow(Role.FACILITATOR)
+@object_action(Participant)
+def merge(participant: Participant):
+    """The AMOI merges this record into another (the same person entered twice)."""
+    into = int_arg("fiche") or parse_int(request.form.get("fiche"), minimum=1)
+    target = get_or_404(Participant, into) if into else None
+    if target is None:
+        raise Refused("Indiquez le numéro de la fiche dans laquelle fusionner celle-ci.")
+    page = url_for("people.show", participant_id=participant.id)
+    if (asked := confirm.step(confirm_merge(participant, target), page)) is not None:
+        return asked
+    service.merge_participants(participant, target, g.user)
+    flash(f"La fiche est fusionnée dans la fiche n° {target.id}.", "success")
+    return redirect(url_for("people.show", participant_id=target.id), code=303)
+
+
+@bp.route("/candidatures/<int:candidacy_id>/separer", methods=["POST"])
+@allow(Role.FACILITATOR)
+@candidacy_action
+def split(candidacy: Candidacy):
+    """The AMOI detaches a candidacy wrongly linked to a known person."""
+    page = url_for("people.candidacy", candidacy_id=candidacy.id)
+    if (asked := confirm.step(confirm_split(candidacy), page)) is not None:
+        return asked
+    new = service.split_candidacy(candidacy, g.user)
+    flash("La candidature a désormais sa propre fiche de personne.", "success")
+    return redirect(url_for("people.show", participant_id=new.id), code=303)
+
+
 # --- proposal --------------------------------------------------------------------------------
 
 
@@ -443,15 +479,11 @@ def proof(candidacy_id: int, criterion_id: int):
         abort(404)
     service.record_view("proof.downloaded", candidacy, g.user, detail=f"criterion={row.id}")
     db.session.commit()
-    extension = path.suffix
-    response = send_file(
-        path,
-        mimetype=row.proof_content_type,
-        as_attachment=True,
-        download_name=f"justificatif-{candidacy.id}-{row.id}{extension}",
-        max_age=0,
-    )
+    response = Response(path.read_bytes(), mimetype=row.proof_content_type)
+    name = f"justificatif-{candidacy.id}-{row.id}{path.suffix}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -43,6 +43,8 @@ expect(
     "people.decide",
     "people.followup",
     "people.referents",
+    "people.merge",
+    "people.split",
     roles=(Role.FACILITATOR,),
 )
 expect("people.rules", roles=(Role.FACILITATOR,), admin=True)
@@ -53,6 +55,8 @@ exempt_cross_org(
     "people.proof",
     "people.decide",
     "people.followup",
+    "people.merge",
+    "people.split",
 )
 
 
