@@ -63,3 +63,9 @@ def test_the_pdf_prints_the_same_notice(app, login_as):
 def test_the_public_personal_data_page_points_to_the_retention(client):
     text = words_of(client.get("/donnees-personnelles"))
     assert "puis 3 ans après la fin du dernier" in text
+
+
+def test_the_proposal_form_points_to_the_notice(login_as):
+    world = build_world()
+    html = login_as(world.users["company"]).get("/candidatures/nouvelle").get_data(as_text=True)
+    assert 'href="/information-des-personnes"' in html
