@@ -93,7 +93,7 @@ def erase(participant: Participant):
     if not submitted_and_valid(form):
         return render_form(
             "privacy/person.html",
-            "privacy/_partials/_erase_form.html",
+            "privacy/person.html",  # a plain POST form (a confirmation), never swapped by htmx
             form,
             participant=participant,
             kept_until=anonymisation.kept_until(participant, _years()),
