@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 
 from portal import audit
 from portal.access import Role, scoped
@@ -21,6 +21,7 @@ from portal.documents import mail
 from portal.extensions import db
 from portal.links import external_url
 from portal.models import (
+    AuditEvent,
     Candidacy,
     CandidacyCriterion,
     EligibilityDecision,
@@ -800,6 +801,22 @@ def placements_in_scope(user: User) -> Select:
     """The placements ``user`` may list or export (the same scope as the screens): the
     AMOI all, a company or structure its own, buyers none (they read counts)."""
     return scoped(Placement, user).order_by(Placement.start_date.desc(), Placement.id.desc())
+
+
+def history(participant: Participant, candidacies: list[Candidacy], limit: int = 100) -> list:
+    """The audit lines of a person, its candidacies and placements, newest first (the
+    AMOI's person page: who did or saw what, and when; never values)."""
+    keys = [("Participant", [participant.id])]
+    keys.append(("Candidacy", [c.id for c in candidacies]))
+    keys.append(("Placement", [c.placement.id for c in candidacies if c.placement]))
+    clauses = [
+        and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_([str(i) for i in ids]))
+        for kind, ids in keys
+        if ids
+    ]
+    return db.session.scalars(
+        select(AuditEvent).where(or_(*clauses)).order_by(AuditEvent.id.desc()).limit(limit)
+    ).all()
 
 
 def record_view(action: str, obj: object, user: User, detail: str = "") -> None:

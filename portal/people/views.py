@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.access import Role, allow, get_or_404, scoped
+from portal.audit import ACTION_LABELS
 from portal.clock import today
 from portal.convention.payee import payee_block
 from portal.documents.pdf import pdf_response, render_pdf
@@ -56,7 +57,7 @@ from portal.people.forms import (
     SearchForm,
 )
 from portal.refusals import Refused
-from portal.rules.eligibility import CRITERIA, HarmonisationRules
+from portal.rules.eligibility import CRITERIA, HarmonisationRules, normalise_name
 from portal.rules.workflow import STATUS_LABELS, CandidacyStatus
 from portal.web import confirm
 from portal.web.actions import object_action, perform
@@ -131,15 +132,15 @@ def search():
     people = []
     if form.validate():
         term = form.q.data.strip()
+        clauses = [
+            Participant.last_name.icontains(term, autoescape=True),
+            Participant.first_name.icontains(term, autoescape=True),
+        ]
+        if folded := normalise_name(term):  # accents, case and hyphens ignored
+            clauses.append(Participant.match_key.contains(folded, autoescape=True))
         people = db.session.scalars(
             scoped(Participant)
-            .where(
-                or_(
-                    Participant.last_name.icontains(term, autoescape=True),
-                    Participant.first_name.icontains(term, autoescape=True),
-                ),
-                Participant.anonymised_at.is_(None),
-            )
+            .where(or_(*clauses), Participant.anonymised_at.is_(None))
             .order_by(Participant.last_name, Participant.first_name, Participant.id)
             .limit(50)
         ).all()
@@ -266,12 +267,15 @@ def show(participant_id: int):
         )
         .order_by(Candidacy.submitted_at.desc())
     ).all()
+    history = service.history(participant, candidacies) if g.role is Role.FACILITATOR else []
     service.record_view("participant.viewed", participant, g.user)
     db.session.commit()
     return render_template(
         "people/show.html",
         participant=participant,
         candidacies=candidacies,
+        history=history,
+        action_labels=ACTION_LABELS,
         visible_criteria=_visible_criteria,
         referent_form=ReferentForm(data={"referent": participant.amoi_referent_id or ""}),
         amoi_users=service.amoi_users(),
@@ -608,7 +612,7 @@ def hire(candidacy: Candidacy):
             flash("L'embauche est confirmée : elle est en cours sur le lot.", "success")
             return redirect(page, code=303)
     return render_form(
-        "people/hire.html", "people/_partials/_hire_form.html", form, candidacy=candidacy
+        "people/hire.html", "people/_partials/_hire_confirm.html", form, candidacy=candidacy
     )
 
 
@@ -617,7 +621,7 @@ def _placement_form_page(
 ):
     return render_form(
         "people/placement_form.html",
-        "people/_partials/_placement_form.html",
+        "people/_partials/_placement_confirm.html",
         form,
         placement=placement,
         title=title,

@@ -135,6 +135,11 @@ def test_the_amoi_searches_people_by_post(app, db, login_as):
         )
         == 1
     )
+    from tests.people.builders import identity
+
+    accented = make_candidacy(who=identity(last_name="Lefèvre-Günther"))
+    found = client.post_form("/personnes/recherche", {"q": "lefevre gun"}, htmx=True)
+    assert accented.participant.display_name in text_of(found)
     short = client.post_form("/personnes/recherche", {"q": "a"}, htmx=True)
     assert short.status_code == 422
 
@@ -158,3 +163,15 @@ def test_the_queue_is_a_few_queries_per_page(app, login_as, assert_max_queries):
     client.get("/candidatures/a-decider")
     with assert_max_queries(14):
         assert client.get("/candidatures/a-decider", headers=HTMX).status_code == 200
+
+
+def test_the_amoi_reads_a_persons_history_declarers_do_not(app, login_as):
+    candidacy = make_candidacy()
+    decide(candidacy)
+    amoi_page = words_of(login_as(amoi_user()).get(f"/personnes/{candidacy.participant_id}"))
+    assert "Historique" in amoi_page
+    assert "Candidature proposée" in amoi_page and "Décision d'éligibilité enregistrée" in amoi_page
+    company_page = words_of(
+        login_as(candidacy.submitted_by).get(f"/personnes/{candidacy.participant_id}")
+    )
+    assert "Historique" not in company_page
