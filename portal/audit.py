@@ -81,6 +81,7 @@ ACTION_LABELS = {
     "proof.added": "Justificatif déposé",
     "proof.downloaded": "Justificatif téléchargé",
     "notification.downloaded": "Notification de validation téléchargée",
+    "placement.viewed": "Embauche consultée",
     "placement.started": "Embauche confirmée",
     "placement.changed": "Embauche modifiée",
     "placement.broken": "Rupture ou abandon enregistré",

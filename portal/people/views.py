@@ -622,6 +622,7 @@ def hire(candidacy: Candidacy):
         else:
             flash("L'embauche est confirmée : elle est en cours sur le lot.", "success")
             return redirect(page, code=303)
+    service.record_view("candidacy.viewed", candidacy, g.user, detail="hire_page")
     return render_form(
         "people/hire.html", "people/_partials/_hire_confirm.html", form, candidacy=candidacy
     )
@@ -630,6 +631,7 @@ def hire(candidacy: Candidacy):
 def _placement_form_page(
     placement: Placement, form, title: str, endpoint: str, confirm_builder=None
 ):
+    service.record_view("placement.viewed", placement, g.user, detail=endpoint)
     return render_form(
         "people/placement_form.html",
         "people/_partials/_placement_confirm.html",

@@ -177,3 +177,24 @@ def test_an_ended_placement_cannot_change(app, db, login_as):
         versioned(placement, {"effective_on": "01/02/2027", "weekly_hours": "20"}),
     )
     assert response.status_code == 409
+
+
+def test_the_placement_and_hire_pages_are_audited(app, db, login_as):
+    from portal.models import AuditEvent
+
+    placement = make_placement()
+    client = login_as(placement.candidacy.submitted_by)
+    assert client.get(f"/embauches/{placement.id}/modification").status_code == 200
+    other = make_candidacy()
+    decide(other)
+    assert login_as(other.submitted_by).get(f"/candidatures/{other.id}/embauche").status_code == 200
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "placement.viewed" in actions
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "candidacy.viewed", AuditEvent.detail == "hire_page"
+            )
+        )
+        == 1
+    )
