@@ -144,6 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.markets import bp as markets_bp
     from portal.organisations import bp as organisations_bp
     from portal.people import bp as people_bp
+    from portal.placements import bp as placements_bp
+    from portal.privacy import bp as privacy_bp
     from portal.quotes import bp as quotes_bp
     from portal.reference import bp as reference_bp
     from portal.web.confirm import register_confirmations
@@ -159,5 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reference_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(placements_bp)
+    app.register_blueprint(privacy_bp)
     register_confirmations(app)  # the blueprints declared theirs on import
     register_predicates(app)  # likewise their scope rules and predicates

@@ -91,6 +91,11 @@ ACTION_LABELS = {
     "placements.followups_listed": "Suivis à 6 mois consultés",
     "eligibility_rules.created": "Version des règles d'harmonisation enregistrée",
     "organisation.referent_set": "Référent unique d'une organisation choisi",
+    "participant.privacy_viewed": "Page des données personnelles d'une personne consultée",
+    "participant.exported": "Dossier d'une personne exporté (droit d'accès)",
+    "participant.anonymised": "Données personnelles d'une personne effacées (anonymisation)",
+    "export.placements": "Export des embauches (personnes nommées)",
+    "export.placement_counts": "Export des effectifs d'embauches par lot",
 }
 
 # The action recorded for a refusal a view (or the access gate) raised, by HTTP status.

@@ -1,11 +1,12 @@
-"""Flask commands: seed-demo, create-admin, purge-jobs, jobs-worker."""
+"""Flask commands: seed-demo, create-admin, purge-jobs, jobs-worker, anonymise-expired."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
+from portal.clock import today
 from portal.demo import (
     DEMO_PASSWORD,
     USERS,
@@ -15,7 +16,11 @@ from portal.demo import (
     seed_demo,
 )
 from portal.extensions import db
+from portal.formatting import day
+from portal.french import plural
 from portal.models import Organisation, OrgKind, TokenPurpose, User
+from portal.models.base import utcnow
+from portal.privacy import anonymisation
 
 LABELS = {
     "organisations": "organisations",
@@ -26,6 +31,8 @@ LABELS = {
     "lots": "lots",
     "quotes": "devis",
     "invoices": "factures",
+    "people": "personnes",
+    "placements": "embauches",
 }
 
 
@@ -122,6 +129,27 @@ def jobs_worker_command(workers: int | None) -> None:
         os.nice(nice)
     count = workers or int(current_app.config["JOBS_WORKERS"])
     huey.create_consumer(workers=count, worker_type="thread").run()
+@click.command("anonymise-expired")
+def anonymise_expired_command() -> None:
+    """Anonymise les dossiers des personnes dont la durée de conservation est écoulée.
+
+    Idempotente, faite pour cron (une fois par nuit) : un dossier déjà anonymisé est laissé
+    tel quel. Affiche les numéros des dossiers traités, jamais un nom
+    (docs/gdpr-record.md §8)."""
+    years = current_app.config["PEOPLE_RETENTION_YEARS"]
+    done = anonymisation.anonymise_expired(today(), utcnow(), years)
+    db.session.commit()
+    if not done:
+        click.echo(
+            f"Aucun dossier à anonymiser (identité conservée {years} {plural(years, 'an')})."
+        )
+        return
+    count = len(done)
+    click.echo(f"{count} {plural(count, 'dossier anonymisé', 'dossiers anonymisés')} :")
+    for item in done:
+        click.echo(
+            f"  personne n° {item.participant_id} (conservée jusqu'au {day(item.kept_until)})"
+        )
 
 
 def register_cli(app: Flask) -> None:
@@ -131,5 +159,6 @@ def register_cli(app: Flask) -> None:
         create_admin_command,
         purge_jobs_command,
         jobs_worker_command,
+        anonymise_expired_command,
     ):
         app.cli.add_command(command)

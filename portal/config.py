@@ -101,6 +101,10 @@ class Config:
     JOBS_KEEP = timedelta(hours=24)
     JOBS_WORKERS = 1
     JOBS_WORKER_NICE = 10
+    # Personal data (portal.rules.retention): a person's identity is kept this many years
+    # after their last placement ends (or their last candidacy), then anonymised by
+    # ``flask anonymise-expired``. Default, configurable (docs/gdpr-record.md).
+    PEOPLE_RETENTION_YEARS = 3
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False

@@ -24,6 +24,7 @@ from portal.demo import (
     DemoRefused,
     seed_demo,
 )
+from portal.demo.people_data import PEOPLE
 from portal.demo.year_data import DECLARATIONS
 from portal.documents import facturx as facturx_xml
 from portal.extensions import db as database
@@ -39,6 +40,7 @@ from portal.models import (
     Operation,
     Organisation,
     OrgKind,
+    Placement,
     PurchaseDeclaration,
     Quote,
     Setting,
@@ -73,6 +75,8 @@ def test_seed_demo_loads_the_parties(app, db):
         "lots": _count(Lot),
         "quotes": _count(Quote),
         "invoices": _count(Invoice),
+        "people": len(PEOPLE),
+        "placements": _count(Placement),
     }
     names = set(db.session.scalars(select(Organisation.name)))
     assert "Sud-Ouest Emploi" in names
@@ -89,7 +93,7 @@ def test_seed_demo_loads_the_parties(app, db):
     structures = db.session.scalars(
         select(Organisation.structure_kind).where(Organisation.kind == "structure")
     ).all()
-    assert sorted(structures) == ["ACI", "ETTI", "GEIQ"]
+    assert sorted(structures) == ["ACI", "AI", "ETTI", "GEIQ"]
     orgs_without_users = db.session.scalar(
         select(func.count()).select_from(Organisation).where(~Organisation.users.any())
     )

@@ -13,6 +13,7 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from portal.demo.people import seed_people
 from portal.demo.quotes import seed_quotes
 from portal.demo.year import seed_year
 from portal.extensions import db
@@ -21,6 +22,7 @@ from portal.models import (
     Operation,
     Organisation,
     OrgKind,
+    Participant,
     Quote,
     Setting,
     StructureKind,
@@ -42,6 +44,8 @@ COUNTS = (
     "lots",
     "quotes",
     "invoices",
+    "people",
+    "placements",
 )
 
 
@@ -58,6 +62,9 @@ class DemoOrg:
     structure_kind: StructureKind | None = None
     parent: str | None = None
     address: str = ""
+    commune: str = ""  # the directory of structures (annexe 1 §1)
+    postal_code: str = ""
+    trades: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,9 @@ ORGANISATIONS: tuple[DemoOrg, ...] = (
         "Chantier d'insertion Démo (ACI fictif)",
         "90000444100011",
         StructureKind.ACI,
+        commune="Givors",
+        postal_code="69700",
+        trades="batiment,second_oeuvre,espaces_verts",
     ),
     DemoOrg(
         "etti",
@@ -118,6 +128,9 @@ ORGANISATIONS: tuple[DemoOrg, ...] = (
         "Intérim Insertion Démo (ETTI fictive)",
         "90000555400010",
         StructureKind.ETTI,
+        commune="Brignais",
+        postal_code="69530",
+        trades="batiment,travaux_publics,logistique",
     ),
     DemoOrg(
         "geiq",
@@ -125,6 +138,19 @@ ORGANISATIONS: tuple[DemoOrg, ...] = (
         "GEIQ BTP Démo (GEIQ fictif)",
         "90000666900015",
         StructureKind.GEIQ,
+        commune="Grigny",
+        postal_code="69520",
+        trades="batiment,second_oeuvre",
+    ),
+    DemoOrg(
+        "ai",
+        OrgKind.STRUCTURE,
+        "Association intermédiaire Démo (AI fictive)",
+        "90000777400012",
+        StructureKind.AI,
+        commune="Chaponost",
+        postal_code="69630",
+        trades="proprete,services,espaces_verts",
     ),
 )
 
@@ -164,6 +190,7 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("aci", "Inès Morel", "contact@aci-demo.example", False, "Structure (ACI)"),
     DemoUser("etti", "Hugo Fontaine", "contact@etti-demo.example", False, "Structure (ETTI)"),
     DemoUser("geiq", "Léa Chevalier", "contact@geiq-demo.example", False, "Structure (GEIQ)"),
+    DemoUser("ai", "Paul Mercier", "contact@ai-demo.example", False, "Structure (AI)"),
 )
 
 
@@ -200,6 +227,9 @@ def seed_demo() -> dict[str, int]:
     if not db.session.scalar(select(func.count()).select_from(Quote)):
         orgs, buyers, amoi = _demo_parties()
         counts.update(seed_quotes(orgs, buyers, amoi))
+    if not db.session.scalar(select(func.count()).select_from(Participant)):
+        orgs, _buyers, amoi = _demo_parties()
+        counts.update(seed_people(orgs, amoi))
     db.session.commit()
     current_app.extensions["portal_demo"] = True
     return counts
@@ -216,6 +246,9 @@ def _seed_parties() -> dict[str, int]:
             structure_kind=spec.structure_kind.value if spec.structure_kind else None,
             parent=orgs[spec.parent] if spec.parent else None,
             address=spec.address,
+            commune=spec.commune,
+            postal_code=spec.postal_code,
+            trades=spec.trades,
             active=True,
         )
         db.session.add(org)

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from portal.main import legal, views  # noqa: E402, F401
+from portal.main import legal, notice, views  # noqa: E402, F401

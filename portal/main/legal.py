@@ -60,4 +60,5 @@ def personal_data():
         idle=int(config["SESSION_IDLE_TIMEOUT"].total_seconds() // 60),
         lifetime=int(config["SESSION_ABSOLUTE_LIFETIME"].total_seconds() // 3600),
         link_days=config["ACCOUNT_LINK_LIFETIME"].days,
+        retention_years=config["PEOPLE_RETENTION_YEARS"],
     )

@@ -17,6 +17,7 @@ from portal.models.organisations import (
     OrgKind,
     Setting,
     StructureKind,
+    Trade,
 )
 from portal.models.people import (
     Candidacy,
@@ -75,6 +76,7 @@ __all__ = [
     "SubcontractorShare",
     "TceSplit",
     "TokenPurpose",
+    "Trade",
     "User",
 ]
 

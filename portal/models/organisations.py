@@ -56,6 +56,46 @@ STRUCTURE_KIND_LABELS = {
     StructureKind.ESAT: "ESAT – Établissement et service d'accompagnement par le travail",
 }
 
+
+class Trade(enum.StrEnum):
+    """Trades a structure works in, for the directory (annexe 1 §1: « une liste exhaustive
+    des SIAE et GEIQ peut être diffusée »). A fixed list, so that the filter matches."""
+
+    BUILDING = "batiment"
+    FINISHING = "second_oeuvre"
+    PUBLIC_WORKS = "travaux_publics"
+    GREEN_SPACES = "espaces_verts"
+    CLEANING = "proprete"
+    LOGISTICS = "logistique"
+    CATERING = "restauration"
+    RECYCLING = "recyclage"
+    SERVICES = "services"
+
+    @property
+    def label(self) -> str:
+        return TRADE_LABELS[self]
+
+
+TRADE_LABELS = {
+    Trade.BUILDING: "Bâtiment, gros œuvre",
+    Trade.FINISHING: "Second œuvre (peinture, plâtrerie, menuiserie)",
+    Trade.PUBLIC_WORKS: "Travaux publics, voirie, réseaux",
+    Trade.GREEN_SPACES: "Espaces verts, environnement",
+    Trade.CLEANING: "Propreté, nettoyage",
+    Trade.LOGISTICS: "Logistique, manutention, transport",
+    Trade.CATERING: "Restauration",
+    Trade.RECYCLING: "Recyclage, réemploi",
+    Trade.SERVICES: "Services administratifs et à la personne",
+}
+
+
+def trade_codes(stored: str | None) -> list[str]:
+    """The trade codes stored on an organisation (``"batiment,proprete"``), known ones only,
+    in the order of the list."""
+    codes = set((stored or "").split(","))
+    return [t.value for t in Trade if t.value in codes]
+
+
 # Kinds whose SIRET is mandatory (DESIGN: companies and structures are identified by it).
 SIRET_REQUIRED = frozenset({OrgKind.COMPANY, OrgKind.STRUCTURE})
 
@@ -75,6 +115,10 @@ class Organisation(Timestamped, Versioned, db.Model):
     address: Mapped[str] = mapped_column(Text, default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    # The directory of structures (annexe 1 §1): where it is and what it does.
+    commune: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    postal_code: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    trades: Mapped[str] = mapped_column(String(200), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # users → organisations already: this key is added after both tables (no cycle to sort)
     last_changed_by_id: Mapped[int | None] = mapped_column(
@@ -96,6 +140,10 @@ class Organisation(Timestamped, Versioned, db.Model):
     @property
     def structure_kind_label(self) -> str:
         return StructureKind(self.structure_kind).label if self.structure_kind else ""
+
+    @property
+    def trade_labels(self) -> list[str]:
+        return [Trade(code).label for code in trade_codes(self.trades)]
 
     @property
     def siret_display(self) -> str:

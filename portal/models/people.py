@@ -24,6 +24,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -110,6 +111,8 @@ class Participant(Timestamped, Versioned, db.Model):
     """
 
     __tablename__ = "participants"
+    # the AMOI's people search reads the names in order (migration 0013_people_indexes)
+    __table_args__ = (Index("ix_participants_names", "last_name", "first_name", "id"),)
     NOUN = "Cette personne"
     FEMININE = True
     PRONOUN = "elle"
@@ -178,6 +181,12 @@ class Candidacy(Timestamped, Versioned, db.Model):
     """
 
     __tablename__ = "candidacies"
+    # the pending queue: oldest first, by lot, by declarer (migration 0013_people_indexes)
+    __table_args__ = (
+        Index("ix_candidacies_status_submitted", "status", "submitted_at", "id"),
+        Index("ix_candidacies_status_lot", "status", "lot_id"),
+        Index("ix_candidacies_status_declarer", "status", "declarer_id"),
+    )
     NOUN = "Cette candidature"
     FEMININE = True
     PRONOUN = "elle"

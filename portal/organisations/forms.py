@@ -7,15 +7,22 @@ import re
 from sqlalchemy import select
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.fr import siret as siret_number
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.extensions import db
-from portal.models import Organisation, OrgKind, StructureKind
-from portal.models.organisations import ORG_KIND_LABELS, SIRET_REQUIRED, STRUCTURE_KIND_LABELS
+from portal.models import Organisation, OrgKind, StructureKind, Trade
+from portal.models.organisations import (
+    ORG_KIND_LABELS,
+    SIRET_REQUIRED,
+    STRUCTURE_KIND_LABELS,
+    trade_codes,
+)
 from portal.web.forms import Form, choices
 
 PHONE = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
+POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 
 
 def clean_siret(value: str | None) -> str:
@@ -64,6 +71,24 @@ class OrganisationForm(Form):
         description="Pour une commune : l'acheteur coordonnateur (la CCVG).",
     )
     address = TextAreaField("Adresse", validators=[Optional(), Length(max=500)])
+    postal_code = StringField(
+        "Code postal",
+        validators=[Optional(), Length(max=5)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    commune = StringField(
+        "Commune",
+        validators=[Optional(), Length(max=100)],
+        description="Affichée dans l'annuaire des structures d'insertion.",
+    )
+    trades = SelectMultipleField(
+        "Métiers",
+        choices=choices([(t.value, t.label) for t in Trade]),
+        validators=[Optional()],
+        description="Pour une structure d'insertion : les métiers de l'annuaire.",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     contact_email = EmailField(
         "E-mail de contact",
         validators=[Optional(), Email("Cette adresse e-mail n'est pas valide."), Length(max=254)],
@@ -90,6 +115,8 @@ class OrganisationForm(Form):
                 if organisation is None or o.id != organisation.id
             ]
         )
+        if organisation is not None and not self.is_submitted():
+            self.trades.data = trade_codes(organisation.trades)
         if organisation is not None:
             # The kind decides the users' role: it is fixed once the organisation exists.
             self.kind.render_kw = {"disabled": True}
@@ -112,6 +139,11 @@ class OrganisationForm(Form):
     def validate_contact_phone(self, field):
         if field.data and not PHONE.match(field.data.strip()):
             raise ValidationError("Ce numéro de téléphone n'est pas valide (ex. 04 78 00 00 00).")
+
+    def validate_postal_code(self, field):
+        field.data = (field.data or "").strip()
+        if field.data and not POSTAL_CODE.match(field.data):
+            raise ValidationError("Le code postal comporte 5 chiffres (ex. 69700).")
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -148,6 +180,9 @@ class OrganisationForm(Form):
             "address": (self.address.data or "").strip(),
             "contact_email": (self.contact_email.data or "").strip().lower(),
             "contact_phone": (self.contact_phone.data or "").strip(),
+            "postal_code": (self.postal_code.data or "").strip(),
+            "commune": (self.commune.data or "").strip(),
+            "trades": ",".join(trade_codes(",".join(self.trades.data or []))),
         }
         if self.organisation is None:
             values["kind"] = self.kind.data  # the kind is chosen once, at creation

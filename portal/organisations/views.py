@@ -10,8 +10,8 @@ from portal import audit
 from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.auth import services as accounts
 from portal.extensions import db
-from portal.models import Organisation, OrgKind, User
-from portal.organisations import bp
+from portal.models import Organisation, OrgKind, StructureKind, Trade, User
+from portal.organisations import bp, directory
 from portal.organisations.confirmations import confirm_organisation_deactivation
 from portal.organisations.forms import OrganisationForm
 from portal.web import confirm
@@ -30,6 +30,25 @@ FILTERS = FilterSet(
         "choice",
         [("actives", "Actives"), ("inactives", "Désactivées"), ("toutes", "Toutes")],
         default="actives",
+    ),
+)
+
+DIRECTORY_FILTERS = FilterSet(
+    Filter("q", "Rechercher (nom ou commune)", "text"),
+    Filter(
+        "type",
+        "Type de structure",
+        "choice",
+        [(k.value, k.label) for k in StructureKind],
+        "Tous les types",
+    ),
+    Filter("metier", "Métier", "choice", [(t.value, t.label) for t in Trade], "Tous les métiers"),
+    Filter(
+        "commune",
+        "Commune",
+        "choice",
+        lambda: [(c, c) for c in db.session.scalars(directory.communes_statement(g.user))],
+        "Toutes les communes",
     ),
 )
 
@@ -63,6 +82,22 @@ def index():
         "organisations/index.html",
         "organisations/_partials/_table.html",
         pagination=filters.paginate(stmt),
+        filters=filters,
+    )
+
+
+@bp.route("/annuaire")
+@allow(*Role)
+def structure_directory():
+    """The directory of SIAE and GEIQ (annexe 1 §1), public fields only (see
+    :mod:`portal.organisations.directory`)."""
+    filters = DIRECTORY_FILTERS.read()
+    q, kind, trade, commune = (filters.parsed[k] for k in ("q", "type", "metier", "commune"))
+    stmt = directory.directory_statement(g.user, text=q, kind=kind, trade=trade, commune=commune)
+    return render(
+        "organisations/directory.html",
+        "organisations/_partials/_directory_table.html",
+        pagination=directory.as_entries(filters.paginate(stmt)),
         filters=filters,
     )
 

@@ -17,7 +17,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 MAX_PAGES = 60
-DOWNLOADS = (".xlsx", ".csv", ".pdf")
+DOWNLOADS = (".xlsx", ".csv", ".pdf", ".json")
 axe = Axe()
 
 

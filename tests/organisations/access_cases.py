@@ -15,6 +15,8 @@ from tests.security.registry import (
 
 expect("organisations.index", roles=(Role.FACILITATOR,))
 expect("organisations.show", roles=tuple(Role))
+# the directory of structures (annexe 1 §1): every role, no id in the URL
+expect("organisations.structure_directory", roles=tuple(Role))
 expect(
     "organisations.create",
     "organisations.edit",

@@ -45,6 +45,15 @@ CONTRACT = {
         "EscalationStatus",
     ],
     "reporting": ["age_band", "exit_category", "dynamic_exit_rate", "ExitCategory"],
+    "retention": [
+        "RETENTION_YEARS",
+        "PersonDates",
+        "identity_kept_until",
+        "identity_expired",
+        "PERSON_FIELDS",
+        "anonymise",
+        "anonymised_birth_date",
+    ],
 }
 
 SIGNATURES = {
@@ -82,6 +91,9 @@ SIGNATURES = {
     ("workflow", "next_status"): ["machine", "status", "action"],
     ("workflow", "allowed_actions"): ["machine", "status"],
     ("reporting", "age_band"): ["birth_date", "on"],
+    ("retention", "identity_kept_until"): ["dates", "years"],
+    ("retention", "identity_expired"): ["dates", "today", "years"],
+    ("retention", "anonymise"): ["values", "policy", "reference_dates"],
 }
 
 DEFAULTS = {
@@ -91,6 +103,7 @@ DEFAULTS = {
     ("eligibility", "proof_is_fresh", "max_age_months"): 3,
     ("eligibility", "eligible_until", "months"): 24,
     ("eligibility", "countable_hours", "cdi_cap_months"): 12,
+    ("retention", "identity_kept_until", "years"): 3,
 }
 
 SOURCE_MARKERS = (
@@ -101,6 +114,8 @@ SOURCE_MARKERS = (
     "CCP",
     "configurable",
     "IAE",
+    "GDPR art.",
+    "docs/gdpr-record.md",
 )
 
 

@@ -50,7 +50,13 @@ LISTS = {
         "/devis/",
         "/factures/refacturation",
     ],
-    "company": ["/lots/", "/lots/export.xlsx"],
+    "company": [
+        "/lots/",
+        "/lots/export.xlsx",
+        "/organisations/annuaire",
+        "/embauches/export.csv",
+        "/embauches/effectifs.csv",
+    ],
 }
 
 

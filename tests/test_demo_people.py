@@ -1,0 +1,81 @@
+"""The demonstration people (portal/demo/people.py): forty fictitious people across every
+modality, criterion, contract type and status, on lots their declarer may work on."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal.demo import seed_demo
+from portal.demo.people_data import PEOPLE
+from portal.models import (
+    Candidacy,
+    CandidacyCriterion,
+    EligibilityDecision,
+    Organisation,
+    Participant,
+    Placement,
+)
+from portal.rules.eligibility import CRITERIA, ContractType, Modality
+from portal.rules.reporting import ExitCategory
+from portal.rules.workflow import CandidacyStatus, PlacementStatus
+
+FICTITIOUS = {"Exemple", "Fictif", "Démo", "Essai", "Modèle", "Témoin", "Maquette", "Prototype"}
+
+
+def test_forty_fictitious_people_cover_every_case(app, db):
+    seed_demo()
+    people = db.session.scalars(select(Participant)).all()
+    assert len(people) == len(PEOPLE) == 40
+    assert {p.last_name for p in people} <= FICTITIOUS
+
+    def values(column):
+        return set(db.session.scalars(select(column).distinct()))
+
+    assert values(Candidacy.modality) == {m.value for m in Modality}
+    assert values(Candidacy.contract_type) == {c.value for c in ContractType}
+    assert values(CandidacyCriterion.code) == set(CRITERIA)
+    assert values(Candidacy.status) == {s.value for s in CandidacyStatus}
+    assert values(Placement.status) == {s.value for s in PlacementStatus}
+    assert values(Placement.exit_category) - {None} == {c.value for c in ExitCategory}
+    assert db.session.scalar(select(func.count()).where(EligibilityDecision.eligible.is_(False)))
+
+
+def test_breaks_are_replaced_and_proofs_are_never_files(app, db):
+    seed_demo()
+    broken = db.session.scalars(select(Placement).where(Placement.status == "broken")).all()
+    assert broken
+    for placement in broken:
+        replacement = placement.replacement_candidacy
+        assert replacement is not None
+        assert replacement.lot_id == placement.lot_id
+        assert replacement.participant_id != placement.participant_id
+        assert placement.break_reason and placement.ended_on
+    assert not db.session.scalar(
+        select(func.count()).where(CandidacyCriterion.proof_file.is_not(None))
+    )
+    # an RQTH proof is seen, never kept
+    rqth = db.session.scalars(
+        select(CandidacyCriterion).where(CandidacyCriterion.code == "disabled_worker")
+    ).all()
+    assert rqth and all(c.proof_seen and not c.proof_sha256 for c in rqth)
+
+
+def test_declarers_follow_the_modality_and_hires_follow_a_decision(app, db):
+    seed_demo()
+    for candidacy in db.session.scalars(select(Candidacy)):
+        declarer = candidacy.declarer
+        if candidacy.modality == "direct_hire":
+            assert declarer.id == candidacy.lot.holder_id
+        else:
+            assert declarer.kind == "structure"
+    for placement in db.session.scalars(select(Placement)):
+        assert placement.decision is not None and placement.decision.eligible
+        assert placement.decision.decided_on < placement.start_date
+        assert placement.employer_id == placement.candidacy.declarer_id
+
+
+def test_the_directory_lists_the_demo_structures(app, db):
+    seed_demo()
+    ai = db.session.scalars(select(Organisation).where(Organisation.structure_kind == "AI")).one()
+    assert (ai.commune, ai.postal_code) == ("Chaponost", "69630")
+    assert "proprete" in ai.trades
