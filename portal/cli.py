@@ -129,6 +129,8 @@ def jobs_worker_command(workers: int | None) -> None:
         os.nice(nice)
     count = workers or int(current_app.config["JOBS_WORKERS"])
     huey.create_consumer(workers=count, worker_type="thread").run()
+
+
 @click.command("anonymise-expired")
 def anonymise_expired_command() -> None:
     """Anonymise les dossiers des personnes dont la durée de conservation est écoulée.
