@@ -75,6 +75,7 @@ class Config:
     IMPORT_MAX_ROWS = 20_000
     IMPORT_MAX_PARTS = 500
     IMPORT_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024  # a file sent, before it is read
     # Who runs the instance, for the legal notice, the accessibility statement and the
     # personal-data page (public pages). Unset values read « non renseigné ». The publisher's
     # name, address and SIRET are the payee block an AMOI admin enters (/admin/facturation).
