@@ -68,6 +68,7 @@ FIELDS = (
 """The statement's columns, in the template's order (:mod:`portal.statements.template`)."""
 
 HEADERS = tuple(spec.header for spec in FIELDS)
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,8 @@ def _row(row: Row) -> StatementRow:
         birth_date=row["birth_date"],
         lot=row["lot"],
         month=row["month"],
-        hours=row["hours"],
-        training_hours=row["training_hours"] if row["training_hours"] is not None else Decimal(0),
+        hours=row["hours"].quantize(CENT),
+        training_hours=(row["training_hours"] or Decimal(0)).quantize(CENT),
     )
 
 
@@ -139,9 +140,7 @@ def read_statement(
     statement = Statement()
     for error in read.errors:
         statement.errors.append(
-            StatementError(
-                error.line, f"colonne « {error.column} » : {error.message}", error.column
-            )
+            StatementError(error.line, f"{error.column} : {error.message}", error.column)
         )
     for raw in read.rows:
         row = _row(raw)
