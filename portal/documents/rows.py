@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -302,7 +303,7 @@ DELIMITERS = (";", ",", "\t")
 
 def _first_lines(text: str) -> list[str]:
     lines = []
-    for line in io.StringIO(text, newline=""):
+    for line in itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH * 100):
         if line.strip(" ;,\t\r\n"):
             lines.append(line)
             if len(lines) == HEADER_SEARCH:
@@ -346,17 +347,13 @@ def _check_text(text: str, limits: Limits) -> None:
             "Ce fichier contient des caractères de contrôle : ce n'est pas un fichier texte. "
             "Envoyez un fichier CSV ou un classeur Excel (.xlsx)."
         )
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        if end - start > limits.max_line_length:
-            line = text.count("\n", 0, start) + 1
-            raise UnreadableFile(
-                f"La ligne {line} de ce fichier compte plus de {limits.max_line_length} "
-                "caractères : ce n'est pas un relevé lisible."
-            )
-        start = end + 1
+    lengths = [len(line) for line in text.split("\n")]
+    if max(lengths) > limits.max_line_length:
+        line = next(n for n, length in enumerate(lengths, 1) if length > limits.max_line_length)
+        raise UnreadableFile(
+            f"La ligne {line} de ce fichier compte plus de {limits.max_line_length} "
+            "caractères : ce n'est pas un relevé lisible."
+        )
 
 
 def _csv_rows(

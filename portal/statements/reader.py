@@ -62,7 +62,7 @@ FIELDS = (
         "Dont heures de formation",
         "hours",
         required=False,
-        aliases=("Heures de formation", "Dont formation", "Formation"),
+        aliases=("Heures de formation", "Dont formation"),
     ),
 )
 """The statement's columns, in the template's order (:mod:`portal.statements.template`)."""

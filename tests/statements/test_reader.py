@@ -394,3 +394,21 @@ def test_a_damaged_xlsx_is_refused():
     data = (DATA / "releve-texte.xlsx").read_bytes()
     with pytest.raises(UnreadableFile, match="endommagé"):
         read_statement(data[: len(data) // 2], "a.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("\n" * 5_000_000, "Ce fichier est vide"),
+        (HEADER + ";;;;;;\r\n" * 700_000, "plus de 20000 lignes"),
+        (HEADER + "A;B;01/01/1990;L1;03/2026;10;0\n" * 160_000, "plus de 20000 lignes"),
+        (HEADER + 'A;"' + "x\n" * 1_000_000, "mal formé"),
+    ],
+    ids=["blank-lines", "separator-lines", "too-many-rows", "unclosed-quote"],
+)
+def test_a_five_megabyte_csv_is_refused_quickly(body, message):
+    data = body.encode()[: Limits().max_bytes]
+    started = time.perf_counter()
+    with pytest.raises(UnreadableFile, match=message):
+        read_statement(data, "a.csv")
+    assert time.perf_counter() - started < 3  # generous: well under half a second here
