@@ -84,6 +84,7 @@ class Config:
     # (default: instance/proofs), and the largest file accepted.
     PEOPLE_PROOF_FOLDER: str | None = None
     PEOPLE_PROOF_MAX_BYTES = 5 * 1024 * 1024
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024  # a file sent, before it is read
     # Who runs the instance, for the legal notice, the accessibility statement and the
     # personal-data page (public pages). Unset values read « non renseigné ». The publisher's
     # name, address and SIRET are the payee block an AMOI admin enters (/admin/facturation).

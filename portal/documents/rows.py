@@ -21,14 +21,18 @@ cell or the database and moves the rows that fail to the errors (:meth:`ReadResu
 
 What real files look like, and what is accepted:
 
-- CSV separated by ``;`` (French Excel) or ``,`` (detected on the header line), in UTF-8
-  with or without BOM or in Windows-1252 (Excel's « CSV » on a French Windows);
+- CSV separated by ``;`` (French Excel), ``,`` or a tab — the separator that splits the
+  first lines into the most known headers (decimal commas in the data rows of a ``,`` file
+  are then quoted fields) —, in UTF-8 with or without BOM or in Windows-1252 (Excel's
+  « CSV » on a French Windows);
 - XLSX read with openpyxl in read-only mode, values only (a formula gives its last
   computed value), first sheet. Before openpyxl opens it, the archive is checked: at most
-  ``Limits.max_parts`` parts and ``Limits.max_uncompressed`` bytes once inflated (a « zip
-  bomb » is refused without being inflated: Python's zipfile never inflates a part beyond
-  its declared size), and no part may declare a DTD (XML entities, « billion laughs »);
-  openpyxl itself parses through defusedxml, which refuses entities too;
+  ``Limits.max_parts`` parts, ``Limits.max_uncompressed`` bytes once inflated and no part
+  compressed more than ``Limits.max_ratio`` times (a « zip bomb » is refused without being
+  inflated: Python's zipfile never inflates a part beyond its declared size), and no part
+  may declare a DTD (XML entities, « billion laughs »); openpyxl itself parses through
+  defusedxml, which refuses entities too. The sheet is read ``Limits.max_columns`` columns
+  wide whatever its declared dimension says;
 - headers matched ignoring case, accents, spaces and punctuation (« N° SIRET » =
   « n siret »), in any order, extra columns ignored; the header row may follow a few title
   rows; blank lines skipped;
@@ -37,6 +41,12 @@ What real files look like, and what is accepted:
   ``03/2026``, ``2026-03``, ``mars 2026`` or any date (its month);
 - a text cell that our own exports neutralised (``'=SOMME…``) reads back without the
   apostrophe.
+
+Whatever the format, a file heavier than ``Limits.max_bytes``, holding more than
+``Limits.max_rows`` rows (or twice as many lines counting blank ones), a CSV with more than
+``Limits.max_columns`` columns or a line longer than ``Limits.max_line_length`` characters,
+or a file whose first bytes say it is something else (a PDF, an image, an old .xls) is
+refused before or while it is read, so that reading costs bounded time and memory.
 
 A file that cannot be read at all (not a CSV nor an XLSX, damaged, too big, a required
 column missing) raises :class:`UnreadableFile`, a ``ValueError`` whose message is French
@@ -49,6 +59,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -87,6 +98,20 @@ NO = {"non", "n", "faux", "0"}
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 31/12/1899 once Excel's 1900 leap bug is skipped
 HEADER_SEARCH = 10  # title rows tolerated above the header row
 SPACES = str.maketrans({" ": "", "\u00a0": "", "\u202f": "", "\u2009": ""})
+SIGNATURES = (
+    (b"%PDF", "un document PDF"),
+    (b"\xd0\xcf\x11\xe0", "un ancien document Office (.xls ou .doc)"),
+    (b"\x89PNG", "une image"),
+    (b"\xff\xd8\xff", "une image"),
+    (b"GIF8", "une image"),
+    (b"{\\rtf", "un document RTF"),
+    (b"\x1f\x8b", "une archive compressée"),
+    (b"Rar!", "une archive compressée"),
+    (b"7z\xbc\xaf", "une archive compressée"),
+)
+"""First bytes of files people send by mistake instead of a table, and what they are."""
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+RATIO_FLOOR = 1024 * 1024  # parts smaller than this inflate to little whatever their ratio
 DTD_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -105,16 +130,22 @@ class Limits:
     max_rows: int = 20_000
     max_parts: int = 500
     max_uncompressed: int = 50 * 1024 * 1024
+    max_bytes: int = 5 * 1024 * 1024
+    max_ratio: int = 100
+    max_columns: int = 200
+    max_line_length: int = 10_000
 
     @classmethod
     def from_config(cls, config: Mapping) -> Limits:
         """The limits of the application's settings (``IMPORT_MAX_ROWS``,
-        ``IMPORT_MAX_PARTS``, ``IMPORT_MAX_UNCOMPRESSED``), defaults for the missing ones."""
+        ``IMPORT_MAX_PARTS``, ``IMPORT_MAX_UNCOMPRESSED``, ``IMPORT_MAX_BYTES``), defaults
+        for the missing ones."""
         default = cls()
         return cls(
             max_rows=int(config.get("IMPORT_MAX_ROWS", default.max_rows)),
             max_parts=int(config.get("IMPORT_MAX_PARTS", default.max_parts)),
             max_uncompressed=int(config.get("IMPORT_MAX_UNCOMPRESSED", default.max_uncompressed)),
+            max_bytes=int(config.get("IMPORT_MAX_BYTES", default.max_bytes)),
         )
 
 
@@ -200,14 +231,32 @@ def read_rows(
     """The rows of ``data`` (the file's bytes, ``filename`` as sent) read as ``fields``.
     Raises :class:`UnreadableFile` when the file as a whole cannot be read."""
     limits = limits or Limits()
-    raw_rows = _raw_rows(data, filename, limits)
+    raw_rows = _raw_rows(data, filename, limits, fields)
     return _typed(raw_rows, fields, limits)
 
 
-def _raw_rows(data: bytes, filename: str, limits: Limits) -> Iterator[tuple[int, list[object]]]:
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _raw_rows(
+    data: bytes, filename: str, limits: Limits, fields: Sequence[Field] = ()
+) -> Iterator[tuple[int, list[object]]]:
     """``(line, cells)`` of the file, whatever its format (extension and content agree)."""
+    if len(data) > limits.max_bytes:
+        raise UnreadableFile(
+            f"Ce fichier pèse {_megabytes(len(data))} Mo, au-delà des "
+            f"{_megabytes(limits.max_bytes)} Mo permis : envoyez un fichier plus petit "
+            "(par exemple un mois à la fois)."
+        )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     is_zip = data[:4] == b"PK\x03\x04"
+    for signature, what in SIGNATURES:
+        if data.startswith(signature):
+            raise UnreadableFile(
+                f"Ce fichier n'est pas un tableau : c'est {what}. Envoyez un fichier CSV ou "
+                "un classeur Excel (.xlsx)."
+            )
     if extension in ("xlsx", "xlsm"):
         if not is_zip:
             raise UnreadableFile(
@@ -221,7 +270,7 @@ def _raw_rows(data: bytes, filename: str, limits: Limits) -> Iterator[tuple[int,
                 "Ce fichier porte l'extension .csv mais c'est un classeur Excel : "
                 "renommez-le en .xlsx ou enregistrez-le au format CSV."
             )
-        return _csv_rows(data)
+        return _csv_rows(data, limits, fields)
     if extension == "xls":
         raise UnreadableFile(
             "Les classeurs Excel 97-2003 (.xls) ne sont pas lus : enregistrez le fichier au "
@@ -249,23 +298,81 @@ def decode(data: bytes) -> str:
         ) from error
 
 
-def _delimiter(text: str) -> str:
-    """``;`` or ``,``: the one that appears most on the first non-blank line (outside quotes)."""
-    for line in text.splitlines():
-        if line.strip(" ;,\t"):
-            unquoted = re.sub(r'"[^"]*"', "", line)
-            return ";" if unquoted.count(";") >= unquoted.count(",") else ","
+DELIMITERS = (";", ",", "\t")
+
+
+def _first_lines(text: str) -> list[str]:
+    lines = []
+    for line in itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH * 100):
+        if line.strip(" ;,\t\r\n"):
+            lines.append(line)
+            if len(lines) == HEADER_SEARCH:
+                break
+    return lines
+
+
+def _delimiter(text: str, fields: Sequence[Field] = ()) -> str:
+    """``;``, ``,`` or a tab. The one that splits one of the first lines into the most
+    known headers (a title row above the header, decimal commas below it do not mislead
+    it); failing that, the one that appears most on the first non-blank line, outside
+    quotes (``;`` on a tie, as French Excel writes)."""
+    lines = _first_lines(text)
+    known = set().union(*(spec.keys for spec in fields)) if fields else set()
+    if known and lines:
+
+        def score(delimiter: str) -> int:
+            reader = csv.reader(lines, delimiter=delimiter)
+            try:
+                return max(len({header_key(cell) for cell in cells} & known) for cells in reader)
+            except csv.Error:
+                return 0
+
+        scores = {delimiter: score(delimiter) for delimiter in DELIMITERS}
+        best = max(scores.values())
+        if best and list(scores.values()).count(best) == 1:
+            return max(scores, key=scores.__getitem__)
+    for line in lines[:1]:
+        unquoted = re.sub(r'"[^"]*"', "", line)
+        return max(DELIMITERS, key=unquoted.count)  # the first on a tie: « ; »
     return ";"
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
-    text = decode(data)
+def _check_text(text: str, limits: Limits) -> None:
+    """Refuse text that is not a table: control characters (a binary file), a line so long
+    that no statement would write it."""
     if "\x00" in text:
         raise UnreadableFile("Ce fichier contient des caractères nuls : ce n'est pas un CSV.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    if CONTROL_CHARACTERS.search(text):
+        raise UnreadableFile(
+            "Ce fichier contient des caractères de contrôle : ce n'est pas un fichier texte. "
+            "Envoyez un fichier CSV ou un classeur Excel (.xlsx)."
+        )
+    lengths = [len(line) for line in text.split("\n")]
+    if max(lengths) > limits.max_line_length:
+        line = next(n for n, length in enumerate(lengths, 1) if length > limits.max_line_length)
+        raise UnreadableFile(
+            f"La ligne {line} de ce fichier compte plus de {limits.max_line_length} "
+            "caractères : ce n'est pas un relevé lisible."
+        )
+
+
+def _csv_rows(
+    data: bytes, limits: Limits | None = None, fields: Sequence[Field] = ()
+) -> Iterator[tuple[int, list[object]]]:
+    limits = limits or Limits()
+    text = decode(data)
+    _check_text(text, limits)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_delimiter(text, fields), strict=True
+    )
     try:
         start = 1
         for cells in reader:
+            if len(cells) > limits.max_columns:
+                raise UnreadableFile(
+                    f"La ligne {start} de ce fichier compte {len(cells)} colonnes, au-delà des "
+                    f"{limits.max_columns} permises : ce n'est pas un relevé lisible."
+                )
             yield start, list(cells)
             start = reader.line_num + 1
     except csv.Error as error:
@@ -302,6 +409,14 @@ def check_archive(data: bytes, limits: Limits) -> None:
                 f"{limits.max_uncompressed // (1024 * 1024)} Mo permis : envoyez un fichier "
                 "plus petit (par exemple un mois à la fois)."
             )
+        for part in parts:
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
+                raise UnreadableFile(
+                    f"Ce classeur contient un élément compressé {int(ratio)} fois, au-delà "
+                    f"des {limits.max_ratio} fois permises (une « bombe de décompression ») : "
+                    "il n'est pas lu."
+                )
         try:
             for part in parts:
                 if part.filename.endswith((".xml", ".rels", ".vml")):
@@ -330,13 +445,19 @@ def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]
         raise UnreadableFile(
             "Ce classeur Excel contient un contenu non autorisé ou endommagé : il n'est pas lu."
         ) from error
-    return _sheet_rows(workbook)
+    return _sheet_rows(workbook, limits)
 
 
-def _sheet_rows(workbook) -> Iterator[tuple[int, list[object]]]:
+def _sheet_rows(workbook, limits: Limits | None = None) -> Iterator[tuple[int, list[object]]]:
+    """The first sheet's rows, ``max_columns`` wide, missing rows given as empty ones (so
+    that each row's line is the row number Excel shows). The declared dimension is ignored:
+    a sheet claiming a million rows by 16,384 columns is read as the rows it holds."""
+    limits = limits or Limits()
     try:
         sheet = workbook.worksheets[0]
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=limits.max_columns, values_only=True)
+        for line, cells in enumerate(rows, start=1):
             yield line, list(cells)
     except UnreadableFile:
         raise
@@ -417,12 +538,15 @@ def _typed(raw_rows: Iterable[tuple[int, list[object]]], fields: Sequence[Field]
         if best[0] < 0:
             raise UnreadableFile("Ce fichier est vide : il ne contient aucune ligne.")
         raise UnreadableFile(_missing_message(best[1], fields))
-    count = 0
+    count = blank = 0
     for line, cells in rows:
         if all(_blank(cell) for cell in cells):
-            continue
-        count += 1
-        if count > limits.max_rows:
+            blank += 1
+            if blank <= limits.max_rows:
+                continue
+        else:
+            count += 1
+        if count > limits.max_rows or blank > limits.max_rows:
             raise UnreadableFile(
                 f"Ce fichier compte plus de {limits.max_rows} lignes : découpez-le en "
                 "plusieurs fichiers."
