@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "amendment.updated": "Avenant modifié",
     "settings.payee_updated": "Coordonnées de facturation modifiées",
     "participants.listed": "Liste des personnes consultée",
+    "placements.listed": "Embauches d'un lot consultées",
     "participants.searched": "Recherche de personnes",
     "participant.viewed": "Fiche d'une personne consultée",
     "participant.matched": "Personne déjà connue reconnue à une nouvelle candidature",

@@ -23,11 +23,14 @@ class LotCounts:
     by_contract: dict[str, int] = field(default_factory=dict)
 
 
-def lot_counts(user: User) -> list[LotCounts]:
-    """Per lot the user sees (``scoped(Lot)``): distinct people hired, placements, and
-    placements by modality and by contract type. Two grouped queries, whatever the
-    number of lots."""
-    lots = db.session.scalars(scoped(Lot, user).order_by(Lot.id)).all()
+def lot_counts(user: User, lot_id: int | None = None) -> list[LotCounts]:
+    """Per lot the user sees (``scoped(Lot)``; one lot with ``lot_id``): distinct people
+    hired, placements, and placements by modality and by contract type. Two grouped
+    queries, whatever the number of lots."""
+    stmt = scoped(Lot, user).order_by(Lot.id)
+    if lot_id is not None:
+        stmt = stmt.where(Lot.id == lot_id)
+    lots = db.session.scalars(stmt).all()
     rows = {lot.id: LotCounts(lot) for lot in lots}
     if not rows:
         return []

@@ -293,6 +293,28 @@ def show(participant_id: int):
     )
 
 
+@bp.route("/lots/<int:lot_id>/personnes")
+@allow(Role.FACILITATOR, Role.BUYER, Role.COMPANY, Role.STRUCTURE)
+def lot_people(lot_id: int):
+    """The people hired on one lot. The AMOI and the employers see the placements they may
+    see (names, modality, contract, dates: audited); the lot's buyer sees counts only, never
+    a name (docs/domain.md §5)."""
+    lot = get_or_404(Lot, lot_id)
+    if g.role is Role.BUYER:
+        counts = queries.lot_counts(g.user, lot.id)
+        return render_template(
+            "people/lot.html", lot=lot, counts=counts[0] if counts else None, placements=None
+        )
+    placements = db.session.scalars(
+        service.placements_in_scope(g.user)
+        .where(Placement.lot_id == lot.id)
+        .options(joinedload(Placement.participant), joinedload(Placement.employer))
+    ).all()
+    service.record_view("placements.listed", lot, g.user, detail=f"rows={len(placements)}")
+    db.session.commit()
+    return render_template("people/lot.html", lot=lot, counts=None, placements=placements)
+
+
 @bp.route("/personnes/<int:participant_id>/referent", methods=["POST"])
 @allow(Role.FACILITATOR)
 @object_action(Participant)

@@ -3,12 +3,12 @@ what another organisation's object answers, and what each admitted persona reall
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Candidacy, CandidacyCriterion, Participant, Placement, Role
 from tests.conftest import text_of
-from tests.factories import make_lot
+from tests.factories import make_lot, make_market, make_operation
 from tests.people.builders import PDF, decide, make_candidacy, make_placement
 from tests.security.registry import (
     ActCase,
@@ -21,7 +21,11 @@ from tests.security.registry import (
 )
 
 DECLARERS = (Role.FACILITATOR, Role.COMPANY, Role.STRUCTURE)
-expect("people.index", roles=(Role.FACILITATOR, Role.BUYER, Role.COMPANY, Role.STRUCTURE))
+expect(
+    "people.index",
+    "people.lot_people",
+    roles=(Role.FACILITATOR, Role.BUYER, Role.COMPANY, Role.STRUCTURE),
+)
 expect(
     "people.show",
     "people.propose",
@@ -244,3 +248,50 @@ def the_amoi_validates(world, persona):
         ),
         check=lambda response: db.session.get(Candidacy, candidacy_id).status == "eligible",
     )
+
+
+# --- the people of one lot -------------------------------------------------------------------
+
+
+def _lot_people_state(lot_id):
+    return lambda: db.session.scalar(
+        select(func.count()).select_from(Placement).where(Placement.lot_id == lot_id)
+    )
+
+
+@cross_org("people.lot_people")
+def company_reads_the_people_of_another_companys_lot(world):
+    lot = make_lot(holder=world.other_company)
+    make_placement(world.other_company, lot=lot, user=world.others["company"])
+    return CrossOrgCase(world.users["company"], {"lot_id": lot.id}, _lot_people_state(lot.id))
+
+
+@cross_org("people.lot_people")
+def commune_reads_the_people_of_another_communes_lot(world):
+    lot = make_lot(make_market(make_operation(world.other_commune)), holder=world.company)
+    make_placement(world.company, lot=lot, user=world.users["company"])
+    return CrossOrgCase(world.users["buyer_commune"], {"lot_id": lot.id}, _lot_people_state(lot.id))
+
+
+@acts("people.lot_people")
+def the_people_of_a_lot_the_persona_sees(world, persona):
+    """Declarers and the AMOI read the names; the lot's buyer reads counts, never a name."""
+    from portal.people.services import Identity
+
+    buyer = world.ccvg if persona == "buyer_ccvg" else world.commune
+    employer = world.structure if persona == "structure" else world.company
+    employer_user = world.users["structure" if persona == "structure" else "company"]
+    lot = make_lot(make_market(make_operation(buyer)), holder=employer)
+    who = Identity(
+        "Exemple-Lotier", "Sacha", date(1991, 4, 9), "M", "Brignais", "69530", False, "none"
+    )
+    make_placement(employer, lot=lot, user=employer_user, who=who)
+    if persona.startswith("buyer"):
+        return ActCase(
+            {"lot_id": lot.id},
+            check=lambda response: (
+                "EXEMPLE-LOTIER" not in text_of(response).upper()
+                and "1\u00a0embauche" in text_of(response)
+            ),
+        )
+    return ActCase({"lot_id": lot.id}, check=lambda response: "EXEMPLE-LOTIER" in text_of(response))
