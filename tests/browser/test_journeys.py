@@ -94,7 +94,8 @@ def test_admin_creates_company_and_invites_a_user(page, browser, base_url):
 
 def test_organisation_search_updates_without_reload(page):
     login(page, "charge.mission@sud-ouest-emploi.example")
-    nav(page).get_by_role("link", name="Organisations").click()
+    with page.expect_navigation():  # htmx (deferred) must run before the search is typed
+        nav(page).get_by_role("link", name="Organisations").click()
     page.get_by_label("Rechercher (nom ou SIRET)").fill("GEIQ")
     results = page.locator("#org-results")
     expect(results).to_contain_text("GEIQ BTP Démo")

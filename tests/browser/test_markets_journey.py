@@ -77,7 +77,8 @@ def test_from_census_to_the_holder_seeing_its_lot(page):
 
     # 4. The holder sees its lot, and not the operation page.
     login(page, "contact@batiments-demo.example")
-    nav(page).get_by_role("link", name="Mes lots").click()
+    with page.expect_navigation():  # htmx (deferred) must run before the search is typed
+        nav(page).get_by_role("link", name="Mes lots").click()
     page.get_by_label("Rechercher (opération, lot, marché)").fill("parcours navigateur")
     link = page.get_by_role("link", name="Lot 1 – Peinture intérieure")
     expect(link).to_be_visible()

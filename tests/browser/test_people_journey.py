@@ -69,7 +69,8 @@ def test_a_company_proposes_the_amoi_validates_the_company_hires(page):
     # 2. The AMOI decides from its queue.
     login(page, "charge.mission@sud-ouest-emploi.example")
     nav(page).get_by_role("link", name="Personnes").click()
-    page.get_by_role("link", name="Candidatures à décider").click()
+    with page.expect_navigation():  # htmx (deferred) must run before the filter changes
+        page.get_by_role("link", name="Candidatures à décider").click()
     accessible(page)
     # the demo's own pending candidacies come first (oldest first): filter on the declarer
     page.get_by_label("Déclarant").select_option(
