@@ -199,3 +199,30 @@ def test_a_statement_page_shows_its_lines_and_is_audited(app, db, login_as):
     assert viewed.actor_id == user.id and viewed.object_id == str(statement.id)
     other = login_as(make_user(make_org(OrgKind.STRUCTURE)))
     assert other.get(f"/releves/{statement.id}").status_code == 404
+
+
+def test_an_xlsx_statement_is_previewed_like_a_csv(app, db, login_as):
+    from openpyxl import Workbook
+
+    placement = structure_placement()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["PRÉNOM", "nom", "Lot", "Date de naissance", "Mois", "Heures travaillées"])
+    person = placement.participant
+    sheet.append(
+        [
+            person.first_name,
+            person.last_name,
+            f"{placement.lot.market.reference} lot {placement.lot.number}",
+            person.birth_date,
+            "02/2027",
+            120.5,
+        ]
+    )
+    buffer = BytesIO()
+    book.save(buffer)
+    client = login_as(make_user(placement.employer))
+    response = _upload(client, buffer.getvalue(), "paie-fevrier.xlsx")
+    assert response.status_code == 200
+    assert "1 ligne reconnue, 120,5 h au total" in words_of(response)
+    _token(response)
