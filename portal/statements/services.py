@@ -46,6 +46,7 @@ from portal.rules.eligibility import (
     identity_key,
     normalise_name,
 )
+from portal.rules.statements import MAX_MONTHLY_HOURS
 from portal.rules.workflow import StatementStatus
 from portal.statements.reader import Statement, StatementError
 
@@ -166,9 +167,46 @@ def _problem(placement: Placement, month: date) -> str | None:
     return None
 
 
-def preview(statement: Statement, organisation: Organisation) -> Preview:
+def _within_monthly_maximum(
+    lines: list[MatchedLine], errors: list[StatementError], max_hours: Decimal
+) -> list[MatchedLine]:
+    """The lines whose person stays within ``max_hours`` in the month once the lines above
+    are added (one person on two lots of the file); an error for each line past it."""
+    totals: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    first_line: dict[tuple[int, date], int] = {}
+    kept = []
+    for line in lines:
+        key = (line.placement.participant_id, line.month)
+        first_line.setdefault(key, line.line)
+        total = totals[key] + line.hours
+        if total > max_hours:
+            errors.append(
+                StatementError(
+                    line.line,
+                    f"Avec la ligne {first_line[key]}, cette personne totalise "
+                    f"{_hours(total)} h en {_month_label(line.month)} : au-delà des "
+                    f"{_hours(max_hours)} h possibles dans un mois.",
+                    "Heures travaillées",
+                )
+            )
+            continue
+        totals[key] = total
+        kept.append(line)
+    return kept
+
+
+def _hours(value: Decimal) -> str:
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def preview(
+    statement: Statement, organisation: Organisation, max_hours: Decimal = MAX_MONTHLY_HOURS
+) -> Preview:
     """Match the rows of ``statement`` to the placements of ``organisation`` on its lots.
-    Writes nothing."""
+    ``max_hours`` bounds one person's hours in a month, all lines added. Writes nothing."""
     result = Preview(organisation)
     errors: list[StatementError] = list(statement.errors)
     placements = _placements(organisation)
@@ -254,6 +292,7 @@ def preview(statement: Statement, organisation: Organisation) -> Preview:
         result.lines.append(
             MatchedLine(row.line, placement, row.month, row.hours, row.training_hours)
         )
+    result.lines = _within_monthly_maximum(result.lines, errors, max_hours)
     result.errors = sorted(errors, key=lambda error: error.line)
     result.replaced = [
         existing[m] for m in sorted(existing) if m in {x.month for x in result.lines}

@@ -226,3 +226,19 @@ def test_an_error_mid_import_leaves_nothing(app, db, monkeypatch):
         (placement.id, Decimal("151.67"))
     ]
     assert _db.session.scalar(select(HourStatement.uploads)) == 1
+
+
+def test_one_person_on_two_lots_stays_within_the_monthly_maximum(app, db):
+    placement = structure_placement()
+    second_lot = make_lot(holder=make_org(OrgKind.COMPANY))
+    other = structure_placement(placement.employer, lot=second_lot)
+    assert other.participant_id == placement.participant_id  # the same person, recognised
+    result = _preview(
+        csv_file(line_for(placement, hours="150"), line_for(other, hours="120")),
+        placement.employer,
+    )
+    assert _messages(result) == [
+        "3: Avec la ligne 2, cette personne totalise 270 h en 01/2027 : au-delà des 250 h "
+        "possibles dans un mois."
+    ]
+    assert [line.line for line in result.lines] == [2]
