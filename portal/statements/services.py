@@ -11,7 +11,7 @@ Two steps, both through this module:
 2. :func:`submit` stores a preview without errors: one ``HourStatement`` per month of the
    file, submitted, its lines replacing those of an earlier upload of the same month
    while that statement is not validated. All or nothing: a failure at any line leaves the
-   database as it was (a savepoint), and the view commits.
+   database as it was (the session is rolled back), and the view commits.
 
 A person is recognised as duplicate detection does (``rules.eligibility.identity_key``:
 names without accents, case or punctuation, and the birth date); a lot by its reference as
@@ -314,59 +314,75 @@ def line_counts(statement_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
 
 def submit(result: Preview, user: User, now: datetime) -> list[HourStatement]:
     """Store a preview without errors: one submitted statement per month, replacing the lines
-    of an earlier upload of the month. All or nothing (a savepoint); no commit."""
+    of an earlier upload of the month. All or nothing: a failure rolls the session back;
+    no commit."""
     if not result.ok:
         raise ImportRefused("Le relevé contient des erreurs : rien n'a été enregistré.")
     organisation = result.organisation
     by_month: dict[date, list[MatchedLine]] = defaultdict(list)
     for line in result.lines:
         by_month[line.month].append(line)
+    try:
+        return _store(organisation, by_month, user, now)
+    except BaseException:
+        # all or nothing: a failure at any line leaves nothing of this import in the
+        # session (a savepoint would not do on SQLite, where pysqlite commits a
+        # savepoint opened before any write when it is released)
+        db.session.rollback()
+        raise
+
+
+def _store(
+    organisation: Organisation,
+    by_month: dict[date, list[MatchedLine]],
+    user: User,
+    now: datetime,
+) -> list[HourStatement]:
     stored = []
-    with db.session.begin_nested():
-        for month in sorted(by_month):
-            statement = db.session.scalar(
-                select(HourStatement)
-                .where(
-                    HourStatement.organisation_id == organisation.id,
-                    HourStatement.month == month,
-                )
-                .with_for_update()
+    for month in sorted(by_month):
+        statement = db.session.scalar(
+            select(HourStatement)
+            .where(
+                HourStatement.organisation_id == organisation.id,
+                HourStatement.month == month,
             )
-            replacing = statement is not None
-            if statement is None:
-                statement = HourStatement(organisation=organisation, month=month, uploads=0)
-                db.session.add(statement)
-            elif statement.status not in REPLACEABLE:
-                raise ImportRefused(
-                    f"Le relevé de {_month_label(month)} est déjà {statement.status_label.lower()}"
-                    " : il ne peut plus être remplacé."
-                )
-            else:
-                statement.lines.clear()
-                db.session.flush()
-            statement.status = StatementStatus.SUBMITTED.value
-            statement.source = "upload"
-            statement.submitted_by = user
-            statement.submitted_at = now
-            statement.entered_by_amoi = user.organisation_id != organisation.id
-            statement.uploads = (statement.uploads or 0) + 1
-            for line in by_month[month]:
-                statement.lines.append(
-                    HourLine(
-                        placement=line.placement,
-                        month=month,
-                        hours=line.hours,
-                        training_hours=line.training_hours,
-                        status=StatementStatus.SUBMITTED.value,
-                        source_line=line.line,
-                    )
-                )
+            .with_for_update()
+        )
+        replacing = statement is not None
+        if statement is None:
+            statement = HourStatement(organisation=organisation, month=month, uploads=0)
+            db.session.add(statement)
+        elif statement.status not in REPLACEABLE:
+            raise ImportRefused(
+                f"Le relevé de {_month_label(month)} est déjà {statement.status_label.lower()}"
+                " : il ne peut plus être remplacé."
+            )
+        else:
+            statement.lines.clear()
             db.session.flush()
-            audit.record(
-                "statement.replaced" if replacing else "statement.submitted",
-                statement,
-                detail=f"lignes={len(by_month[month])} mois={month:%Y-%m}",
-                actor=user,
+        statement.status = StatementStatus.SUBMITTED.value
+        statement.source = "upload"
+        statement.submitted_by = user
+        statement.submitted_at = now
+        statement.entered_by_amoi = user.organisation_id != organisation.id
+        statement.uploads = (statement.uploads or 0) + 1
+        for line in by_month[month]:
+            statement.lines.append(
+                HourLine(
+                    placement=line.placement,
+                    month=month,
+                    hours=line.hours,
+                    training_hours=line.training_hours,
+                    status=StatementStatus.SUBMITTED.value,
+                    source_line=line.line,
+                )
             )
-            stored.append(statement)
+        db.session.flush()
+        audit.record(
+            "statement.replaced" if replacing else "statement.submitted",
+            statement,
+            detail=f"lignes={len(by_month[month])} mois={month:%Y-%m}",
+            actor=user,
+        )
+        stored.append(statement)
     return stored

@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal import audit
@@ -197,8 +198,16 @@ def confirm_upload():
     if not result.ok:
         uploads.discard(g.user.id, token)
         return _page(_upload_form(), 409, result=result, organisation=organisation)
-    stored = services.submit(result, g.user, utcnow())
-    db.session.commit()
+    try:
+        stored = services.submit(result, g.user, utcnow())
+        db.session.commit()
+    except IntegrityError:  # another upload of the same month was stored meanwhile
+        db.session.rollback()
+        abort(
+            409,
+            description="Un autre relevé du même mois vient d'être enregistré pour cette "
+            "structure : déposez le fichier à nouveau pour voir ce qu'il remplacera.",
+        )
     uploads.discard(g.user.id, token)
     months = ", ".join(f"{statement.month:%m/%Y}" for statement in stored)
     flash(

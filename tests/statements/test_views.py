@@ -226,3 +226,29 @@ def test_an_xlsx_statement_is_previewed_like_a_csv(app, db, login_as):
     assert response.status_code == 200
     assert "1 ligne reconnue, 120,5 h au total" in words_of(response)
     _token(response)
+
+
+def test_a_same_month_stored_meanwhile_answers_409_and_keeps_nothing(
+    app, db, login_as, monkeypatch
+):
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.statements import services
+
+    placement = structure_placement()
+    client = login_as(make_user(placement.employer))
+    preview = _upload(client, csv_file(line_for(placement)))
+    real_submit = services.submit
+
+    def racing_submit(result, user, now):
+        real_submit(result, user, now)
+        raise IntegrityError("INSERT INTO hour_statements", {}, Exception("unique"))
+
+    monkeypatch.setattr(services, "submit", racing_submit)
+    response = client.post_form(
+        "/releves/depot/confirmer",
+        {"token": _token(preview), "organisation": str(placement.employer_id)},
+    )
+    assert response.status_code == 409
+    assert "Un autre relevé du même mois vient d'être enregistré" in words_of(response)
+    assert _count(HourStatement) == 0 and _count(HourLine) == 0
