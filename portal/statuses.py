@@ -86,6 +86,7 @@ MEANINGS: dict[str, dict[str, Meaning]] = {
         PlacementStatus.BROKEN: R,
     },
     "statement": {
+        StatementStatus.DRAFT: D,  # the company is still typing it
         StatementStatus.SUBMITTED: W,
         StatementStatus.VALIDATED: A,
         StatementStatus.REFUSAL_PROPOSED: W,  # the buyer must confirm

@@ -80,6 +80,7 @@ def app(database_uri, tmp_path):
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "PEOPLE_PROOF_FOLDER": str(tmp_path / "proofs"),
+            "STATEMENT_UPLOAD_FOLDER": str(tmp_path / "statement-uploads"),
             "DEMO_INSTANCE": False,
         }
     )

@@ -90,3 +90,16 @@ def test_the_amoi_queues_say_when_nothing_waits(login_as):
     assert "Aucune situation à 6 mois n'est à recueillir" in words_of(
         client.get("/embauches/suivis-6-mois")
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "next_step"),
+    [
+        (OrgKind.STRUCTURE, "déposez le fichier"),
+        (OrgKind.COMPANY, "se saisiront en ligne"),
+        (OrgKind.FACILITATOR, "Les structures déposent leurs relevés chaque mois"),
+    ],
+)
+def test_an_empty_statement_list_says_why_and_what_next(login_as, kind, next_step):
+    seen = words_of(login_as(make_user(make_org(kind))).get("/releves/"))
+    assert "Aucun relevé d'heures n'a encore été déposé." in seen and next_step in seen

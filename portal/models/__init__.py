@@ -40,6 +40,7 @@ from portal.models.quotes import (
     QuoteKind,
     QuoteLineRow,
 )
+from portal.models.statements import HourLine, HourStatement
 
 __all__ = [
     "AccountToken",
@@ -50,6 +51,8 @@ __all__ = [
     "ConventionTermination",
     "EligibilityDecision",
     "EligibilityRules",
+    "HourLine",
+    "HourStatement",
     "HoursRecord",
     "Invoice",
     "InvoiceKind",

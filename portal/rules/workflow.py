@@ -57,8 +57,10 @@ class PlacementStatus(enum.StrEnum):
 
 class StatementStatus(enum.StrEnum):
     """Life of a monthly hour statement: the AMOI validates or proposes a refusal, the buyer
-    confirms it (convention art. 4; docs/domain.md §7)."""
+    confirms it (convention art. 4; docs/domain.md §7). A company's typed statement is a
+    draft until it submits it; an uploaded one is submitted on the user's confirmation."""
 
+    DRAFT = "draft"
     SUBMITTED = "submitted"
     VALIDATED = "validated"
     REFUSAL_PROPOSED = "refusal_proposed"
@@ -158,12 +160,13 @@ PLACEMENT_TRANSITIONS: dict[PlacementStatus, dict[str, PlacementStatus]] = {
 docs/domain.md §6)."""
 
 STATEMENT_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
+    S.DRAFT: {"submit": S.SUBMITTED},
     S.SUBMITTED: {"validate": S.VALIDATED, "propose_refusal": S.REFUSAL_PROPOSED},
     S.REFUSAL_PROPOSED: {"confirm_refusal": S.REFUSED, "cancel_refusal": S.SUBMITTED},
     S.VALIDATED: {},
     S.REFUSED: {},
 }
-"""Statement: submitted → validated | refusal_proposed; the buyer confirms the refusal
+"""Statement: draft → submitted → validated | refusal_proposed; the buyer confirms the refusal
 (refused) or cancels it (back to submitted)."""
 
 _ESCALATION_STEPS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
@@ -225,7 +228,7 @@ INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "quote": Q.DRAFT,
     "candidacy": C.PENDING,
     "placement": P.ACTIVE,
-    "statement": S.SUBMITTED,
+    "statement": S.DRAFT,
     "escalation": E.NONE,
     "split": T.DRAFT,
 }
@@ -264,6 +267,7 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         P.BROKEN: "Rompue",
     },
     "statement": {
+        S.DRAFT: "Brouillon",
         S.SUBMITTED: "Déposé",
         S.VALIDATED: "Validé",
         S.REFUSAL_PROPOSED: "Refus proposé",

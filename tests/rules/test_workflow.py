@@ -47,6 +47,7 @@ VALID = [
     ("candidacy", "eligible", "withdraw", CandidacyStatus.WITHDRAWN),
     ("placement", "active", "end", PlacementStatus.ENDED),
     ("placement", "active", "break", PlacementStatus.BROKEN),
+    ("statement", "draft", "submit", StatementStatus.SUBMITTED),
     ("statement", "submitted", "validate", StatementStatus.VALIDATED),
     ("statement", "submitted", "propose_refusal", StatementStatus.REFUSAL_PROPOSED),
     ("statement", "refusal_proposed", "confirm_refusal", StatementStatus.REFUSED),

@@ -23,7 +23,9 @@ from portal.models import (
     ConventionTermination,
     EligibilityDecision,
     EligibilityRules,
+    HourLine,
     HoursRecord,
+    HourStatement,
     Invoice,
     Job,
     Lot,
@@ -65,6 +67,8 @@ OWNED_BY_AN_ORGANISATION = {
     EligibilityDecision: "portal.people.access",
     Placement: "portal.people.access",
     PlacementEvent: "portal.people.access",
+    HourStatement: "portal.statements.access",
+    HourLine: "portal.statements.access",
 }
 # Rows no organisation other than the AMOI reads through ``scoped``: facilitator-only by
 # default, on purpose.

@@ -1,0 +1,80 @@
+"""Builders for the statement tests: a structure's placements made through the people
+services, and statement files as a payroll tool writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from portal.extensions import db
+from portal.models import Organisation, OrgKind, Placement
+from portal.people import services as people
+from tests.factories import make_lot, make_org
+from tests.people.builders import amoi_user, decide, identity, make_candidacy
+
+HEADER = "Nom;Prénom;Date de naissance;Lot;Mois;Heures travaillées;Dont heures de formation"
+
+
+def structure_placement(
+    structure: Organisation | None = None,
+    *,
+    lot=None,
+    last_name: str = "Lefèvre-Dupont",
+    first_name: str = "Zoé",
+    birth_date: date = date(1990, 5, 17),
+    contract_type: str = "cdd",
+    start_date: date = date(2026, 12, 14),
+    planned_end: date | None = date(2027, 6, 13),
+) -> Placement:
+    """A structure's placement (temporary insertion work) on a company's lot."""
+    structure = structure or make_org(OrgKind.STRUCTURE)
+    lot = lot or make_lot(holder=make_org(OrgKind.COMPANY))
+    candidacy = make_candidacy(
+        structure,
+        lot=lot,
+        who=identity(last_name=last_name, first_name=first_name, birth_date=birth_date),
+        modality="temp_insertion",
+        contract_type=contract_type,
+    )
+    decide(candidacy)
+    placement = people.hire(
+        candidacy,
+        amoi_user(),
+        contract_type=contract_type,
+        start_date=start_date,
+        planned_end=planned_end,
+        weekly_hours=Decimal("35"),
+    )
+    db.session.commit()
+    return placement
+
+
+def reference(placement: Placement) -> str:
+    return f"{placement.lot.market.reference} lot {placement.lot.number}"
+
+
+def csv_file(*lines: str) -> bytes:
+    """A statement CSV (UTF-8, ``;``) with the template's header and ``lines``."""
+    return ("\n".join((HEADER, *lines)) + "\n").encode("utf-8")
+
+
+def line_for(
+    placement: Placement,
+    month: str = "01/2027",
+    hours: str = "151,67",
+    training: str = "7",
+    *,
+    last_name: str | None = None,
+) -> str:
+    person = placement.participant
+    return ";".join(
+        (
+            last_name or person.last_name,
+            person.first_name,
+            f"{person.birth_date:%d/%m/%Y}",
+            reference(placement),
+            month,
+            hours,
+            training,
+        )
+    )
