@@ -40,7 +40,7 @@ def _declarer_client(login_as, candidacy):
     return login_as(candidacy.submitted_by)
 
 
-@pytest.mark.parametrize(("data", "name"), [(PDF, "a.pdf"), (PNG, "scan.png"), (JPEG, "photo.jpg")])
+@pytest.mark.parametrize(("data", "name"), [(PDF, "attestation-caf.pdf"), (PNG, "scan.png"), (JPEG, "photo.jpg")])
 def test_a_proof_is_stored_under_a_random_name_outside_static(app, db, login_as, data, name):
     candidacy = make_candidacy()
     response = _upload(_declarer_client(login_as, candidacy), candidacy, data, name)
@@ -49,7 +49,7 @@ def test_a_proof_is_stored_under_a_random_name_outside_static(app, db, login_as,
         select(CandidacyCriterion).where(CandidacyCriterion.code == "rsa")
     ).one()
     (stored,) = _files(app)
-    assert stored.name == row.proof_file and name not in stored.name
+    assert stored.name == row.proof_file and name not in stored.name  # no part of the name sent
     assert "static" not in stored.parts
     assert stored.read_bytes() == data
     assert row.proof_sha256 == hashlib.sha256(data).hexdigest()
