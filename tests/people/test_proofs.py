@@ -40,7 +40,9 @@ def _declarer_client(login_as, candidacy):
     return login_as(candidacy.submitted_by)
 
 
-@pytest.mark.parametrize(("data", "name"), [(PDF, "attestation-caf.pdf"), (PNG, "scan.png"), (JPEG, "photo.jpg")])
+@pytest.mark.parametrize(
+    ("data", "name"), [(PDF, "attestation-caf.pdf"), (PNG, "scan.png"), (JPEG, "photo.jpg")]
+)
 def test_a_proof_is_stored_under_a_random_name_outside_static(app, db, login_as, data, name):
     candidacy = make_candidacy()
     response = _upload(_declarer_client(login_as, candidacy), candidacy, data, name)
