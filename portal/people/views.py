@@ -429,8 +429,8 @@ def propose():
 def _declarer_of(form: CandidacyForm, amoi: bool) -> Organisation | None:
     if not amoi:
         return g.org
-    raw = form.declarer.data or ""
-    declarer = db.session.get(Organisation, int(raw)) if raw.isdigit() else None
+    declarer_id = parse_int(form.declarer.data or "", minimum=1)
+    declarer = db.session.get(Organisation, declarer_id) if declarer_id is not None else None
     if declarer is None or declarer.kind not in (OrgKind.COMPANY, OrgKind.STRUCTURE):
         form.declarer.errors = [*form.declarer.errors, "Choisissez l'entreprise ou la structure."]
         return None
