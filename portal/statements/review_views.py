@@ -132,7 +132,7 @@ def review_page(statement_id: int):
 
 @bp.route("/releves/<int:statement_id>/validation", methods=["POST"])
 @allow(Role.FACILITATOR)
-@object_action(HourStatement)
+@object_action(HourStatement, id_arg="statement_id")
 def validate(statement: HourStatement):
     """« Valider tout »: every line validated, the statement validated."""
     if not can_review_statement(g.user, statement):
@@ -161,7 +161,7 @@ def _chosen(statement: HourStatement) -> dict[int, str]:
 
 @bp.route("/releves/<int:statement_id>/refus", methods=["POST"])
 @allow(Role.FACILITATOR)
-@object_action(HourStatement)
+@object_action(HourStatement, id_arg="statement_id")
 def propose_refusal(statement: HourStatement):
     """Propose to refuse the checked lines, each with its reason; the others are validated."""
     if not can_review_statement(g.user, statement):
