@@ -20,10 +20,10 @@ from portal.demo.year import seed_year
 from portal.extensions import db
 from portal.models import (
     Amendment,
+    HourStatement,
     Operation,
     Organisation,
     OrgKind,
-    HourStatement,
     Participant,
     Quote,
     Setting,

@@ -70,8 +70,9 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def _months(placement: Placement) -> list[date]:
     end = placement.ended_on or placement.planned_end or date(2099, 1, 1)
-    month, last = max(first_of_month(placement.start_date), FIRST_MONTH), min(
-        first_of_month(end), LAST_MONTH
+    month, last = (
+        max(first_of_month(placement.start_date), FIRST_MONTH),
+        min(first_of_month(end), LAST_MONTH),
     )
     months = []
     while month <= last:
@@ -124,7 +125,9 @@ def seed_statements(amoi: User) -> dict[str, int]:
                 by_statement[(placement.employer_id, month)].append((placement, hours))
     statements = 0
     special_done: set[str] = set()
-    for (org_id, month), rows in sorted(by_statement.items(), key=lambda item: (item[0][1], item[0][0])):
+    for (_org_id, month), rows in sorted(
+        by_statement.items(), key=lambda item: (item[0][1], item[0][0])
+    ):
         employer = rows[0][0].employer
         if (month, employer.structure_kind) == LATE:
             continue  # the late statement: nothing received
@@ -180,9 +183,7 @@ def _special(
     if spot == CONFIRMED[:3] and employer.kind == CONFIRMED[3].value and "confirmed" not in done:
         outcome = "confirmed"
     elif (
-        spot == OVERTURNED[:3]
-        and employer.kind == OVERTURNED[3].value
-        and "overturned" not in done
+        spot == OVERTURNED[:3] and employer.kind == OVERTURNED[3].value and "overturned" not in done
     ):
         outcome = "overturned"
     elif spot == PROPOSED[:3] and employer.structure_kind == PROPOSED[3] and "proposed" not in done:

@@ -336,9 +336,7 @@ def _notify_decision(line: HourLine, confirm: bool) -> int:
     )
     subject = f"Relevé d'heures de {_month(statement.month)} : décision de l'acheteur"
     link = external_url("statements.show", statement_id=statement.id)
-    return _send(
-        _emails([statement.organisation_id, *_facilitator_ids()]), subject, text, link
-    )
+    return _send(_emails([statement.organisation_id, *_facilitator_ids()]), subject, text, link)
 
 
 def _hours(value: Decimal) -> str:

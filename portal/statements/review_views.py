@@ -236,7 +236,9 @@ def decide_refusal(line: HourLine):
         )
     if not comment:
         return _refusals_page(422, errors={line.id: review.COMMENT_REQUIRED})
-    if (asked := confirm.step(confirm_refusal_decision(line), url_for("statements.refusals"))) is not None:
+    if (
+        asked := confirm.step(confirm_refusal_decision(line), url_for("statements.refusals"))
+    ) is not None:
         return asked
     confirmed = decision == "confirmer"
     review.decide(line, g.user, utcnow(), confirm=confirmed, comment=comment)

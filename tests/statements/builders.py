@@ -104,7 +104,9 @@ def submitted_statement(structure: Organisation, uploader, lots: list, month: st
         )
         for i, lot in enumerate(lots)
     ]
-    data = csv_file(*(line_for(p, month=month, hours=f"{100 + i}") for i, p in enumerate(placements)))
+    data = csv_file(
+        *(line_for(p, month=month, hours=f"{100 + i}") for i, p in enumerate(placements))
+    )
     result = services.preview(read_statement(data, "releve.csv"), structure)
     assert result.ok, result.errors
     [statement] = services.submit(result, uploader, utcnow())
@@ -123,7 +125,10 @@ def proposed_statement(
     statement = submitted_statement(
         structure, uploader, [buyer_lot(buyer) for _ in range(lines)], month=month
     )
-    chosen = {line.id: "Heures incohérentes avec le planning du chantier" for line in statement.lines[:refused]}
+    chosen = {
+        line.id: "Heures incohérentes avec le planning du chantier"
+        for line in statement.lines[:refused]
+    }
     proposed = review.propose_refusal(statement, amoi_user(), utcnow(), chosen)
     db.session.commit()
     return statement, proposed

@@ -43,7 +43,7 @@ def _world():
 def test_the_queue_lists_submitted_statements_oldest_first_with_filters(
     app, db, login_as, assert_max_queries
 ):
-    ccvg, commune, _, structure, uploader = _world()
+    _ccvg, commune, _, structure, uploader = _world()
     other = make_org(OrgKind.STRUCTURE, name="Deuxième structure")
     later = submitted_statement(structure, uploader, [buyer_lot(commune)], month="03/2027")
     earlier = submitted_statement(other, make_user(other), [buyer_lot(commune)], month="01/2027")
@@ -132,7 +132,9 @@ def test_the_amoi_proposes_and_the_lots_buyer_confirms_the_refusal(app, db, logi
     reason = "Heures le dimanche, hors des pratiques du chantier"
     response = amoi.post_form(
         f"/releves/{statement.id}/refus",
-        versioned(statement, {"refuser": str(target.id), f"motif-{target.id}": reason, **CONFIRMED}),
+        versioned(
+            statement, {"refuser": str(target.id), f"motif-{target.id}": reason, **CONFIRMED}
+        ),
     )
     assert response.status_code == 303
     _db.session.expire_all()
@@ -172,7 +174,9 @@ def test_the_amoi_proposes_and_the_lots_buyer_confirms_the_refusal(app, db, logi
     before = set(outbox_messages(app))
     decided = commune_client.post_form(
         f"/releves/lignes/{target.id}/decision",
-        versioned(target, {"decision": "confirmer", "commentaire": "Confirmé en bureau", **CONFIRMED}),
+        versioned(
+            target, {"decision": "confirmer", "commentaire": "Confirmé en bureau", **CONFIRMED}
+        ),
     )
     assert decided.status_code == 303
     _db.session.expire_all()
@@ -257,7 +261,7 @@ def test_buyers_never_see_lines_outside_the_refusal_workflow(app, db):
 
 def test_structures_and_companies_do_not_see_each_others_review(app, db, login_as):
     _, commune, _, structure, uploader = _world()
-    statement, [line] = proposed_statement(structure, uploader, commune, lines=1)
+    statement, [_line] = proposed_statement(structure, uploader, commune, lines=1)
     other = make_user(make_org(OrgKind.STRUCTURE))
     company = make_user(make_org(OrgKind.COMPANY))
     for user in (other, company):
