@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from portal import audit
@@ -94,39 +94,6 @@ def pending_decisions(user: User) -> Select:
         )
         .order_by(HourLine.refusal_proposed_at, HourLine.id)
     )
-
-
-def counts(user: User) -> dict[str, int]:
-    """The home page's figures, one statement: for the AMOI the statements to validate and
-    the lines waiting for a buyer; for a buyer the lines waiting for its decision."""
-    waiting_lines = (
-        scoped(HourLine, user)
-        .where(HourLine.status == S.REFUSAL_PROPOSED.value)
-        .with_only_columns(func.count(HourLine.id))
-        .scalar_subquery()
-    )
-    to_validate = (
-        scoped(HourStatement, user)
-        .where(HourStatement.status == S.SUBMITTED.value)
-        .with_only_columns(func.count(HourStatement.id))
-        .scalar_subquery()
-    )
-    submitted, lines = db.session.execute(select(to_validate, waiting_lines)).one()
-    return {"to_validate": int(submitted or 0), "refusals_pending": int(lines or 0)}
-
-
-def line_outcomes(statement_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per statement id: its number of lines per status (one query, for a list page)."""
-    if not statement_ids:
-        return {}
-    result: dict[int, dict[str, int]] = defaultdict(dict)
-    for statement_id, status, count in db.session.execute(
-        select(HourLine.statement_id, HourLine.status, func.count(HourLine.id))
-        .where(HourLine.statement_id.in_(statement_ids))
-        .group_by(HourLine.statement_id, HourLine.status)
-    ):
-        result[statement_id][status] = count
-    return dict(result)
 
 
 # --- the AMOI's review ------------------------------------------------------------------------

@@ -53,16 +53,6 @@ def _month_arg() -> date | None:
     return date(year, month, 1)
 
 
-@bp.app_context_processor
-def _review_counts():
-    """``statement_review_counts()`` for the home page (one statement when called)."""
-
-    def statement_review_counts() -> dict[str, int]:
-        return review.counts(g.user)
-
-    return {"statement_review_counts": statement_review_counts}
-
-
 # --- the AMOI ---------------------------------------------------------------------------------
 
 
