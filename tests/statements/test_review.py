@@ -268,3 +268,39 @@ def test_structures_and_companies_do_not_see_each_others_review(app, db, login_a
         assert login_as(user).get(f"/releves/{statement.id}").status_code == 404
         assert _db.session.scalars(scoped(HourLine, user)).all() == []
         assert login_as(user).get("/releves/refus-a-decider").status_code == 403
+
+
+def test_the_buyers_list_is_paginated_without_n_plus_one(app, db, login_as, assert_max_queries):
+    _, commune, _, structure, uploader = _world()
+    for month in ("01/2027", "02/2027", "03/2027"):
+        proposed_statement(structure, uploader, commune, refused=2, lines=2, month=month)
+    client = login_as(make_user(commune))
+    with assert_max_queries(10):
+        response = client.get("/releves/refus-a-decider")
+    assert "6 lignes en attente de décision" in words_of(response)
+
+
+def test_a_stale_decision_answers_409(app, db, login_as):
+    _, commune, _, structure, uploader = _world()
+    _, [line] = proposed_statement(structure, uploader, commune, lines=1)
+    client = login_as(make_user(commune))
+    stale = {"version": str(line.version + 1), "decision": "confirmer", "commentaire": "Oui"}
+    response = client.post_form(f"/releves/lignes/{line.id}/decision", {**stale, **CONFIRMED})
+    assert response.status_code == 409
+    assert "Cette ligne a été modifiée" in text_of(response)
+    _db.session.expire_all()
+    assert _db.session.get(HourLine, line.id).status == "refusal_proposed"
+
+
+def test_the_decision_asks_for_confirmation_first(app, db, login_as):
+    _, commune, _, structure, uploader = _world()
+    _, [line] = proposed_statement(structure, uploader, commune, lines=1)
+    client = login_as(make_user(commune))
+    asked = client.post_form(
+        f"/releves/lignes/{line.id}/decision",
+        versioned(line, {"decision": "ecarter", "commentaire": "Conforme"}),
+    )
+    assert asked.status_code == 200
+    assert "ses heures ne compteront jamais" in text_of(asked)
+    _db.session.expire_all()
+    assert _db.session.get(HourLine, line.id).status == "refusal_proposed"
