@@ -92,10 +92,16 @@ def _hours(placement: Placement, month: date) -> Decimal:
     return min(hours, Decimal(250)).quantize(TWO, ROUND_HALF_UP)
 
 
+_FIRST_USERS: dict[int, User | None] = {}
+
+
 def _first_user(org_id: int) -> User | None:
-    return db.session.scalars(
-        select(User).where(User.organisation_id == org_id).order_by(User.id)
-    ).first()
+    """The organisation's first user (one query per organisation per seeding)."""
+    if org_id not in _FIRST_USERS:
+        _FIRST_USERS[org_id] = db.session.scalars(
+            select(User).where(User.organisation_id == org_id).order_by(User.id)
+        ).first()
+    return _FIRST_USERS[org_id]
 
 
 def _key(lot: Lot) -> tuple[str, int]:
@@ -104,6 +110,7 @@ def _key(lot: Lot) -> tuple[str, int]:
 
 def seed_statements(amoi: User) -> dict[str, int]:
     """The statements and lines of the demo placements; the counts added."""
+    _FIRST_USERS.clear()
     placements = list(
         db.session.scalars(
             select(Placement)
@@ -148,6 +155,7 @@ def seed_statements(amoi: User) -> dict[str, int]:
         statements += 1
         db.session.add(statement)
     db.session.flush()
+    _FIRST_USERS.clear()  # no user kept beyond this session's seeding
     return {"statements": statements}
 
 
