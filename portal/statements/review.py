@@ -197,8 +197,19 @@ def decide(line: HourLine, user: User, now: datetime, *, confirm: bool, comment:
         line,
         actor=user,
     )
-    statement = line.statement
-    settled = settled_status([other.status for other in statement.lines])
+    # Two buyers (the lots of one statement may have different buyers) may decide its last
+    # two lines at once: the statement's row is locked before its lines are read again, so
+    # that the second decision sees the first one and settles the statement.
+    statement = db.session.scalar(
+        select(HourStatement)
+        .where(HourStatement.id == line.statement_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    statuses = db.session.scalars(
+        select(HourLine.status).where(HourLine.statement_id == statement.id)
+    ).all()
+    settled = settled_status(list(statuses))
     if settled is not None:
         statement.status = next_status(
             "statement", statement.status, "settle" if settled == "validated" else "confirm_refusal"

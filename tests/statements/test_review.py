@@ -5,13 +5,17 @@ buyer's decision, what the submitter sees, scoping between buyers, audit and e-m
 from __future__ import annotations
 
 import email
+import threading
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from portal.access import scoped
 from portal.extensions import db as _db
-from portal.models import AuditEvent, HourLine, HourStatement, OrgKind
+from portal.models import AuditEvent, HourLine, HourStatement, OrgKind, User
+from portal.models.base import utcnow
+from portal.statements import review
 from portal.statements.queries import validated_hours_by_lot
 from tests.conftest import CONFIRMED, outbox_messages, text_of, versioned, words_of
 from tests.factories import make_ccvg_with_communes, make_org, make_user
@@ -126,8 +130,8 @@ def test_the_amoi_proposes_and_the_lots_buyer_confirms_the_refusal(app, db, logi
     buyer = make_user(commune)
     make_user(ccvg)
     amoi = login_as(amoi_user())
-    review = amoi.get(f"/releves/{statement.id}/examen")
-    assert review.status_code == 200 and "MARTIN" in text_of(review)
+    reviewed = amoi.get(f"/releves/{statement.id}/examen")
+    assert reviewed.status_code == 200 and "MARTIN" in text_of(reviewed)
     before = set(outbox_messages(app))
     reason = "Heures le dimanche, hors des pratiques du chantier"
     response = amoi.post_form(
@@ -304,3 +308,43 @@ def test_the_decision_asks_for_confirmation_first(app, db, login_as):
     assert "ses heures ne compteront jamais" in text_of(asked)
     _db.session.expire_all()
     assert _db.session.get(HourLine, line.id).status == "refusal_proposed"
+
+
+@pytest.mark.concurrency
+def test_two_buyers_deciding_the_last_lines_at_once_settle_the_statement(app, db):
+    """The lines of one statement on two communes' lots, decided at the same moment: the
+    second decision sees the first one (the statement's row is locked) and settles it."""
+    _, commune, other_commune, structure, uploader = _world()
+    statement = submitted_statement(
+        structure, uploader, [buyer_lot(commune), buyer_lot(other_commune)]
+    )
+    chosen = {line.id: "Hors pratiques" for line in statement.lines}
+    lines = review.propose_refusal(statement, amoi_user(), utcnow(), chosen)
+    db.session.commit()
+    deciders = {lines[0].id: make_user(commune).id, lines[1].id: make_user(other_commune).id}
+    statement_id = statement.id
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def decide(line_id: int, user_id: int) -> None:
+        with app.app_context():
+            try:
+                line = _db.session.get(HourLine, line_id)
+                user = _db.session.get(User, user_id)
+                barrier.wait(timeout=10)
+                review.decide(line, user, utcnow(), confirm=False, comment="Conforme")
+                _db.session.commit()
+            except BaseException as error:  # reported to the main thread below
+                errors.append(error)
+                _db.session.rollback()
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=decide, args=item) for item in deciders.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    _db.session.expire_all()
+    assert _db.session.get(HourStatement, statement_id).status == "validated"
