@@ -92,6 +92,13 @@ MEANINGS: dict[str, dict[str, Meaning]] = {
         StatementStatus.REFUSAL_PROPOSED: W,  # the buyer must confirm
         StatementStatus.REFUSED: R,
     },
+    "statement_line": {
+        StatementStatus.DRAFT: D,
+        StatementStatus.SUBMITTED: W,  # the AMOI must validate it
+        StatementStatus.VALIDATED: A,
+        StatementStatus.REFUSAL_PROPOSED: W,  # the lot's buyer must decide
+        StatementStatus.REFUSED: R,
+    },
     "escalation": {
         EscalationStatus.NONE: D,
         EscalationStatus.REMINDER_LETTER: W,  # the company must answer

@@ -34,6 +34,7 @@ from portal.models import (
     Amendment,
     AuditEvent,
     HoursRecord,
+    HourStatement,
     Invoice,
     Lot,
     Market,
@@ -77,6 +78,7 @@ def test_seed_demo_loads_the_parties(app, db):
         "invoices": _count(Invoice),
         "people": len(PEOPLE),
         "placements": _count(Placement),
+        "statements": _count(HourStatement),
     }
     names = set(db.session.scalars(select(Organisation.name)))
     assert "Sud-Ouest Emploi" in names

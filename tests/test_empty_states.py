@@ -103,3 +103,15 @@ def test_the_amoi_queues_say_when_nothing_waits(login_as):
 def test_an_empty_statement_list_says_why_and_what_next(login_as, kind, next_step):
     seen = words_of(login_as(make_user(make_org(kind))).get("/releves/"))
     assert "Aucun relevé d'heures n'a encore été déposé." in seen and next_step in seen
+
+
+def test_the_statement_review_lists_say_why_they_are_empty(login_as):
+    queue = words_of(login_as(make_admin()).get("/releves/a-valider"))
+    assert "Aucun relevé n'attend votre validation." in queue
+    assert "ils apparaîtront ici" in queue
+    filtered = words_of(login_as(make_admin()).get("/releves/a-valider?mois=2031-01"))
+    assert "Aucun résultat ne correspond à ces critères." in filtered
+    _ccvg, (commune,) = make_ccvg_with_communes("Vourles")
+    refusals = words_of(login_as(make_user(commune)).get("/releves/refus-a-decider"))
+    assert "Aucun refus d'heures n'attend de décision." in refusals
+    assert "elles apparaîtront ici" in refusals

@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 
 from portal.demo.people import seed_people
 from portal.demo.quotes import seed_quotes
+from portal.demo.statements import seed_statements
 from portal.demo.year import seed_year
 from portal.extensions import db
 from portal.models import (
     Amendment,
+    HourStatement,
     Operation,
     Organisation,
     OrgKind,
@@ -46,6 +48,7 @@ COUNTS = (
     "invoices",
     "people",
     "placements",
+    "statements",
 )
 
 
@@ -230,6 +233,9 @@ def seed_demo() -> dict[str, int]:
     if not db.session.scalar(select(func.count()).select_from(Participant)):
         orgs, _buyers, amoi = _demo_parties()
         counts.update(seed_people(orgs, amoi))
+    if not db.session.scalar(select(func.count()).select_from(HourStatement)):
+        _orgs, _buyers, amoi = _demo_parties()
+        counts.update(seed_statements(amoi))
     db.session.commit()
     current_app.extensions["portal_demo"] = True
     return counts

@@ -11,6 +11,8 @@ from portal.access import scoped
 from portal.extensions import db
 from portal.models import (
     AuditEvent,
+    HourLine,
+    HourStatement,
     Invoice,
     InvoiceStatus,
     Lot,
@@ -23,7 +25,12 @@ from portal.models import (
     SubcontractorShare,
     User,
 )
-from portal.rules.workflow import DeclarationStatus, OperationStatus, QuoteStatus
+from portal.rules.workflow import (
+    DeclarationStatus,
+    OperationStatus,
+    QuoteStatus,
+    StatementStatus,
+)
 
 
 def _count(stmt: Select) -> Select:
@@ -65,6 +72,12 @@ def _open_lots_hours() -> Select:
     return _sum(scoped(Lot).where(Lot.market_id.not_in(closed)), Lot.planned_hours)
 
 
+def _refusals_pending() -> Select:
+    """Hour lines whose refusal the AMOI proposed, waiting for the lot's buyer (a buyer:
+    those of its own lots, by the scope rule; docs/domain.md §7.2)."""
+    return _count(scoped(HourLine).where(HourLine.status == StatementStatus.REFUSAL_PROPOSED))
+
+
 def facilitator_figures(*, people: bool = False, with_denials: bool = False) -> dict:
     """The AMOI's to-do: declarations to review, operations in preparation; with
     ``people``, its directory at a glance (:func:`people_counts`), in the same statement."""
@@ -77,6 +90,10 @@ def facilitator_figures(*, people: bool = False, with_denials: bool = False) -> 
         "planned_hours": _open_lots_hours(),
         "draft_quotes": _count(scoped(Quote).where(Quote.status == QuoteStatus.DRAFT)),
         "unpaid_invoices": _count(scoped(Invoice).where(Invoice.status == InvoiceStatus.ISSUED)),
+        "statements_to_validate": _count(
+            scoped(HourStatement).where(HourStatement.status == StatementStatus.SUBMITTED)
+        ),
+        "refusals_pending": _refusals_pending(),
     }
     if people:
         figures.update(_people_figures(with_denials))
@@ -90,6 +107,7 @@ def buyer_figures() -> dict:
     result = _at_once(
         planned_hours=_sum(scoped(Lot), Lot.planned_hours),
         quotes_to_approve=_count(scoped(Quote).where(Quote.status == QuoteStatus.SUBMITTED)),
+        refusals_pending=_refusals_pending(),
     )
     result["operations"] = operations_by_status()
     result["declarations"] = _by_status(

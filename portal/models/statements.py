@@ -50,11 +50,15 @@ class HourStatement(Timestamped, Versioned, db.Model):
     entered_by_amoi: Mapped[bool] = mapped_column(default=False)
     uploads: Mapped[int] = mapped_column(Integer, default=0)
     """How many files were confirmed for this month (a re-upload replaces the lines)."""
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the AMOI validated it or proposed to refuse some of its lines."""
 
     organisation: Mapped[Organisation] = relationship()  # noqa: F821
     submitted_by: Mapped[User | None] = relationship(  # noqa: F821
         foreign_keys=[submitted_by_id]
     )
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])  # noqa: F821
     lines: Mapped[list[HourLine]] = relationship(
         back_populates="statement", order_by="HourLine.id", cascade="all, delete-orphan"
     )
@@ -71,12 +75,20 @@ class HourStatement(Timestamped, Versioned, db.Model):
         return f"<HourStatement {self.id} {self.month:%Y-%m} {self.status}>"
 
 
-class HourLine(Timestamped, db.Model):
+BUYER_DECISIONS = {"confirmed": "Refus confirmé", "overturned": "Refus écarté"}
+"""What the lot's buyer decided on a refusal the AMOI proposed (convention art. 4)."""
+
+
+class HourLine(Timestamped, Versioned, db.Model):
     """The hours of one placement in one month, of which training hours; its status follows
-    the statement's machine (a line may be refused on its own)."""
+    the line machine (``statement_line``): the AMOI validates it or proposes to refuse it
+    with a reason, the lot's buyer confirms or overturns the refusal with a comment."""
 
     __tablename__ = "hour_lines"
     __table_args__ = (UniqueConstraint("placement_id", "month"),)
+    NOUN = "Cette ligne"
+    FEMININE = True
+    PRONOUN = "elle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     statement_id: Mapped[int] = mapped_column(ForeignKey("hour_statements.id"), index=True)
@@ -84,17 +96,35 @@ class HourLine(Timestamped, db.Model):
     month: Mapped[date] = mapped_column(Date)
     hours: Mapped[Decimal] = mapped_column(HOURS)
     training_hours: Mapped[Decimal] = mapped_column(HOURS, default=Decimal(0))
-    status: Mapped[str] = mapped_column(String(20), default=StatementStatus.SUBMITTED.value)
+    status: Mapped[str] = mapped_column(
+        String(20), default=StatementStatus.SUBMITTED.value, index=True
+    )
     source_line: Mapped[int | None] = mapped_column(Integer)
     """The file's line number, to point back to it."""
     refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    """The AMOI's reason when it proposes to refuse the line."""
+    refusal_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    refusal_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    buyer_decision: Mapped[str] = mapped_column(String(20), default="")
+    """``confirmed`` or ``overturned`` once the lot's buyer decided (``BUYER_DECISIONS``)."""
+    buyer_comment: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     statement: Mapped[HourStatement] = relationship(back_populates="lines")
     placement: Mapped[Placement] = relationship()  # noqa: F821
+    refusal_proposed_by: Mapped[User | None] = relationship(  # noqa: F821
+        foreign_keys=[refusal_proposed_by_id]
+    )
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 
     @property
     def status_label(self) -> str:
-        return status_label("statement", self.status)
+        return status_label("statement_line", self.status)
+
+    @property
+    def buyer_decision_label(self) -> str:
+        return BUYER_DECISIONS.get(self.buyer_decision, "")
 
     def __repr__(self) -> str:
         return f"<HourLine {self.id} {self.month:%Y-%m}>"

@@ -73,3 +73,17 @@ def line_problems(
             f"({month:%m/%Y}) : la date de naissance et le mois sont-ils inversés ?"
         )
     return problems
+
+
+def settled_status(line_statuses: list[str]) -> str | None:
+    """The status of a statement in the refusal workflow once its lines are decided
+    (convention art. 4; docs/domain.md §7): None while a line still waits for the buyer
+    (``refusal_proposed``) or the AMOI (``submitted``); ``refused`` when every line was
+    refused; otherwise ``validated`` — a statement whose refused lines were confirmed is
+    validated for its other lines, and only its validated lines count."""
+    pending = {"submitted", "refusal_proposed", "draft"}
+    if not line_statuses or any(status in pending for status in line_statuses):
+        return None
+    if all(status == "refused" for status in line_statuses):
+        return "refused"
+    return "validated"

@@ -162,12 +162,28 @@ docs/domain.md §6)."""
 STATEMENT_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
     S.DRAFT: {"submit": S.SUBMITTED},
     S.SUBMITTED: {"validate": S.VALIDATED, "propose_refusal": S.REFUSAL_PROPOSED},
-    S.REFUSAL_PROPOSED: {"confirm_refusal": S.REFUSED, "cancel_refusal": S.SUBMITTED},
+    S.REFUSAL_PROPOSED: {"settle": S.VALIDATED, "confirm_refusal": S.REFUSED},
     S.VALIDATED: {},
     S.REFUSED: {},
 }
-"""Statement: draft → submitted → validated | refusal_proposed; the buyer confirms the refusal
-(refused) or cancels it (back to submitted)."""
+"""Statement: draft → submitted → validated (the AMOI validates every line) |
+refusal_proposed (the AMOI proposes to refuse some lines, the others are validated). Once
+the buyer has decided every proposed line, the statement is settled: validated when at
+least one line counts (``settle``, even if some lines were refused), refused when every
+line was refused (``confirm_refusal``); ``rules.statements.settled_status`` says which
+(docs/domain.md §7)."""
+
+STATEMENT_LINE_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
+    S.DRAFT: {"submit": S.SUBMITTED},
+    S.SUBMITTED: {"validate": S.VALIDATED, "propose_refusal": S.REFUSAL_PROPOSED},
+    S.REFUSAL_PROPOSED: {"confirm_refusal": S.REFUSED, "overturn_refusal": S.VALIDATED},
+    S.VALIDATED: {},
+    S.REFUSED: {},
+}
+"""One line of a statement (convention art. 4): submitted → validated (the AMOI) |
+refusal_proposed (the AMOI, with a reason); the lot's buyer then confirms the refusal
+(refused: its hours never count) or overturns it (validated: its hours count), with a
+comment (docs/domain.md §7). Only validated lines count for the clause."""
 
 _ESCALATION_STEPS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
     E.NONE: {"send_reminder_letter": E.REMINDER_LETTER},
@@ -207,6 +223,7 @@ TRANSITIONS: dict[str, dict] = {
     "candidacy": CANDIDACY_TRANSITIONS,
     "placement": PLACEMENT_TRANSITIONS,
     "statement": STATEMENT_TRANSITIONS,
+    "statement_line": STATEMENT_LINE_TRANSITIONS,
     "escalation": ESCALATION_TRANSITIONS,
     "split": SPLIT_TRANSITIONS,
 }
@@ -219,6 +236,7 @@ STATUSES: dict[str, type[enum.StrEnum]] = {
     "candidacy": CandidacyStatus,
     "placement": PlacementStatus,
     "statement": StatementStatus,
+    "statement_line": StatementStatus,
     "escalation": EscalationStatus,
     "split": SplitStatus,
 }
@@ -229,6 +247,7 @@ INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "candidacy": C.PENDING,
     "placement": P.ACTIVE,
     "statement": S.DRAFT,
+    "statement_line": S.DRAFT,
     "escalation": E.NONE,
     "split": T.DRAFT,
 }
@@ -272,6 +291,13 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         S.VALIDATED: "Validé",
         S.REFUSAL_PROPOSED: "Refus proposé",
         S.REFUSED: "Refusé",
+    },
+    "statement_line": {
+        S.DRAFT: "Brouillon",
+        S.SUBMITTED: "À valider",
+        S.VALIDATED: "Validée",
+        S.REFUSAL_PROPOSED: "Refus proposé à l'acheteur",
+        S.REFUSED: "Refusée",
     },
     "escalation": {
         E.NONE: "Aucune",

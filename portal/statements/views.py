@@ -243,3 +243,6 @@ def show(statement_id: int):
         training=sum((line.training_hours for line in lines), Decimal(0)),
         amoi=is_facilitator(g.user),
     )
+
+
+from portal.statements import review_views  # noqa: E402, F401  (the review pages, same blueprint)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.rules.statements import MAX_MONTHLY_HOURS, line_problems
+from portal.rules.statements import MAX_MONTHLY_HOURS, line_problems, settled_status
 
 MARCH = date(2026, 3, 1)
 BORN = date(1990, 1, 1)
@@ -82,3 +82,19 @@ def test_line_problems(hours, training, month, born, expected):
 def test_the_maximum_is_a_parameter():
     assert line_problems(Decimal(200), Decimal(0), MARCH, BORN, max_hours=Decimal(200)) == []
     assert len(line_problems(Decimal(201), Decimal(0), MARCH, BORN, max_hours=Decimal(200))) == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([], None),
+        (["validated", "refusal_proposed"], None),
+        (["submitted", "validated"], None),
+        (["validated", "validated"], "validated"),
+        (["validated", "refused"], "validated"),
+        (["refused"], "refused"),
+        (["refused", "refused"], "refused"),
+    ],
+)
+def test_a_statement_is_settled_once_no_line_waits(lines, expected):
+    assert settled_status(lines) == expected

@@ -3,13 +3,28 @@ from io import BytesIO
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import HourStatement, Role
+from portal.models import HourLine, HourStatement, Role
 from portal.models.base import utcnow
 from portal.statements import services, uploads
 from portal.statements.reader import read_statement
-from tests.conftest import text_of
-from tests.security.registry import ActCase, CrossOrgCase, acts, cross_org, expect
-from tests.statements.builders import csv_file, line_for, structure_placement
+from tests.conftest import CONFIRMED, text_of
+from tests.security.registry import (
+    ActCase,
+    CrossOrgCase,
+    acts,
+    cross_org,
+    exempt_cross_org,
+    expect,
+    versioned,
+)
+from tests.statements.builders import (
+    buyer_lot,
+    csv_file,
+    line_for,
+    proposed_statement,
+    structure_placement,
+    submitted_statement,
+)
 
 expect(
     "statements.index",
@@ -110,3 +125,113 @@ def company_reads_another_companys_statement(world):
     return CrossOrgCase(
         world.users["company"], {"statement_id": statement.id}, _statement_state(statement.id)
     )
+
+
+# --- the review (convention art. 4) ------------------------------------------------------------
+
+expect("statements.queue", "statements.review_page", roles=(Role.FACILITATOR,))
+expect("statements.validate", "statements.propose_refusal", roles=(Role.FACILITATOR,))
+expect("statements.refusals", roles=(Role.FACILITATOR, Role.BUYER))
+expect("statements.decide_refusal", roles=(Role.BUYER,))
+exempt_cross_org(
+    "the AMOI's review of a statement: only the AMOI may call it, and it sees every statement",
+    "statements.review_page",
+    "statements.validate",
+    "statements.propose_refusal",
+)
+
+
+def _buyer_of(world, persona):
+    """The organisation whose lot the persona decides: its own (the CCVG's or the commune's)."""
+    return world.users[persona].organisation
+
+
+@acts("statements.queue")
+def the_amoi_opens_its_queue(world, persona):
+    submitted_statement(world.structure, world.users["structure"], [buyer_lot(world.commune)])
+    return ActCase({}, check=lambda response: "Relevés à valider" in text_of(response))
+
+
+@acts("statements.review_page")
+def the_amoi_reviews_a_statement(world, persona):
+    statement = submitted_statement(
+        world.structure, world.users["structure"], [buyer_lot(world.commune)]
+    )
+    return ActCase(
+        {"statement_id": statement.id},
+        check=lambda response: "Proposer le refus des lignes cochées" in text_of(response),
+    )
+
+
+@acts("statements.validate", method="POST")
+def the_amoi_validates_a_statement(world, persona):
+    statement = submitted_statement(
+        world.structure, world.users["structure"], [buyer_lot(world.commune)]
+    )
+    return ActCase(
+        {"statement_id": statement.id},
+        versioned(statement, **CONFIRMED),
+        check=lambda response: _statement_state(statement.id)()[0] == "validated",
+    )
+
+
+@acts("statements.propose_refusal", method="POST")
+def the_amoi_proposes_a_refusal(world, persona):
+    statement = submitted_statement(
+        world.structure, world.users["structure"], [buyer_lot(world.commune)]
+    )
+    line = statement.lines[0]
+    return ActCase(
+        {"statement_id": statement.id},
+        versioned(
+            statement, refuser=str(line.id), **{f"motif-{line.id}": "Hors pratiques"}, **CONFIRMED
+        ),
+        check=lambda response: _statement_state(statement.id)()[0] == "refusal_proposed",
+    )
+
+
+@acts("statements.refusals")
+def the_persona_opens_the_refusals_to_decide(world, persona):
+    buyer = world.commune if persona.startswith("facilitator") else _buyer_of(world, persona)
+    proposed_statement(world.structure, world.users["structure"], buyer, lines=1)
+    return ActCase(
+        {}, check=lambda response: "Heures incohérentes avec le planning" in text_of(response)
+    )
+
+
+def _line_state(line_id):
+    return lambda: db.session.execute(
+        select(HourLine.status, HourLine.version).where(HourLine.id == line_id)
+    ).one()
+
+
+@acts("statements.decide_refusal", method="POST")
+def the_lots_buyer_decides_a_refusal(world, persona):
+    _, [line] = proposed_statement(
+        world.structure, world.users["structure"], _buyer_of(world, persona), lines=1
+    )
+    return ActCase(
+        {"hour_line_id": line.id},
+        versioned(line, decision="confirmer", commentaire="Confirmé", **CONFIRMED),
+        check=lambda response: _line_state(line.id)()[0] == "refused",
+    )
+
+
+@cross_org("statements.decide_refusal")
+def commune_decides_another_communes_line(world):
+    _, [line] = proposed_statement(
+        world.other_structure, world.others["structure"], world.other_commune, lines=1
+    )
+    return CrossOrgCase(
+        world.users["buyer_commune"],
+        {"hour_line_id": line.id},
+        _line_state(line.id),
+    )
+
+
+@cross_org("statements.decide_refusal")
+def ccvg_decides_a_communes_line(world):
+    _, [line] = proposed_statement(
+        world.other_structure, world.others["structure"], world.commune, lines=1
+    )
+    return CrossOrgCase(world.users["buyer_ccvg"], {"hour_line_id": line.id}, _line_state(line.id))

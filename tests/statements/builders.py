@@ -78,3 +78,57 @@ def line_for(
             training,
         )
     )
+
+
+# --- the review (convention art. 4) ------------------------------------------------------------
+
+
+def buyer_lot(buyer: Organisation, holder: Organisation | None = None):
+    """A lot of an operation whose buyer is ``buyer`` (a commune, or the CCVG)."""
+    from tests.factories import make_market, make_operation
+
+    return make_lot(make_market(make_operation(buyer)), holder=holder or make_org(OrgKind.COMPANY))
+
+
+def submitted_statement(structure: Organisation, uploader, lots: list, month: str = "01/2027"):
+    """A statement ``structure`` submitted for ``month``, one line per lot of ``lots`` (a
+    different person each), stored through the upload services. Returns the statement."""
+    from portal.models.base import utcnow
+    from portal.statements import services
+    from portal.statements.reader import read_statement
+
+    names = ("Martin", "Bernard", "Petit", "Durand", "Moreau", "Laurent")
+    placements = [
+        structure_placement(
+            structure, lot=lot, last_name=names[i % len(names)], first_name=f"Prénom{i}"
+        )
+        for i, lot in enumerate(lots)
+    ]
+    data = csv_file(
+        *(line_for(p, month=month, hours=f"{100 + i}") for i, p in enumerate(placements))
+    )
+    result = services.preview(read_statement(data, "releve.csv"), structure)
+    assert result.ok, result.errors
+    [statement] = services.submit(result, uploader, utcnow())
+    db.session.commit()
+    return statement
+
+
+def proposed_statement(
+    structure, uploader, buyer, *, refused: int = 1, lines: int = 2, month: str = "01/2027"
+):
+    """A statement of ``lines`` lines on ``buyer``'s lots whose first ``refused`` lines the
+    AMOI proposed to refuse. Returns (statement, proposed lines)."""
+    from portal.models.base import utcnow
+    from portal.statements import review
+
+    statement = submitted_statement(
+        structure, uploader, [buyer_lot(buyer) for _ in range(lines)], month=month
+    )
+    chosen = {
+        line.id: "Heures incohérentes avec le planning du chantier"
+        for line in statement.lines[:refused]
+    }
+    proposed = review.propose_refusal(statement, amoi_user(), utcnow(), chosen)
+    db.session.commit()
+    return statement, proposed

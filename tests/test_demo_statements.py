@@ -1,0 +1,79 @@
+"""The demonstration statements (issue 10; portal/demo/statements.py): every state of the
+review, one late statement, one lot clearly behind its pace."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from portal.demo import seed_demo
+from portal.demo.statements import BEHIND_LOT, LAST_MONTH
+from portal.extensions import db as database
+from portal.models import HourLine, HourStatement, Lot, Market, Organisation, Placement
+from portal.statements.queries import validated_hours_by_lot
+
+
+def test_demo_statements_cover_every_state_of_the_review(app, db):
+    seed_demo()
+    statements = set(database.session.scalars(select(HourStatement.status)))
+    assert {"submitted", "validated", "refusal_proposed"} <= statements
+    decided = dict(
+        database.session.execute(
+            select(HourLine.buyer_decision, func.count(HourLine.id))
+            .where(HourLine.buyer_decision != "")
+            .group_by(HourLine.buyer_decision)
+        ).all()
+    )
+    assert decided == {"confirmed": 1, "overturned": 1}
+    pending = database.session.scalars(
+        select(HourLine).where(HourLine.status == "refusal_proposed")
+    ).all()
+    assert len(pending) == 1 and pending[0].refusal_reason
+    months = set(database.session.scalars(select(HourStatement.month)))
+    assert min(months) == date(2026, 5, 1) and max(months) == LAST_MONTH
+    # every statement's lines agree with its state: a submitted one has submitted lines
+    for statement in database.session.scalars(select(HourStatement)):
+        lines = {line.status for line in statement.lines}
+        assert lines, statement
+        if statement.status == "submitted":
+            assert lines == {"submitted"}
+        elif statement.status == "validated":
+            assert lines <= {"validated", "refused"}
+
+
+def test_demo_has_a_late_statement(app, db):
+    seed_demo()
+    etti = database.session.scalars(
+        select(Organisation).where(Organisation.structure_kind == "ETTI")
+    ).one()
+    october = date(2026, 10, 1)
+    active = database.session.scalars(
+        select(Placement).where(
+            Placement.employer_id == etti.id,
+            Placement.start_date < date(2026, 11, 1),
+            (Placement.ended_on.is_(None)) | (Placement.ended_on >= october),
+        )
+    ).all()
+    assert active, "the ETTI had a placement working in October"
+    received = database.session.scalar(
+        select(func.count(HourStatement.id)).where(
+            HourStatement.organisation_id == etti.id, HourStatement.month == october
+        )
+    )
+    assert received == 0
+
+
+def test_demo_lot_behind_its_pace(app, db):
+    seed_demo()
+    reference, number = BEHIND_LOT
+    lot = database.session.scalars(
+        select(Lot).join(Market).where(Market.reference == reference, Lot.number == number)
+    ).one()
+    validated = validated_hours_by_lot([lot.id]).get(lot.id, Decimal(0))
+    operation = lot.market.operation
+    elapsed = (date(2026, 12, 1) - operation.start_date).days
+    length = (operation.end_date - operation.start_date).days
+    due = Decimal(lot.planned_hours) * elapsed / length
+    assert 0 < validated < due / 2, (validated, due)
