@@ -161,13 +161,18 @@ docs/domain.md §6)."""
 
 STATEMENT_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
     S.DRAFT: {"submit": S.SUBMITTED},
-    S.SUBMITTED: {"validate": S.VALIDATED, "propose_refusal": S.REFUSAL_PROPOSED},
+    S.SUBMITTED: {
+        "validate": S.VALIDATED,
+        "propose_refusal": S.REFUSAL_PROPOSED,
+        "reopen": S.DRAFT,
+    },
     S.REFUSAL_PROPOSED: {"confirm_refusal": S.REFUSED, "cancel_refusal": S.SUBMITTED},
     S.VALIDATED: {},
     S.REFUSED: {},
 }
 """Statement: draft → submitted → validated | refusal_proposed; the buyer confirms the refusal
-(refused) or cancels it (back to submitted)."""
+(refused) or cancels it (back to submitted). A company reopens its submitted typed statement
+(back to draft) while the AMOI has not validated it."""
 
 _ESCALATION_STEPS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
     E.NONE: {"send_reminder_letter": E.REMINDER_LETTER},

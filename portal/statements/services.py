@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal import audit
@@ -36,7 +36,9 @@ from portal.models import (
     HourStatement,
     Lot,
     Organisation,
+    Operation,
     Placement,
+    SubcontractorShare,
     User,
 )
 from portal.rules.deadlines import first_of_month
@@ -74,6 +76,51 @@ def _lot_keys(lot: Lot) -> set[str]:
         normalise_name(f"{reference} {lot.label}"),
         normalise_name(f"{reference} {lot.number}"),
     }
+
+
+def share_reference(share: SubcontractorShare) -> str:
+    """A TCE share as the portal shows it and the statement's *Lot* column expects: the
+    operation's name and the share's trade (« Groupe scolaire – part TCE Gros œuvre »), as
+    the candidacy and the hire show it (``Candidacy.target_label``; docs/domain.md §7)."""
+    return f"{share.operation.name} – part TCE {share.trade_label}"
+
+
+def _share_keys(share: SubcontractorShare) -> set[str]:
+    """The ways a payroll file may write a share, normalised: « Groupe scolaire – part TCE
+    Gros œuvre », « Groupe scolaire TCE Gros œuvre », « Groupe scolaire Gros œuvre »."""
+    name, trade = share.operation.name, share.trade_label
+    return {
+        normalise_name(share_reference(share)),
+        normalise_name(f"{name} TCE {trade}"),
+        normalise_name(f"{name} {trade}"),
+    }
+
+
+Target = tuple[str, int]
+"""What a placement's hours count on: ``("lot", id)`` or ``("share", id)``."""
+
+
+def target_of(placement: Placement) -> Target:
+    if placement.lot_id is not None:
+        return ("lot", placement.lot_id)
+    return ("share", placement.share_id or 0)
+
+
+def target_label(placement: Placement) -> str:
+    """The lot or the TCE share of a placement, as the pages show it."""
+    if placement.lot is not None:
+        return f"{placement.lot.market.reference} – {placement.lot.label}"
+    if placement.share is not None:
+        return share_reference(placement.share)
+    return ""
+
+
+def _target_keys(placement: Placement) -> set[str]:
+    if placement.lot is not None:
+        return _lot_keys(placement.lot)
+    if placement.share is not None:
+        return _share_keys(placement.share)
+    return set()
 
 
 def _month_label(month: date) -> str:
@@ -117,10 +164,16 @@ class Preview:
 def _placements(organisation: Organisation) -> list[Placement]:
     stmt = (
         select(Placement)
-        .where(Placement.employer_id == organisation.id, Placement.lot_id.is_not(None))
+        .where(
+            Placement.employer_id == organisation.id,
+            or_(Placement.lot_id.is_not(None), Placement.share_id.is_not(None)),
+        )
         .options(
             joinedload(Placement.participant),
             joinedload(Placement.lot).joinedload(Lot.market),
+            joinedload(Placement.share)
+            .joinedload(SubcontractorShare.operation)
+            .load_only(Operation.id, Operation.name),
             joinedload(Placement.decision),
         )
         .order_by(Placement.start_date, Placement.id)
@@ -133,8 +186,10 @@ def _end_month(placement: Placement) -> date | None:
     return first_of_month(end) if end else None
 
 
-def _problem(placement: Placement, month: date) -> str | None:
-    """Why ``month`` cannot be counted on ``placement``, in French, or None."""
+def placement_problem(placement: Placement, month: date) -> str | None:
+    """Why ``month`` cannot be counted on ``placement``, in French, or None: outside the
+    placement's period or the eligibility's validity, a CDI past its countable months (the
+    upload and the company's typed grid, :mod:`portal.statements.grid`)."""
     start = first_of_month(placement.start_date)
     end = _end_month(placement)
     if month < start or (end is not None and month > end):
@@ -211,14 +266,14 @@ def preview(
     errors: list[StatementError] = list(statement.errors)
     placements = _placements(organisation)
     by_person: dict[str, list[Placement]] = defaultdict(list)
-    lot_keys: dict[str, int] = {}
+    target_keys: dict[str, Target] = {}
     for placement in placements:
         person = placement.participant
         if person.birth_date is not None and person.anonymised_at is None:
             key = identity_key(person.last_name, person.first_name, person.birth_date)
             by_person[key].append(placement)
-        for lot_key in _lot_keys(placement.lot):
-            lot_keys[lot_key] = placement.lot_id
+        for target_key in _target_keys(placement):
+            target_keys[target_key] = target_of(placement)
     months = {row.month for row in statement.rows}
     existing = (
         {
@@ -235,14 +290,15 @@ def preview(
     )
     seen: dict[tuple[int, date], int] = {}
     for row in statement.rows:
-        lot_id = lot_keys.get(normalise_name(row.lot))
-        if lot_id is None:
+        target = target_keys.get(normalise_name(row.lot))
+        if target is None:
             errors.append(
                 StatementError(
                     row.line,
                     f"Lot : « {row.lot} » n'est pas un lot sur lequel votre organisation a "
                     "embauché (écrivez la référence du marché et le numéro du lot, par "
-                    "exemple « M2026-04 lot 3 »).",
+                    "exemple « M2026-04 lot 3 » ; pour une part TCE, le nom de l'opération et "
+                    "le corps d'état, par exemple « Groupe scolaire – part TCE Gros œuvre »).",
                     "Lot",
                 )
             )
@@ -250,7 +306,7 @@ def preview(
         candidates = [
             p
             for p in by_person.get(identity_key(row.last_name, row.first_name, row.birth_date), [])
-            if p.lot_id == lot_id
+            if target_of(p) == target
         ]
         if not candidates:
             errors.append(
@@ -261,7 +317,7 @@ def preview(
                 )
             )
             continue
-        problems = [(p, _problem(p, row.month)) for p in candidates]
+        problems = [(p, placement_problem(p, row.month)) for p in candidates]
         fitting = [p for p, problem in problems if problem is None]
         if not fitting:
             errors.append(StatementError(row.line, problems[-1][1] or "", "Mois"))

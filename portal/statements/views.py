@@ -243,3 +243,8 @@ def show(statement_id: int):
         training=sum((line.training_hours for line in lines), Decimal(0)),
         amoi=is_facilitator(g.user),
     )
+
+
+from portal.statements import grid_views  # noqa: E402  the company's typed grid, same blueprint
+
+assert grid_views

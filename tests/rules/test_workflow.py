@@ -52,6 +52,7 @@ VALID = [
     ("statement", "submitted", "propose_refusal", StatementStatus.REFUSAL_PROPOSED),
     ("statement", "refusal_proposed", "confirm_refusal", StatementStatus.REFUSED),
     ("statement", "refusal_proposed", "cancel_refusal", StatementStatus.SUBMITTED),
+    ("statement", "submitted", "reopen", StatementStatus.DRAFT),
     ("escalation", "none", "send_reminder_letter", EscalationStatus.REMINDER_LETTER),
     ("escalation", "reminder_letter", "send_formal_notice", EscalationStatus.FORMAL_NOTICE),
     ("escalation", "formal_notice", "propose_penalty", EscalationStatus.PENALTY_PROPOSED),
