@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.access import Role, allow, get_or_404, is_facilitator, predicate, scoped
-from portal.clock import today
+from portal import clock
 from portal.extensions import db
 from portal.french import quantity
 from portal.models import Organisation, OrgKind, Placement, User
@@ -75,7 +75,7 @@ def _organisation(raw) -> Organisation | None:
 
 def _month(raw) -> tuple[date, str | None]:
     """The month asked (default: the last one) and why it cannot be typed, if so."""
-    now = today()
+    now = clock.today()
     if not raw:
         return grids.default_month(now), None
     month = grids.parse_month(raw)
@@ -94,7 +94,7 @@ def _url(month: date, organisation: Organisation | None) -> str:
 
 
 def _page(result: grids.Grid | None, organisation, month, status: int = 200, **context):
-    now = today()
+    now = clock.today()
     previous = add_months(month, -1)
     following = add_months(month, 1)
     return (
