@@ -110,3 +110,8 @@ def company_reads_another_companys_statement(world):
     return CrossOrgCase(
         world.users["company"], {"statement_id": statement.id}, _statement_state(statement.id)
     )
+
+
+from tests.statements import grid_access_cases  # noqa: E402  the typed grid's cases
+
+assert grid_access_cases
