@@ -413,3 +413,15 @@ def test_the_amoi_types_on_a_companys_behalf(app, login_as):
     assert done.status_code == 303
     assert _statement(company).entered_by_amoi is True
     assert not_a_company.status_code == 404
+
+
+def test_the_upload_form_shows_its_progress_and_still_posts_without_javascript(app, login_as):
+    client = login_as(make_user(make_org(OrgKind.STRUCTURE)))
+
+    page = client.get("/releves/depot")
+
+    body = page.get_data(as_text=True)
+    assert 'method="post"' in body and 'enctype="multipart/form-data"' in body
+    assert 'hx-indicator="#upload-reading"' in body and 'id="upload-reading"' in body
+    assert "Lecture du fichier…" in body
+    assert 'hx-disabled-elt="find button[type=submit]"' in body
