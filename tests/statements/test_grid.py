@@ -425,3 +425,23 @@ def test_the_upload_form_shows_its_progress_and_still_posts_without_javascript(a
     assert 'hx-indicator="#upload-reading"' in body and 'id="upload-reading"' in body
     assert "Lecture du fichier…" in body
     assert 'hx-disabled-elt="find button[type=submit]"' in body
+
+
+def test_a_company_never_sees_another_companys_statement_of_the_month(app, login_as):
+    company, other = make_org(OrgKind.COMPANY), make_org(OrgKind.COMPANY)
+    mine = direct_hire(company)
+    theirs = direct_hire(other)
+    grids.save(
+        _check(other, **{str(theirs.id): ("77", "")}), make_user(other), utcnow(), submit=True
+    )
+    _db.session.commit()
+    their_statement = _statement(other)
+    client = login_as(make_user(company))
+
+    page = client.get(f"/releves/saisie?mois={MONTH:%Y-%m}")
+
+    body = page.get_data(as_text=True)
+    assert f'name="hours-{mine.id}"' in body
+    assert f"/releves/{their_statement.id}" not in body and 'value="77"' not in body
+    assert 'name="version" value=""' in body
+    assert client.get(f"/releves/{their_statement.id}").status_code == 404
