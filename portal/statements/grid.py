@@ -329,8 +329,10 @@ def save(result: Grid, user: User, now: datetime, *, submit: bool) -> HourStatem
     db.session.expire(statement, ["lines"])
     action = "statement.typed_draft"
     if submit:
-        action = "statement.replaced" if before == StatementStatus.SUBMITTED.value else (
-            "statement.submitted"
+        action = (
+            "statement.replaced"
+            if before == StatementStatus.SUBMITTED.value
+            else ("statement.submitted")
         )
     elif before == StatementStatus.SUBMITTED.value:
         action = "statement.reopened"

@@ -16,9 +16,8 @@ from datetime import date
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, clock
 from portal.access import Role, allow, get_or_404, is_facilitator, predicate, scoped
-from portal import clock
 from portal.extensions import db
 from portal.french import quantity
 from portal.models import Organisation, OrgKind, Placement, User
@@ -179,7 +178,10 @@ def grid_save():
     if statement is not None and sent_version != statement.version:
         stale(statement)
     if statement is None and sent_version:
-        abort(409, description="Ce relevé a changé pendant que vous le saisissiez : rechargez la page.")
+        abort(
+            409,
+            description="Ce relevé a changé pendant que vous le saisissiez : rechargez la page.",
+        )
     result = grids.check(organisation, month, _typed(current.rows))
     if not result.editable:
         abort(

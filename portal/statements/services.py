@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import joinedload
@@ -36,8 +36,8 @@ from portal.models import (
     HourLine,
     HourStatement,
     Lot,
-    Organisation,
     Operation,
+    Organisation,
     Placement,
     SubcontractorShare,
     User,

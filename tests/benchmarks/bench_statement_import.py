@@ -94,7 +94,10 @@ def build(people: int) -> tuple[int, list[tuple]]:
     db.session.add_all([buyer, company, structure])
     operation = Operation(buyer=buyer, name="Groupe scolaire (banc d'essai)", is_tce=True)
     market = Market(
-        operation=operation, reference="2026-B-001", title="Marché", legal_basis="execution_condition"
+        operation=operation,
+        reference="2026-B-001",
+        title="Marché",
+        legal_basis="execution_condition",
     )
     lots = [
         Lot(

@@ -19,7 +19,6 @@ def _direct_hire(live_app):
     from portal import clock
     from portal.extensions import db
     from portal.models import Placement, User
-
     from portal.statements import grid as grids
 
     month = clock.today().replace(day=1)

@@ -2,6 +2,7 @@
 check inline and on save, draft → submit → reopen, validated read-only, 409 on a stale
 page, scoping company ↔ company, the AMOI on a company's behalf."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -185,7 +186,7 @@ def test_submit_reopen_and_resubmit_replace_the_lines_then_validated_is_final(ap
     _db.session.commit()
     result = _check(company, **{key: ("70", "")})
     assert not result.editable
-    with pytest.raises(Refused, match="ne peut\nplus|ne peut plus être modifié"):
+    with pytest.raises(Refused, match="ne peut plus être modifié"):
         grids.save(result, user, utcnow(), submit=True)
 
 
@@ -270,7 +271,11 @@ def test_save_with_an_error_brings_back_the_typed_values(app, login_as):
         "/releves/saisie",
         grid_form(
             action="draft",
-            **{f"hours_{wrong.id}": "260", f"hours_{right.id}": "42,5", f"training_{right.id}": "3"},
+            **{
+                f"hours_{wrong.id}": "260",
+                f"hours_{right.id}": "42,5",
+                f"training_{right.id}": "3",
+            },
         ),
     )
 
@@ -443,5 +448,5 @@ def test_a_company_never_sees_another_companys_statement_of_the_month(app, login
     body = page.get_data(as_text=True)
     assert f'name="hours-{mine.id}"' in body
     assert f"/releves/{their_statement.id}" not in body and 'value="77"' not in body
-    assert 'name="version" value=""' in body
+    assert re.search(r'name="version"\s+value=""', body)
     assert client.get(f"/releves/{their_statement.id}").status_code == 404
