@@ -36,8 +36,10 @@ from portal.models import (
     HourLine,
     HourStatement,
     Lot,
+    Market,
     Operation,
     Organisation,
+    Participant,
     Placement,
     SubcontractorShare,
     User,
@@ -170,12 +172,24 @@ def _placements(organisation: Organisation) -> list[Placement]:
             or_(Placement.lot_id.is_not(None), Placement.share_id.is_not(None)),
         )
         .options(
-            joinedload(Placement.participant),
-            joinedload(Placement.lot).joinedload(Lot.market),
+            # the columns the matching and the preview read, not the whole rows
+            joinedload(Placement.participant).load_only(
+                Participant.id,
+                Participant.last_name,
+                Participant.first_name,
+                Participant.birth_date,
+                Participant.anonymised_at,
+            ),
+            joinedload(Placement.lot).joinedload(Lot.market).load_only(Market.id, Market.reference),
             joinedload(Placement.share)
             .joinedload(SubcontractorShare.operation)
             .load_only(Operation.id, Operation.name),
-            joinedload(Placement.decision),
+            joinedload(Placement.decision).load_only(
+                EligibilityDecision.id,
+                EligibilityDecision.eligible_from,
+                EligibilityDecision.eligible_until,
+                EligibilityDecision.rules_applied,
+            ),
         )
         .order_by(Placement.start_date, Placement.id)
     )
