@@ -161,7 +161,11 @@ docs/domain.md §6)."""
 
 STATEMENT_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
     S.DRAFT: {"submit": S.SUBMITTED},
-    S.SUBMITTED: {"validate": S.VALIDATED, "propose_refusal": S.REFUSAL_PROPOSED},
+    S.SUBMITTED: {
+        "validate": S.VALIDATED,
+        "propose_refusal": S.REFUSAL_PROPOSED,
+        "reopen": S.DRAFT,
+    },
     S.REFUSAL_PROPOSED: {"settle": S.VALIDATED, "confirm_refusal": S.REFUSED},
     S.VALIDATED: {},
     S.REFUSED: {},
@@ -171,7 +175,8 @@ refusal_proposed (the AMOI proposes to refuse some lines, the others are validat
 the buyer has decided every proposed line, the statement is settled: validated when at
 least one line counts (``settle``, even if some lines were refused), refused when every
 line was refused (``confirm_refusal``); ``rules.statements.settled_status`` says which
-(docs/domain.md §7)."""
+(docs/domain.md §7). A company reopens its submitted typed statement (``reopen``, back to
+draft) while the AMOI has not validated it."""
 
 STATEMENT_LINE_TRANSITIONS: dict[StatementStatus, dict[str, StatementStatus]] = {
     S.DRAFT: {"submit": S.SUBMITTED},

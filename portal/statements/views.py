@@ -246,3 +246,6 @@ def show(statement_id: int):
 
 
 from portal.statements import review_views  # noqa: E402, F401  (the review pages, same blueprint)
+from portal.statements import grid_views  # noqa: E402  the company's typed grid, same blueprint
+
+assert grid_views

@@ -57,6 +57,7 @@ VALID = [
     ("statement_line", "submitted", "propose_refusal", StatementStatus.REFUSAL_PROPOSED),
     ("statement_line", "refusal_proposed", "confirm_refusal", StatementStatus.REFUSED),
     ("statement_line", "refusal_proposed", "overturn_refusal", StatementStatus.VALIDATED),
+    ("statement", "submitted", "reopen", StatementStatus.DRAFT),
     ("escalation", "none", "send_reminder_letter", EscalationStatus.REMINDER_LETTER),
     ("escalation", "reminder_letter", "send_formal_notice", EscalationStatus.FORMAL_NOTICE),
     ("escalation", "formal_notice", "propose_penalty", EscalationStatus.PENALTY_PROPOSED),

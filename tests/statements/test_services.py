@@ -206,16 +206,16 @@ def test_an_error_mid_import_leaves_nothing(app, db, monkeypatch):
         placement.employer,
     )
     assert result.ok
-    real_line = services.HourLine
+    real_line = services._line_row
     made = []
 
-    def failing_line(**values):
-        made.append(values)
-        if len(made) == 3:
+    def failing_line(*args):
+        made.append(args)
+        if len(made) == 3:  # the third line, in the second month: the first month is stored
             raise RuntimeError("panne au milieu de l'import")
-        return real_line(**values)
+        return real_line(*args)
 
-    monkeypatch.setattr(services, "HourLine", failing_line)
+    monkeypatch.setattr(services, "_line_row", failing_line)
     with pytest.raises(RuntimeError):
         services.submit(result, user, NOW)
     _db.session.commit()  # even a caller that commits after the failure keeps nothing of it
