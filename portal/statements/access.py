@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from portal.access import Role, is_facilitator, predicate, scope_rule
-from portal.models import HourLine, HourStatement, User
+from portal.models import HourLine, HourStatement, StatementReminder, User
 
 DECLARERS = (Role.COMPANY, Role.STRUCTURE)
 
@@ -39,3 +39,9 @@ def can_upload_statement(user: User | None) -> bool:
     """A structure uploads the statements of the contracts it carries; the AMOI may upload
     on a structure's behalf (issue 10; docs/domain.md §6 and §7)."""
     return user is not None and (is_facilitator(user) or user.role is Role.STRUCTURE)
+
+
+@scope_rule(StatementReminder)
+def _reminders(stmt: Select, user: User) -> Select:
+    """The reminders' log: the AMOI only (it sends them); nobody else reads it."""
+    return stmt.where(False)

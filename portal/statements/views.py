@@ -243,3 +243,5 @@ def show(statement_id: int):
         training=sum((line.training_hours for line in lines), Decimal(0)),
         amoi=is_facilitator(g.user),
     )
+
+from portal.statements import late_views  # noqa: E402, F401  (the late list's routes)
