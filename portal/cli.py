@@ -171,9 +171,7 @@ def send_reminders_command() -> None:
     if not count:
         click.echo("Aucune relance à envoyer aujourd'hui.")
     else:
-        click.echo(
-            f"{count} {plural(count, 'organisation relancée', 'organisations relancées')} :"
-        )
+        click.echo(f"{count} {plural(count, 'organisation relancée', 'organisations relancées')} :")
         for org in sent:
             months = len(org.months)
             click.echo(f"  {org.name} : {months} {plural(months, 'mois', 'mois')} en retard")

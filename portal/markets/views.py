@@ -107,8 +107,9 @@ def operation(operation_id: int):
         actions=actions,
         grid_info=grid_info,
         progress_total=progress_total,
-        lots_flagged=[(lot, lot_progresses[lot.id]) for lot in scoped_lots
-                      if lot_progresses[lot.id].flagged],
+        lots_flagged=[
+            (lot, lot_progresses[lot.id]) for lot in scoped_lots if lot_progresses[lot.id].flagged
+        ],
         progress_method=hours_progress.method(),
     )
 

@@ -50,6 +50,9 @@ def send_late_reminders():
             "success",
         )
     else:
-        flash("Aucune relance à envoyer : chaque organisation en retard a déjà été relancée "
-              "aujourd'hui.", "info")
+        flash(
+            "Aucune relance à envoyer : chaque organisation en retard a déjà été relancée "
+            "aujourd'hui.",
+            "info",
+        )
     return redirect(page, code=303)

@@ -90,7 +90,9 @@ def progress_of(lots: Select, today: date) -> list[tuple[LotRow, LotProgress]]:
             first.scalar_subquery(),
             since.scalar_subquery(),
             maintain_column_froms=True,
-        ).order_by(None).order_by(Lot.id)
+        )
+        .order_by(None)
+        .order_by(Lot.id)
     ).all()
     if not rows:
         return []

@@ -244,4 +244,5 @@ def show(statement_id: int):
         amoi=is_facilitator(g.user),
     )
 
+
 from portal.statements import late_views  # noqa: E402, F401  (the late list's routes)

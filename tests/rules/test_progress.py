@@ -34,78 +34,142 @@ def hours(*values, first=JAN) -> dict[date, Decimal]:
 # projection, behind, silent
 CASES = [
     pytest.param(
-        1200, date(2026, 1, 15), date(2026, 12, 31), hours(100, 100, 100), date(2026, 4, 11), {},
+        1200,
+        date(2026, 1, 15),
+        date(2026, 12, 31),
+        hours(100, 100, 100),
+        date(2026, 4, 11),
+        {},
         ("300", "25.0", 3, "100.00", "1200.00", False, False),
         id="on pace: 3 counted months of 100 h, 9 left",
     ),
     pytest.param(
-        1200, date(2026, 1, 15), date(2026, 12, 31), hours(100, 100, 100), date(2026, 4, 10), {},
+        1200,
+        date(2026, 1, 15),
+        date(2026, 12, 31),
+        hours(100, 100, 100),
+        date(2026, 4, 10),
+        {},
         ("300", "25.0", 2, "100.00", "1200.00", False, False),
         id="March's statement due on the 10th is not counted that day; its hours are kept",
     ),
     pytest.param(
-        1200, date(2026, 1, 15), date(2026, 12, 31), hours(100), date(2026, 4, 11),
+        1200,
+        date(2026, 1, 15),
+        date(2026, 12, 31),
+        hours(100),
+        date(2026, 4, 11),
         {"active_since": date(2026, 1, 20)},
         ("100", "8.3", 3, "33.33", "400.00", True, True),
         id="one month of hours then nothing: behind and silent",
     ),
     pytest.param(
-        1000, JAN, date(2026, 10, 31), hours(95, 95, 95), date(2026, 4, 11), {},
+        1000,
+        JAN,
+        date(2026, 10, 31),
+        hours(95, 95, 95),
+        date(2026, 4, 11),
+        {},
         ("285", "28.5", 3, "95.00", "950.00", False, False),
         id="exactly at the 5 % tolerance: not behind",
     ),
     pytest.param(
-        1000, JAN, date(2026, 10, 31), hours("94.9", "94.9", "94.9"), date(2026, 4, 11), {},
+        1000,
+        JAN,
+        date(2026, 10, 31),
+        hours("94.9", "94.9", "94.9"),
+        date(2026, 4, 11),
+        {},
         ("284.7", "28.5", 3, "94.90", "949.00", True, False),
         id="just under the tolerance: behind",
     ),
     pytest.param(
-        1000, JAN, date(2026, 10, 31), hours("94.9", "94.9", "94.9"), date(2026, 4, 11),
+        1000,
+        JAN,
+        date(2026, 10, 31),
+        hours("94.9", "94.9", "94.9"),
+        date(2026, 4, 11),
         {"tolerance": D("0.10")},
         ("284.7", "28.5", 3, "94.90", "949.00", False, False),
         id="a 10 % tolerance accepts it",
     ),
     pytest.param(
-        1200, JAN, None, hours(100), date(2026, 4, 11), {},
+        1200,
+        JAN,
+        None,
+        hours(100),
+        date(2026, 4, 11),
+        {},
         ("100", "8.3", 3, "33.33", None, False, False),
         id="no end date: no projection, never behind",
     ),
     pytest.param(
-        1200, date(2026, 6, 1), date(2026, 12, 31), {}, date(2026, 4, 11), {},
+        1200,
+        date(2026, 6, 1),
+        date(2026, 12, 31),
+        {},
+        date(2026, 4, 11),
+        {},
         ("0", "0.0", 0, None, None, False, False),
         id="not started: no projection",
     ),
     pytest.param(
-        600, date(2025, 1, 1), date(2025, 6, 30), hours(*[100] * 6, first=date(2025, 1, 1)),
-        date(2026, 4, 11), {},
+        600,
+        date(2025, 1, 1),
+        date(2025, 6, 30),
+        hours(*[100] * 6, first=date(2025, 1, 1)),
+        date(2026, 4, 11),
+        {},
         ("600", "100.0", 6, "100.00", "600.00", False, False),
         id="ended lot: counted months stop at its end, the projection is what was done",
     ),
     pytest.param(
-        1200, JAN, date(2026, 12, 31), hours(100, 100), date(2026, 4, 11),
+        1200,
+        JAN,
+        date(2026, 12, 31),
+        hours(100, 100),
+        date(2026, 4, 11),
         {"active_since": MAR},
         ("200", "16.7", 3, "66.67", "800.00", True, False),
         id="placements active only since March: not silent yet",
     ),
     pytest.param(
-        None, JAN, date(2026, 12, 31), hours(100), date(2026, 4, 11), {},
+        None,
+        JAN,
+        date(2026, 12, 31),
+        hours(100),
+        date(2026, 4, 11),
+        {},
         ("100", None, 3, "33.33", "400.00", False, False),
         id="no planned hours: no percentage, never behind",
     ),
     pytest.param(
-        300, None, date(2026, 12, 31), {FEB: D(50)}, date(2026, 4, 11),
+        300,
+        None,
+        date(2026, 12, 31),
+        {FEB: D(50)},
+        date(2026, 4, 11),
         {"first_placement": date(2026, 2, 10)},
         ("50", "16.7", 2, "25.00", "275.00", True, False),
         id="no start date: the pace runs from the first placement's month",
     ),
     pytest.param(
-        1200, JAN, date(2026, 12, 31), {date(2026, 1, 17): D(60), date(2026, 1, 3): D(40)},
-        date(2026, 2, 11), {},
+        1200,
+        JAN,
+        date(2026, 12, 31),
+        {date(2026, 1, 17): D(60), date(2026, 1, 3): D(40)},
+        date(2026, 2, 11),
+        {},
         ("100", "8.3", 1, "100.00", "1200.00", False, False),
         id="any day of a month is that month",
     ),
     pytest.param(
-        1200, JAN, date(2026, 12, 31), hours(100, 0, 0, 0, 400), date(2026, 5, 11), {},
+        1200,
+        JAN,
+        date(2026, 12, 31),
+        hours(100, 0, 0, 0, 400),
+        date(2026, 5, 11),
+        {},
         ("500", "41.7", 4, "25.00", "675.00", True, False),
         id="hours validated for a month not yet due count once, and are not extrapolated",
     ),
@@ -126,9 +190,7 @@ def test_lot_progress(planned, start, end, monthly, today, kw, want):
 
 
 def test_the_chart_has_every_month_zeros_included_and_bars_scaled_to_the_tallest():
-    p = lot_progress(
-        1200, JAN, date(2026, 12, 31), {JAN: D(100), MAR: D(50)}, date(2026, 4, 11)
-    )
+    p = lot_progress(1200, JAN, date(2026, 12, 31), {JAN: D(100), MAR: D(50)}, date(2026, 4, 11))
     assert p.months == ((JAN, D(100)), (FEB, D(0)), (MAR, D(50)))
     assert [height for _, _, height in p.bars] == [100, 0, 50]
 
@@ -157,9 +219,7 @@ def test_bad_inputs_are_refused(kwargs, monthly):
 
 def test_totals_sum_the_lots_and_count_the_flags():
     behind = lot_progress(1200, JAN, date(2026, 12, 31), hours(100), date(2026, 4, 11))
-    on_pace = lot_progress(
-        1200, JAN, date(2026, 12, 31), hours(100, 100, 100), date(2026, 4, 11)
-    )
+    on_pace = lot_progress(1200, JAN, date(2026, 12, 31), hours(100, 100, 100), date(2026, 4, 11))
     no_plan = lot_progress(None, JAN, None, hours(20), date(2026, 4, 11))
     total = total_progress([behind, on_pace, no_plan])
     assert (total.lots, total.planned, total.validated) == (3, 2400, D(420))

@@ -41,8 +41,8 @@ from portal.models import (
     Quote,
     QuoteLineRow,
     Setting,
-    SubcontractorShare,
     StatementReminder,
+    SubcontractorShare,
     TceSplit,
     User,
 )

@@ -5,7 +5,7 @@ page, one reminder per organisation without any person's name, idempotent the sa
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email import message_from_bytes
+from email import message_from_bytes, policy
 
 from sqlalchemy import func, select
 
@@ -45,9 +45,16 @@ def _statement(org, month, status=StatementStatus.SUBMITTED):
     _db.session.commit()
 
 
-def _bodies(app) -> list[tuple[str, str]]:
-    messages = [message_from_bytes(eml.read_bytes()) for eml in outbox_messages(app)]
-    return [(m["To"], m.get_payload(decode=True).decode()) for m in messages]
+def _reminders(app) -> list[tuple[str, str]]:
+    """(recipients, body) of the reminders in the outbox (other messages left aside)."""
+    messages = [
+        message_from_bytes(eml.read_bytes(), policy=policy.default) for eml in outbox_messages(app)
+    ]
+    return [
+        (str(m["To"]), m.get_content())
+        for m in messages
+        if m["Subject"] == "Relevés d'heures en retard"
+    ]
 
 
 def test_late_months_are_the_expected_ones_not_received(app, db):
@@ -61,7 +68,7 @@ def test_late_months_are_the_expected_ones_not_received(app, db):
     assert late.organisation_id == org.id
     assert late.months == [LATE[1], *LATE[3:]]
     assert {lot for _, lot in late.items} == {reference(placement)}
-    assert late.emails == ("paie@structure.example",)
+    assert "paie@structure.example" in late.emails
     assert not late.reminded_today
     # the current month and last month before its due day are not late
     assert first_of_month(T) not in late.months
@@ -81,9 +88,11 @@ def test_the_command_sends_one_reminder_per_organisation_once_a_day(app, db):
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output
     assert "2 organisations relancées" in result.output
-    bodies = dict(_bodies(app))
-    assert set(bodies) == {"a@un.example", "b@deux.example"}
-    body = bodies["a@un.example"]
+    reminders = _reminders(app)
+    assert len(reminders) == 2
+    [(to, body)] = [(to, body) for to, body in reminders if "a@un.example" in to]
+    assert "parti@un.example" not in to  # inactive accounts get nothing
+    assert not any("a@un.example" in to and "b@deux" in to for to, _ in reminders)
     assert first.employer.name in body
     assert reference(first) in body and reference(same_org) in body
     for month in LATE:
@@ -95,19 +104,22 @@ def test_the_command_sends_one_reminder_per_organisation_once_a_day(app, db):
     again = runner.invoke(args=["send-reminders"])
     assert again.exit_code == 0
     assert "Aucune relance à envoyer aujourd'hui" in again.output
-    assert len(outbox_messages(app)) == 2
+    assert len(_reminders(app)) == 2
     assert _db.session.scalar(select(func.count(StatementReminder.id))) == 2
     assert all(late.reminded_today for late in late_statements(T))
 
 
 def test_an_organisation_without_any_account_is_listed_not_reminded(app, db):
     placement = _hired_long_ago()
+    for user in placement.employer.users:
+        user.active = False
+    _db.session.commit()
     result = app.test_cli_runner().invoke(args=["send-reminders"])
     assert "Aucune relance" in result.output
     assert f"{placement.employer.name} : relevés en retard, mais aucun compte actif" in (
         result.output
     )
-    assert outbox_messages(app) == []
+    assert _reminders(app) == []
 
 
 def test_nothing_late_sends_nothing(app, db):
@@ -126,22 +138,22 @@ def test_the_amoi_sees_the_list_and_sends_from_the_page_once(app, login_as, db):
     assert "1 organisation recevra une relance" in page  # the dialog's text
     assert "Relevés en retard et relances" in words_of(amoi.get("/releves/"))
 
-    asked = amoi.post("/releves/retards/relancer", data={})
+    asked = amoi.post_form("/releves/retards/relancer", data={})
     assert asked.status_code == 200
-    assert "1 organisation recevra une relance (1 destinataire)" in words_of(asked)
-    assert outbox_messages(app) == []
+    assert "1 organisation recevra une relance" in words_of(asked)
+    assert _reminders(app) == []
 
-    sent = amoi.post("/releves/retards/relancer", data=CONFIRMED)
+    sent = amoi.post_form("/releves/retards/relancer", data=CONFIRMED)
     assert sent.status_code == 303
-    assert len(outbox_messages(app)) == 1
+    assert len(_reminders(app)) == 1
     after = words_of(amoi.get("/releves/retards"))
     assert "1 organisation relancée" in after and "Relancée aujourd'hui" in after
     assert "Envoyer les relances" not in after
 
-    again = amoi.post("/releves/retards/relancer", data=CONFIRMED)
+    again = amoi.post_form("/releves/retards/relancer", data=CONFIRMED)
     assert again.status_code == 303
     assert "Aucune relance à envoyer" in words_of(amoi.get("/releves/retards"))
-    assert len(outbox_messages(app)) == 1
+    assert len(_reminders(app)) == 1
     reminder = _db.session.scalar(select(StatementReminder))
     assert reminder.sent_by_id is not None and reminder.late_count == len(LATE)
 
@@ -150,4 +162,4 @@ def test_others_cannot_reach_the_late_list(login_as, db):
     structure = make_org(OrgKind.STRUCTURE)
     client = login_as(make_user(structure))
     assert client.get("/releves/retards").status_code == 403
-    assert client.post("/releves/retards/relancer", data=CONFIRMED).status_code == 403
+    assert client.post_form("/releves/retards/relancer", data=CONFIRMED).status_code == 403
