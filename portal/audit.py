@@ -92,6 +92,7 @@ ACTION_LABELS = {
     "statement.submitted": "Relevé d'heures mensuel déposé",
     "statement.viewed": "Relevé d'heures mensuel consulté",
     "statement.replaced": "Relevé d'heures mensuel remplacé par un nouveau fichier",
+    "statement.reminder_sent": "Relance des relevés d'heures en retard envoyée à une organisation",
     "placements.followups_listed": "Suivis à 6 mois consultés",
     "eligibility_rules.created": "Version des règles d'harmonisation enregistrée",
     "organisation.referent_set": "Référent unique d'une organisation choisi",
