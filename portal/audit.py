@@ -99,6 +99,7 @@ ACTION_LABELS = {
     "hour_line.refusal_confirmed": "Refus d'une ligne d'heures confirmé par l'acheteur",
     "hour_line.refusal_overturned": "Refus d'une ligne d'heures écarté par l'acheteur",
     "hour_line.viewed": "Lignes d'heures en attente de décision consultées par l'acheteur",
+    "statement.reminder_sent": "Relance des relevés d'heures en retard envoyée à une organisation",
     "placements.followups_listed": "Suivis à 6 mois consultés",
     "eligibility_rules.created": "Version des règles d'harmonisation enregistrée",
     "organisation.referent_set": "Référent unique d'une organisation choisi",

@@ -1,4 +1,5 @@
-"""Flask commands: seed-demo, create-admin, purge-jobs, jobs-worker, anonymise-expired."""
+"""Flask commands: seed-demo, create-admin, purge-jobs, jobs-worker, anonymise-expired,
+send-reminders."""
 
 from __future__ import annotations
 
@@ -154,6 +155,30 @@ def anonymise_expired_command() -> None:
         )
 
 
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Relancer les organisations dont des relevés d'heures sont en retard (pour cron).
+
+    Un message par organisation, à ses comptes actifs, listant les mois et les lots (jamais
+    un nom) ; relancée deux fois le même jour, la commande n'envoie rien de nouveau
+    (docs/domain.md §7)."""
+    from portal.statements.reminders import late_statements, send_reminders
+
+    sent = send_reminders(today())
+    db.session.commit()
+    waiting = [org for org in late_statements(today()) if not org.emails]
+    count = len(sent)
+    if not count:
+        click.echo("Aucune relance à envoyer aujourd'hui.")
+    else:
+        click.echo(f"{count} {plural(count, 'organisation relancée', 'organisations relancées')} :")
+        for org in sent:
+            months = len(org.months)
+            click.echo(f"  {org.name} : {months} {plural(months, 'mois', 'mois')} en retard")
+    for org in waiting:
+        click.echo(f"  {org.name} : relevés en retard, mais aucun compte actif à relancer")
+
+
 def register_cli(app: Flask) -> None:
     for command in (
         seed_demo_command,
@@ -162,5 +187,6 @@ def register_cli(app: Flask) -> None:
         purge_jobs_command,
         jobs_worker_command,
         anonymise_expired_command,
+        send_reminders_command,
     ):
         app.cli.add_command(command)

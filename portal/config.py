@@ -106,6 +106,11 @@ class Config:
     # after their last placement ends (or their last candidacy), then anonymised by
     # ``flask anonymise-expired``. Default, configurable (docs/gdpr-record.md).
     PEOPLE_RETENTION_YEARS = 3
+    # Monthly hour statements (docs/domain.md §7): due on this day of the following month
+    # (reminders, the AMOI's late list); a lot is « en retard » when its projection falls
+    # short of the planned hours by more than this fraction (portal.rules.progress).
+    STATEMENT_DUE_DAY = 10
+    PROGRESS_BEHIND_TOLERANCE = "0.05"
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False

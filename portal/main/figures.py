@@ -31,6 +31,7 @@ from portal.rules.workflow import (
     QuoteStatus,
     StatementStatus,
 )
+from portal.statements import progress as hours_progress
 
 
 def _count(stmt: Select) -> Select:
@@ -170,3 +171,14 @@ def member_communes(ccvg: Organisation) -> list[Organisation]:
     ).all()
     set_committed_value(ccvg, "members", communes)
     return communes
+
+
+def progress_figures(day) -> dict:
+    """Validated hours against planned on the lots in scope of operations not closed, the
+    lots « en retard » or silent for two months (issue 10; docs/domain.md §7.4): two
+    aggregate queries (``statements.progress.progress_of``). Hours and counts; the
+    template shows lot labels to the AMOI and holders only, never a person's name."""
+    closed = (
+        select(Market.id).join(Market.operation).where(Operation.status == OperationStatus.CLOSED)
+    )
+    return hours_progress.summary(scoped(Lot).where(Lot.market_id.not_in(closed)), day)

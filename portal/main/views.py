@@ -6,9 +6,11 @@ from flask import g, render_template
 from sqlalchemy import text
 
 from portal.access import Role, allow, public, scoped
+from portal.clock import today
 from portal.extensions import db
 from portal.main import bp, figures
 from portal.models import User
+from portal.statements.progress import method as progress_method
 
 
 @bp.route("/")
@@ -33,6 +35,8 @@ def home():
         context["figures"] = figures.buyer_figures()
     else:
         context["figures"] = figures.holder_figures()
+    context["progress"] = figures.progress_figures(today())
+    context["progress_method"] = progress_method()
     return render_template("main/home.html", **context)
 
 

@@ -32,6 +32,7 @@ from portal.rules.hours import (
 )
 from portal.rules.markets import LegalBasis, default_rate
 from portal.rules.tariffs import BRACKET_NOTE, Package, TariffGrid, lot_package
+from portal.statements import progress as hours_progress
 from portal.web.actions import object_action
 from portal.web.formflow import is_validation_only, render_form, submitted_and_valid
 from portal.web.htmx import is_htmx, render
@@ -108,6 +109,8 @@ def lot(lot_id: int):
         sees_split=split is not None
         and (g.role in (Role.FACILITATOR, Role.BUYER) or op.general_contractor_id == g.org.id),
         rounding_labels=ROUNDING_LABELS,
+        progress=hours_progress.progress_for_lots([lot.id], today())[lot.id],
+        progress_method=hours_progress.method(),
     )
 
 

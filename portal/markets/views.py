@@ -26,6 +26,7 @@ from portal.rules.workflow import (
     allowed_actions,
     next_status,
 )
+from portal.statements import progress as hours_progress
 from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.formflow import render_form, submitted_and_valid
@@ -86,6 +87,10 @@ def operation(operation_id: int):
         if row.lot_id is None and row.share_id is None
     ]
     planned = sum(lot.planned_hours or 0 for m in markets for lot in m.lots)
+    scoped_lots = [lot for m in markets for lot in m.lots]
+    progress_total, lot_progresses = hours_progress.total_for_lots(
+        [lot.id for lot in scoped_lots], today()
+    )
     actions = [(a, OPERATION_ACTIONS[a]) for a in allowed_actions("operation", op.status)]
     return render_template(
         "markets/operation.html",
@@ -101,6 +106,11 @@ def operation(operation_id: int):
         planned=planned,
         actions=actions,
         grid_info=grid_info,
+        progress_total=progress_total,
+        lots_flagged=[
+            (lot, lot_progresses[lot.id]) for lot in scoped_lots if lot_progresses[lot.id].flagged
+        ],
+        progress_method=hours_progress.method(),
     )
 
 

@@ -40,6 +40,7 @@ from portal.models.quotes import (
     QuoteKind,
     QuoteLineRow,
 )
+from portal.models.reminders import StatementReminder
 from portal.models.statements import HourLine, HourStatement
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "QuoteLineRow",
     "Role",
     "Setting",
+    "StatementReminder",
     "StructureKind",
     "SubcontractorShare",
     "TceSplit",

@@ -15,7 +15,16 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from portal.access import Role, is_facilitator, predicate, scope_rule
-from portal.models import HourLine, HourStatement, Lot, Market, Operation, Placement, User
+from portal.models import (
+    HourLine,
+    HourStatement,
+    Lot,
+    Market,
+    Operation,
+    Placement,
+    StatementReminder,
+    User,
+)
 from portal.rules.workflow import StatementStatus
 
 DECLARERS = (Role.COMPANY, Role.STRUCTURE)
@@ -85,3 +94,7 @@ def can_decide_refusal(user: User | None, line: HourLine) -> bool:
         and user.role is Role.BUYER
         and line.status == StatementStatus.REFUSAL_PROPOSED.value
     )
+@scope_rule(StatementReminder)
+def _reminders(stmt: Select, user: User) -> Select:
+    """The reminders' log: the AMOI only (it sends them); nobody else reads it."""
+    return stmt.where(False)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from portal.extensions import db
 from portal.models import HourLine, Placement
@@ -38,9 +38,13 @@ def validated_hours_by_lot(lot_ids: list[int], until: date | None = None) -> dic
     return {lot_id: Decimal(total or 0) for lot_id, total in db.session.execute(stmt)}
 
 
-def validated_hours_by_lot_month(lot_ids: list[int]) -> dict[int, dict[date, Decimal]]:
-    """Per lot id, per month (its 1st day, ascending): the validated hours. One query."""
-    if not lot_ids:
+def validated_hours_by_lot_month(
+    lot_ids: list[int] | Select,
+) -> dict[int, dict[date, Decimal]]:
+    """Per lot id, per month (its 1st day, ascending): the validated hours. One query.
+    ``lot_ids`` may also be a statement selecting lot ids (``scoped(Lot)`` reduced to
+    ``Lot.id``), read as a subquery: no list of ids travels."""
+    if not isinstance(lot_ids, Select) and not lot_ids:
         return {}
     stmt = (
         select(Placement.lot_id, HourLine.month, func.sum(HourLine.hours))

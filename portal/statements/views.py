@@ -249,3 +249,4 @@ from portal.statements import review_views  # noqa: E402, F401  (the review page
 from portal.statements import grid_views  # noqa: E402  the company's typed grid, same blueprint
 
 assert grid_views
+from portal.statements import late_views  # noqa: E402, F401  (the late list's routes)

@@ -41,6 +41,7 @@ from portal.models import (
     Quote,
     QuoteLineRow,
     Setting,
+    StatementReminder,
     SubcontractorShare,
     TceSplit,
     User,
@@ -69,6 +70,7 @@ OWNED_BY_AN_ORGANISATION = {
     PlacementEvent: "portal.people.access",
     HourStatement: "portal.statements.access",
     HourLine: "portal.statements.access",
+    StatementReminder: "portal.statements.access",
 }
 # Rows no organisation other than the AMOI reads through ``scoped``: facilitator-only by
 # default, on purpose.

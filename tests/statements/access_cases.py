@@ -238,3 +238,43 @@ def ccvg_decides_a_communes_line(world):
 from tests.statements import grid_access_cases  # noqa: E402  the typed grid's cases
 
 assert grid_access_cases
+# --- late statements and reminders (AMOI only; no object id in the URLs) -------------------
+
+expect("statements.late", "statements.send_late_reminders", roles=(Role.FACILITATOR,))
+
+
+def _late_placement(world):
+    """A structure's placement started long ago, without any statement: late."""
+    from datetime import date
+
+    placement = structure_placement(world.structure, planned_end=None)
+    placement.start_date = date(2025, 1, 6)  # hired long ago: its statements are late
+    db.session.commit()
+    return placement
+
+
+@acts("statements.late")
+def the_amoi_reads_the_late_statements(world, persona):
+    placement = _late_placement(world)
+    name = placement.employer.name
+    person = placement.participant.last_name
+    return ActCase(
+        {},
+        check=lambda response: name in text_of(response) and person not in text_of(response),
+    )
+
+
+@acts("statements.send_late_reminders", method="POST")
+def the_amoi_sends_the_reminders(world, persona):
+    from portal.models import StatementReminder
+
+    placement = _late_placement(world)
+
+    def logged(response):
+        return response.status_code == 303 and db.session.scalar(
+            select(StatementReminder.id).where(
+                StatementReminder.organisation_id == placement.employer_id
+            )
+        )
+
+    return ActCase({}, {"confirmation": "1"}, check=logged)
