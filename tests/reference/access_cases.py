@@ -1,4 +1,4 @@
-from portal.models import Role
+from portal.models.accounts import CLAUSE_ROLES
 from tests.security.registry import expect
 
-expect("reference.rules", roles=tuple(Role))
+expect("reference.rules", roles=CLAUSE_ROLES)
