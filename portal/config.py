@@ -106,6 +106,10 @@ class Config:
     # after their last placement ends (or their last candidacy), then anonymised by
     # ``flask anonymise-expired``. Default, configurable (docs/gdpr-record.md).
     PEOPLE_RETENTION_YEARS = 3
+    # Pre-recruitment (portal.recruitment): a candidate's CV and identity are deleted this
+    # many months after the offer closes (filled or cancelled), by ``flask
+    # anonymise-expired``. Default, configurable (issue 13; docs/domain.md §9).
+    RECRUITMENT_CV_RETENTION_MONTHS = 6
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False
