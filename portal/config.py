@@ -108,7 +108,7 @@ class Config:
     PEOPLE_RETENTION_YEARS = 3
     # Pre-recruitment (portal.recruitment): a candidate's CV and identity are deleted this
     # many months after the offer closes (filled or cancelled), by ``flask
-    # anonymise-expired``. Default, configurable (issue 13; docs/domain.md §9).
+    # anonymise-expired``. Default, configurable (issue 13; docs/domain.md §10).
     RECRUITMENT_CV_RETENTION_MONTHS = 6
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None

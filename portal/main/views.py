@@ -31,6 +31,8 @@ def home():
         context["figures"] = counts
     elif g.role is Role.BUYER:
         context["figures"] = figures.buyer_figures()
+    elif g.role is Role.PRESCRIBER:
+        context["figures"] = {}  # the job offers and its candidates are a click away
     else:
         context["figures"] = figures.holder_figures()
     return render_template("main/home.html", **context)

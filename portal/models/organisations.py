@@ -40,7 +40,7 @@ PRESCRIBER_KINDS = {
     "departement": "Conseil départemental",
     "other": "Autre prescripteur",
 }
-"""Sub-types of a prescriber organisation (docs/domain.md §9): who positions candidates on
+"""Sub-types of a prescriber organisation (docs/domain.md §10): who positions candidates on
 the job offers of the pre-recruitment service (convention annexe 1 §1)."""
 
 

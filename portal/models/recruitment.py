@@ -1,6 +1,6 @@
 """Pre-recruitment: job offers, their diffusion to prescribers, the candidates positioned on
 them and the information sessions (convention annexe 1 §1 « service de pré-recrutement clé
-en main », annexe 2 « embauche directe »; docs/domain.md §9).
+en main », annexe 2 « embauche directe »; docs/domain.md §10).
 
 Personal data stay in ``applications`` (identity, referent, the CV file, free text). Each
 column is classified: **identity** (blanked when the CV is deleted, six months after the
@@ -50,7 +50,7 @@ REJECTION_REASONS = {
     "posts_filled": "Postes déjà pourvus",
     "other": "Autre motif",
 }
-"""Why a candidate is not retained (docs/domain.md §9), code → French label; a free text
+"""Why a candidate is not retained (docs/domain.md §10), code → French label; a free text
 completes it."""
 
 
@@ -203,7 +203,7 @@ class Application(Timestamped, Versioned, db.Model):
         "feedback_progress",
         "feedback_obstacles",
     )
-    """Blanked when the CV is deleted (docs/domain.md §9)."""
+    """Blanked when the CV is deleted (docs/domain.md §10)."""
 
     @property
     def display_name(self) -> str:

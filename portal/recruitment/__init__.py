@@ -1,5 +1,5 @@
 """Pre-recruitment: job offers, prescribers' candidates, information sessions, preselection
-and feedback (docs/domain.md §9; convention annexe 1 §1 and annexe 2)."""
+and feedback (docs/domain.md §10; convention annexe 1 §1 and annexe 2)."""
 
 from flask import Blueprint
 

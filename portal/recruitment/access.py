@@ -1,4 +1,4 @@
-"""Who sees and does what in pre-recruitment (docs/permissions.md; docs/domain.md §9).
+"""Who sees and does what in pre-recruitment (docs/permissions.md; docs/domain.md §10).
 
 - The AMOI: everything (offers, board, information sessions, diffusion).
 - A company: the offers of the lots it holds (it may write one, the AMOI checks and opens

@@ -1,5 +1,5 @@
 """Forms of pre-recruitment, with French messages. No form asks for a social-security
-number (NIR): the portal never stores one (docs/domain.md §5 and §9)."""
+number (NIR): the portal never stores one (docs/domain.md §5 and §10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Use cases of pre-recruitment (docs/domain.md §9; convention annexe 1 §1, annexe 2):
+"""Use cases of pre-recruitment (docs/domain.md §10; convention annexe 1 §1, annexe 2):
 write and open an offer, diffuse it, position a candidate, preselect, present, answer
 *retenu* / *non retenu* (retained: the candidacy of the people area is created from the
 application, without typing the person again), information sessions, the referent's
@@ -496,8 +496,8 @@ def create_session(
     )
     for application in applications:
         info.invites.append(InfoSessionInvite(application_id=application.id))
-    db.info.add(info)
-    db.info.flush()
+    db.session.add(info)
+    db.session.flush()
     audit.record("info_info.created", info, actor=user, detail=f"invited={len(applications)}")
     return info
 
@@ -513,7 +513,7 @@ def record_attendance(info: InfoSession, user: User, present_ids: set[int]) -> N
 
 
 def anonymise_application(application: Application, now: datetime, user: User | None) -> None:
-    """Delete the CV (with the commit) and blank the identity (docs/domain.md §9)."""
+    """Delete the CV (with the commit) and blank the identity (docs/domain.md §10)."""
     if application.cv_file:
         proofs.delete_on_commit(application.cv_file)
         application.cv_deleted_at = now

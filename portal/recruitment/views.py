@@ -1,4 +1,4 @@
-"""Job offers, their candidates and the information sessions (docs/domain.md §9).
+"""Job offers, their candidates and the information sessions (docs/domain.md §10).
 
 Every page that shows a candidate's data, and every CV download, writes an audit line (ids
 only). Buyers and structures never reach this area; a company sees only the candidates
@@ -82,6 +82,8 @@ def index():
     )
     if filters.parsed["statut"]:
         stmt = stmt.where(JobOffer.status == filters.parsed["statut"])
+    if (lot_id := int_arg("lot")) is not None:
+        stmt = stmt.where(JobOffer.lot_id == lot_id)
     pagination = filters.paginate(stmt)
     counts = _counts([o.id for o in pagination.items])
     return render(

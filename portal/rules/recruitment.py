@@ -1,4 +1,4 @@
-"""Rules of the pre-recruitment service (docs/domain.md §9): how long a candidate's CV and
+"""Rules of the pre-recruitment service (docs/domain.md §10): how long a candidate's CV and
 identity are kept once the offer is closed. Pure: the day is a parameter."""
 
 from __future__ import annotations

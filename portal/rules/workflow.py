@@ -101,7 +101,7 @@ class OperationStatus(enum.StrEnum):
 class OfferStatus(enum.StrEnum):
     """Life of a job offer of the pre-recruitment service: written (by the AMOI, or by the
     company for a lot it holds, then checked by the AMOI), open to candidates, then filled
-    or cancelled (convention annexe 1 §1 and annexe 2; docs/domain.md §9)."""
+    or cancelled (convention annexe 1 §1 and annexe 2; docs/domain.md §10)."""
 
     DRAFT = "draft"
     OPEN = "open"
@@ -113,7 +113,7 @@ class ApplicationStatus(enum.StrEnum):
     """Life of a candidate positioned on a job offer: received, preselected by the AMOI
     (interview), presented to the company, then hired (*retenu*) or not retained
     (convention annexe 1 §1: « analyse de chaque candidature avant présentation »;
-    docs/domain.md §9)."""
+    docs/domain.md §10)."""
 
     RECEIVED = "received"
     PRESELECTED = "preselected"
@@ -232,7 +232,7 @@ OFFER_TRANSITIONS: dict[OfferStatus, dict[str, OfferStatus]] = {
     JO.CANCELLED: {},
 }
 """Job offer: draft → open (the AMOI checks and opens it) → filled | cancelled; a draft can
-be cancelled too (docs/domain.md §9)."""
+be cancelled too (docs/domain.md §10)."""
 
 APPLICATION_TRANSITIONS: dict[ApplicationStatus, dict[str, ApplicationStatus]] = {
     AP.RECEIVED: {"preselect": AP.PRESELECTED, "reject": AP.NOT_RETAINED},
@@ -244,7 +244,7 @@ APPLICATION_TRANSITIONS: dict[ApplicationStatus, dict[str, ApplicationStatus]] =
 """Application: received → preselected (the AMOI's interview) → presented to the company →
 hired (the company retains: a candidacy of the people area follows) | not retained (by the
 AMOI at any step before, or by the company once presented; a reason from the list)
-(convention annexe 1 §1, annexe 2; docs/domain.md §9)."""
+(convention annexe 1 §1, annexe 2; docs/domain.md §10)."""
 
 TRANSITIONS: dict[str, dict] = {
     "declaration": DECLARATION_TRANSITIONS,

@@ -48,7 +48,7 @@ expect(
 )
 exempt_cross_org(
     "the AMOI alone opens, diffuses and closes offers, runs the board, preselects, presents "
-    "and holds the information sessions (docs/domain.md §9); other roles get 403",
+    "and holds the information sessions (docs/domain.md §10); other roles get 403",
     "recruitment.offer_status",
     "recruitment.diffuse",
     "recruitment.board",
@@ -158,7 +158,7 @@ def an_open_offer_of_the_companys_lot(world, persona):
     offer = make_offer(world.company, title="Coffreur bancheur")
     return ActCase(
         {"offer_id": offer.id},
-        check=lambda r: "Coffreur bancheur" in text_of(r) or r.mimetype == "application/pdf",
+        check=lambda r: r.mimetype == "application/pdf" or "Coffreur bancheur" in text_of(r),
     )
 
 

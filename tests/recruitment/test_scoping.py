@@ -1,4 +1,4 @@
-"""Who sees which candidates (docs/domain.md §9): a prescriber only its own, a company only
+"""Who sees which candidates (docs/domain.md §10): a prescriber only its own, a company only
 those presented for the offers of its lots, buyers and structures nothing; every read
 audited."""
 
