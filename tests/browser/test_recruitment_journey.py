@@ -109,7 +109,7 @@ def test_an_offer_from_diffusion_to_the_hire_on_the_lot(page, live_app):
     expect(page.get_by_text("Deux ans de chantier.")).to_be_visible()
     expect(page.get_by_role("link", name="Télécharger le CV (PDF)")).to_be_visible()
     accessible(page)
-    page.get_by_role("button", name="Retenu").click()
+    page.get_by_role("button", name="Retenu", exact=True).click()
     page.get_by_role("dialog").get_by_role("button", name="Retenir le candidat").click()
     expect(page.get_by_text("Le candidat est retenu")).to_be_visible()
     logout(page)
