@@ -11,7 +11,6 @@ from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.auth import services as accounts
 from portal.extensions import db
 from portal.models import Organisation, OrgKind, StructureKind, Trade, User
-from portal.models.accounts import CLAUSE_ROLES
 from portal.organisations import bp, directory
 from portal.organisations.confirmations import confirm_organisation_deactivation
 from portal.organisations.forms import OrganisationForm
@@ -88,7 +87,7 @@ def index():
 
 
 @bp.route("/annuaire")
-@allow(*CLAUSE_ROLES)
+@allow(*Role)
 def structure_directory():
     """The directory of SIAE and GEIQ (annexe 1 §1), public fields only (see
     :mod:`portal.organisations.directory`)."""

@@ -2,7 +2,6 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Organisation, Role
-from portal.models.accounts import CLAUSE_ROLES
 from tests.conftest import text_of
 from tests.security.registry import (
     ActCase,
@@ -17,7 +16,7 @@ from tests.security.registry import (
 expect("organisations.index", roles=(Role.FACILITATOR,))
 expect("organisations.show", roles=tuple(Role))
 # the directory of structures (annexe 1 §1): every role, no id in the URL
-expect("organisations.structure_directory", roles=CLAUSE_ROLES)
+expect("organisations.structure_directory", roles=tuple(Role))  # prescribers too
 expect(
     "organisations.create",
     "organisations.edit",
