@@ -97,3 +97,19 @@ def test_every_read_of_a_candidate_is_audited(app, db, login_as):
     details = sa.session.scalars(select(AuditEvent.detail)).all()
     assert not any(application.last_name in (d or "") for d in details)
     assert sa.session.scalar(select(func.count(AuditEvent.id))) > 0
+
+
+def test_the_lists_make_no_query_per_row(app, db, login_as, assert_max_queries):
+    offer = make_offer()
+    for n in range(12):
+        make_application(offer, who=candidate(last_name=f"Nombre{n}"), cv=None)
+    for _ in range(6):
+        make_offer()
+    amoi = login_as(make_user(make_org(OrgKind.FACILITATOR)))
+    with assert_max_queries(12):
+        assert amoi.get("/offres/").status_code == 200
+    with assert_max_queries(14):
+        assert amoi.get(f"/offres/{offer.id}/candidats").status_code == 200
+    prescriber = login_as(make_user(db.session.get(Application, 1).prescriber))
+    with assert_max_queries(12):
+        assert prescriber.get("/mes-candidats").status_code == 200
