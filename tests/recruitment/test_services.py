@@ -301,3 +301,41 @@ def test_the_board_filters_by_stage_with_htmx(app, db, login_as):
     text = words_of(page)
     assert "<html" not in page.get_data(as_text=True)
     assert "CHOISI" in text and "RECU" not in text
+
+
+def test_a_company_writes_an_offer_for_its_own_lot_only_and_the_amoi_opens_it(app, db, login_as):
+    from tests.factories import make_lot
+
+    company = make_org(OrgKind.COMPANY)
+    own, other = make_lot(holder=company), make_lot(holder=make_org(OrgKind.COMPANY))
+    client = login_as(make_user(company))
+    form = {
+        "title": "Peintre",
+        "trade_label": "Peintre en bâtiment",
+        "posts": "1",
+        "contract_type": "cdd",
+        "weekly_hours": "35",
+        "place": "Brignais",
+    }
+    refused = client.post_form("/offres/nouvelle", {**form, "lot": str(other.id)})
+    assert refused.status_code == 422
+    assert "Choisissez un lot dont vous êtes titulaire" in words_of(refused)
+    created = client.post_form("/offres/nouvelle", {**form, "lot": str(own.id)})
+    assert created.status_code == 303
+    from portal.models import JobOffer
+
+    offer = sa.session.scalar(select(JobOffer))
+    assert offer.status == "draft" and offer.author_id == company.id
+    assert (
+        client.post_form(
+            f"/offres/{offer.id}/etat", versioned(offer, {"action": "open"})
+        ).status_code
+        == 403
+    )
+    amoi = login_as(amoi_user())
+    opened = amoi.post_form(
+        f"/offres/{offer.id}/etat", versioned(offer, {"action": "open", **CONFIRMED})
+    )
+    assert opened.status_code == 303
+    sa.session.expire_all()
+    assert sa.session.get(JobOffer, offer.id).status == "open"
