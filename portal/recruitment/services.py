@@ -31,6 +31,7 @@ from portal.models import (
     Lot,
     OfferDiffusion,
     Organisation,
+    OrganisationReferent,
     OrgKind,
     Placement,
     User,
@@ -89,7 +90,43 @@ def create_offer(user: User, lot: Lot, values: dict) -> JobOffer:
     db.session.add(offer)
     db.session.flush()
     audit.record("offer.created", offer, actor=user, detail=f"lot={lot.id}")
+    if user.role is Role.COMPANY:
+        _ask_the_amoi_to_check(offer)
     return offer
+
+
+def _ask_the_amoi_to_check(offer: JobOffer) -> None:
+    """A company's offer waits for the AMOI: its *référent unique* of the company is told
+    (every AMOI user when none is chosen)."""
+    referent = db.session.scalar(
+        select(User.email)
+        .join(OrganisationReferent, OrganisationReferent.user_id == User.id)
+        .where(OrganisationReferent.organisation_id == offer.author_id)
+    )
+    recipients = [referent] if referent else _facilitator_emails()
+    if recipients:
+        mail.queue(
+            recipients,
+            f"Offre d'emploi n° {offer.id} à vérifier",
+            f"Bonjour,\n\n{offer.author.name} a rédigé l'offre n° {offer.id} ({offer.title}) "
+            "sur un lot qu'elle détient. Vérifiez-la puis ouvrez-la : "
+            f"{external_url('recruitment.show', offer_id=offer.id)}\n\n-- Passerelle",
+        )
+
+
+def _facilitator_emails() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .join(Organisation, User.organisation_id == Organisation.id)
+            .where(
+                Organisation.kind == OrgKind.FACILITATOR.value,
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+            .order_by(User.email)
+        )
+    )
 
 
 OFFER_ACTIONS = {"open": "offer.opened", "fill": "offer.filled", "cancel": "offer.cancelled"}

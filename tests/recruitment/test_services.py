@@ -306,6 +306,7 @@ def test_the_board_filters_by_stage_with_htmx(app, db, login_as):
 def test_a_company_writes_an_offer_for_its_own_lot_only_and_the_amoi_opens_it(app, db, login_as):
     from tests.factories import make_lot
 
+    amoi_account = amoi_user()
     company = make_org(OrgKind.COMPANY)
     own, other = make_lot(holder=company), make_lot(holder=make_org(OrgKind.COMPANY))
     client = login_as(make_user(company))
@@ -326,13 +327,14 @@ def test_a_company_writes_an_offer_for_its_own_lot_only_and_the_amoi_opens_it(ap
 
     offer = sa.session.scalar(select(JobOffer))
     assert offer.status == "draft" and offer.author_id == company.id
+    assert any(m["Subject"] == f"Offre d'emploi n° {offer.id} à vérifier" for m in _mails(app))
     assert (
         client.post_form(
             f"/offres/{offer.id}/etat", versioned(offer, {"action": "open"})
         ).status_code
         == 403
     )
-    amoi = login_as(amoi_user())
+    amoi = login_as(amoi_account)
     opened = amoi.post_form(
         f"/offres/{offer.id}/etat", versioned(offer, {"action": "open", **CONFIRMED})
     )
