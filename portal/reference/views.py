@@ -6,11 +6,10 @@ from decimal import Decimal
 
 from flask import render_template
 
-from portal.access import allow
+from portal.access import Role, allow
 from portal.clock import today
 from portal.convention.periods import convention_periods
 from portal.convention.periods import grids as all_grids
-from portal.models.accounts import CLAUSE_ROLES
 from portal.reference import bp
 from portal.rules import deadlines, eligibility, hours, tariffs
 
@@ -23,7 +22,7 @@ def _grid_in_force(day, grids):
 
 
 @bp.route("/regles")
-@allow(*CLAUSE_ROLES)
+@allow(*Role)
 def rules():
     day = today()
     known = all_grids()  # the convention's and those avenants brought

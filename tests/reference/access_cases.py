@@ -1,4 +1,4 @@
-from portal.models.accounts import CLAUSE_ROLES
+from portal.models import Role
 from tests.security.registry import expect
 
-expect("reference.rules", roles=CLAUSE_ROLES)
+expect("reference.rules", roles=tuple(Role))  # prescribers too: they read the criteria
