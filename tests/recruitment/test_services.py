@@ -341,3 +341,44 @@ def test_a_company_writes_an_offer_for_its_own_lot_only_and_the_amoi_opens_it(ap
     assert opened.status_code == 303
     sa.session.expire_all()
     assert sa.session.get(JobOffer, offer.id).status == "open"
+
+
+def test_an_information_session_gathers_invited_candidates_and_their_attendance(app, db, login_as):
+    from portal.models import InfoSession
+
+    offer = make_offer()
+    first = make_application(offer, who=candidate(last_name="Venu"))
+    second = make_application(offer, who=candidate(last_name="Absent"))
+    amoi = login_as(amoi_user())
+    form = amoi.get("/offres/informations-collectives/nouvelle")
+    assert "VENU" in words_of(form)
+    missing = amoi.post_form(
+        "/offres/informations-collectives/nouvelle",
+        {"held_on": "15/12/2026", "starts_at": "09h30", "place": "Foix"},
+    )
+    assert missing.status_code == 422 and "Choisissez au moins une offre" in words_of(missing)
+    created = amoi.post_form(
+        "/offres/informations-collectives/nouvelle",
+        {
+            "held_on": "15/12/2026",
+            "starts_at": "09h30",
+            "place": "Maison de l'emploi, Foix",
+            "offers": [str(offer.id)],
+            "invited": [str(first.id), str(second.id)],
+        },
+    )
+    assert created.status_code == 303
+    info = sa.session.scalar(select(InfoSession))
+    assert info.starts_at == "09:30" and len(info.invites) == 2
+    present = next(i for i in info.invites if i.application_id == first.id)
+    saved = amoi.post_form(
+        f"/offres/informations-collectives/{info.id}", {"present": [str(present.id)]}
+    )
+    assert saved.status_code == 303
+    sa.session.expire_all()
+    attended = {i.application_id: i.attended for i in sa.session.get(InfoSession, info.id).invites}
+    assert attended == {first.id: True, second.id: False}
+    assert (
+        login_as(make_user(first.prescriber)).get("/offres/informations-collectives").status_code
+        == 403
+    )
