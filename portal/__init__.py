@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.placements import bp as placements_bp
     from portal.privacy import bp as privacy_bp
     from portal.quotes import bp as quotes_bp
+    from portal.recruitment import bp as recruitment_bp
     from portal.reference import bp as reference_bp
     from portal.statements.views import bp as statements_bp
     from portal.web.confirm import register_confirmations
@@ -165,5 +166,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(placements_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(statements_bp)
+    app.register_blueprint(recruitment_bp)
     register_confirmations(app)  # the blueprints declared theirs on import
     register_predicates(app)  # likewise their scope rules and predicates

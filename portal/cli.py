@@ -139,9 +139,20 @@ def anonymise_expired_command() -> None:
     Idempotente, faite pour cron (une fois par nuit) : un dossier déjà anonymisé est laissé
     tel quel. Affiche les numéros des dossiers traités, jamais un nom
     (docs/gdpr-record.md §8)."""
+    from portal.recruitment.services import expire_cvs
+
     years = current_app.config["PEOPLE_RETENTION_YEARS"]
+    months = int(current_app.config["RECRUITMENT_CV_RETENTION_MONTHS"])
     done = anonymisation.anonymise_expired(today(), utcnow(), years)
+    cvs = expire_cvs(today(), utcnow(), months)
     db.session.commit()
+    if cvs:
+        count = len(cvs)
+        click.echo(
+            f"{count} {plural(count, 'candidature', 'candidatures')} d'offres closes depuis "
+            f"plus de {months} mois : CV et identité effacés "
+            f"(n° {', '.join(str(i) for i in cvs)})."
+        )
     if not done:
         click.echo(
             f"Aucun dossier à anonymiser (identité conservée {years} {plural(years, 'an')})."

@@ -111,6 +111,10 @@ class Config:
     # short of the planned hours by more than this fraction (portal.rules.progress).
     STATEMENT_DUE_DAY = 10
     PROGRESS_BEHIND_TOLERANCE = "0.05"
+    # Pre-recruitment (portal.recruitment): a candidate's CV and identity are deleted this
+    # many months after the offer closes (filled or cancelled), by ``flask
+    # anonymise-expired``. Default, configurable (issue 13; docs/domain.md §10).
+    RECRUITMENT_CV_RETENTION_MONTHS = 6
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False

@@ -9,9 +9,11 @@ import enum
 
 from portal.models.quotes import InvoiceStatus
 from portal.rules.workflow import (
+    ApplicationStatus,
     CandidacyStatus,
     DeclarationStatus,
     EscalationStatus,
+    OfferStatus,
     OperationStatus,
     PlacementStatus,
     QuoteStatus,
@@ -106,6 +108,19 @@ MEANINGS: dict[str, dict[str, Meaning]] = {
         EscalationStatus.PENALTY_PROPOSED: W,  # the buyer must decide
         EscalationStatus.PENALTY_DECIDED: R,
         EscalationStatus.RESOLVED: P,
+    },
+    "offer": {
+        OfferStatus.DRAFT: D,  # the AMOI must check and open it
+        OfferStatus.OPEN: A,
+        OfferStatus.FILLED: P,
+        OfferStatus.CANCELLED: R,
+    },
+    "application": {
+        ApplicationStatus.RECEIVED: W,  # the AMOI must analyse it
+        ApplicationStatus.PRESELECTED: W,
+        ApplicationStatus.PRESENTED: W,  # the company must answer
+        ApplicationStatus.HIRED: P,
+        ApplicationStatus.NOT_RETAINED: R,
     },
     "invoice": {
         InvoiceStatus.ISSUED: W,  # waiting for the CCVG's payment

@@ -14,6 +14,7 @@ PERSONAS = (
     "buyer_commune",
     "company",
     "structure",
+    "prescriber",
 )
 ROLE_OF = {
     "facilitator_admin": "facilitator",
@@ -22,6 +23,7 @@ ROLE_OF = {
     "buyer_commune": "buyer",
     "company": "company",
     "structure": "structure",
+    "prescriber": "prescriber",
 }
 
 
@@ -37,6 +39,8 @@ class World:
     other_structure: Organisation
     users: dict[str, User]
     others: dict[str, User]
+    prescriber: Organisation | None = None
+    other_prescriber: Organisation | None = None
 
 
 def build_world() -> World:
@@ -44,6 +48,8 @@ def build_world() -> World:
     ccvg, (commune, other_commune) = make_ccvg_with_communes("Alpha", "Beta")
     company, other_company = make_org(OrgKind.COMPANY), make_org(OrgKind.COMPANY)
     structure, other_structure = make_org(OrgKind.STRUCTURE), make_org(OrgKind.STRUCTURE)
+    prescriber = make_org(OrgKind.PRESCRIBER, prescriber_kind="mission_locale")
+    other_prescriber = make_org(OrgKind.PRESCRIBER, prescriber_kind="france_travail")
     users = {
         "facilitator_admin": make_user(facilitator, is_admin=True),
         "facilitator": make_user(facilitator),
@@ -51,11 +57,13 @@ def build_world() -> World:
         "buyer_commune": make_user(commune),
         "company": make_user(company),
         "structure": make_user(structure),
+        "prescriber": make_user(prescriber),
     }
     others = {
         "buyer_commune": make_user(other_commune),
         "company": make_user(other_company),
         "structure": make_user(other_structure),
+        "prescriber": make_user(other_prescriber),
     }
     return World(
         facilitator,
@@ -68,6 +76,8 @@ def build_world() -> World:
         other_structure,
         users,
         others,
+        prescriber,
+        other_prescriber,
     )
 
 

@@ -79,6 +79,8 @@ def test_seed_demo_loads_the_parties(app, db):
         "people": len(PEOPLE),
         "placements": _count(Placement),
         "statements": _count(HourStatement),
+        "offers": 3,
+        "applications": 15,
     }
     names = set(db.session.scalars(select(Organisation.name)))
     assert "Sud-Ouest Emploi" in names
@@ -96,6 +98,10 @@ def test_seed_demo_loads_the_parties(app, db):
         select(Organisation.structure_kind).where(Organisation.kind == "structure")
     ).all()
     assert sorted(structures) == ["ACI", "AI", "ETTI", "GEIQ"]
+    prescribers = db.session.scalars(
+        select(Organisation.prescriber_kind).where(Organisation.kind == "prescriber")
+    ).all()
+    assert sorted(prescribers) == ["france_travail", "mission_locale"]
     orgs_without_users = db.session.scalar(
         select(func.count()).select_from(Organisation).where(~Organisation.users.any())
     )

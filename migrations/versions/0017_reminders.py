@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_reminders'
-down_revision = '0014_statements'
+down_revision = '0015_statement_review'
 branch_labels = None
 depends_on = None
 

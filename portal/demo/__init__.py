@@ -15,12 +15,14 @@ from sqlalchemy import func, select
 
 from portal.demo.people import seed_people
 from portal.demo.quotes import seed_quotes
+from portal.demo.recruitment import seed_recruitment
 from portal.demo.statements import seed_statements
 from portal.demo.year import seed_year
 from portal.extensions import db
 from portal.models import (
     Amendment,
     HourStatement,
+    JobOffer,
     Operation,
     Organisation,
     OrgKind,
@@ -49,6 +51,8 @@ COUNTS = (
     "people",
     "placements",
     "statements",
+    "offers",
+    "applications",
 )
 
 
@@ -68,6 +72,8 @@ class DemoOrg:
     commune: str = ""  # the directory of structures (annexe 1 §1)
     postal_code: str = ""
     trades: str = ""
+    prescriber_kind: str | None = None
+    contact_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,24 @@ ORGANISATIONS: tuple[DemoOrg, ...] = (
         postal_code="69630",
         trades="proprete,services,espaces_verts",
     ),
+    DemoOrg(
+        "ml",
+        OrgKind.PRESCRIBER,
+        "Mission locale Démo du Garon (fictive)",
+        commune="Brignais",
+        postal_code="69530",
+        prescriber_kind="mission_locale",
+        contact_email="offres@ml-demo.example",
+    ),
+    DemoOrg(
+        "ft",
+        OrgKind.PRESCRIBER,
+        "France Travail Démo Givors (agence fictive)",
+        commune="Givors",
+        postal_code="69700",
+        prescriber_kind="france_travail",
+        contact_email="entreprises@ft-demo.example",
+    ),
 )
 
 USERS: tuple[DemoUser, ...] = (
@@ -194,6 +218,20 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("etti", "Hugo Fontaine", "contact@etti-demo.example", False, "Structure (ETTI)"),
     DemoUser("geiq", "Léa Chevalier", "contact@geiq-demo.example", False, "Structure (GEIQ)"),
     DemoUser("ai", "Paul Mercier", "contact@ai-demo.example", False, "Structure (AI)"),
+    DemoUser(
+        "ml",
+        "Claire Référente",
+        "referente@ml-demo.example",
+        False,
+        "Prescripteur (Mission locale)",
+    ),
+    DemoUser(
+        "ft",
+        "Marc Conseiller",
+        "conseiller@ft-demo.example",
+        False,
+        "Prescripteur (France Travail)",
+    ),
 )
 
 
@@ -224,6 +262,7 @@ def seed_demo() -> dict[str, int]:
             )
         counts.update(_seed_parties())
     _seed_convention()  # before the year: its quotes are dated in the renewed period
+    _seed_missing_prescribers()  # an older demo instance predates them (issue 13)
     if not has_operations():
         orgs, buyers, amoi = _demo_parties()
         counts.update(seed_year(orgs, buyers, amoi))
@@ -236,6 +275,9 @@ def seed_demo() -> dict[str, int]:
     if not db.session.scalar(select(func.count()).select_from(HourStatement)):
         _orgs, _buyers, amoi = _demo_parties()
         counts.update(seed_statements(amoi))
+    if not db.session.scalar(select(func.count()).select_from(JobOffer)):
+        orgs, _buyers, amoi = _demo_parties()
+        counts.update(seed_recruitment(orgs, amoi))
     db.session.commit()
     current_app.extensions["portal_demo"] = True
     return counts
@@ -255,6 +297,8 @@ def _seed_parties() -> dict[str, int]:
             commune=spec.commune,
             postal_code=spec.postal_code,
             trades=spec.trades,
+            prescriber_kind=spec.prescriber_kind,
+            contact_email=spec.contact_email,
             active=True,
         )
         db.session.add(org)
@@ -304,6 +348,43 @@ DEMO_PAYEE = {
     "Service facturation, facturation@sud-ouest-emploi.example",
 }
 """The payee block printed on the demo's invoices (keys of portal.convention.payee.PAYEE_FIELDS)."""
+
+
+def _seed_missing_prescribers() -> None:
+    """The prescriber organisations and their users, added to a demo instance seeded before
+    pre-recruitment existed (the caller commits)."""
+    password_hash = None
+    for spec in ORGANISATIONS:
+        if spec.kind is not OrgKind.PRESCRIBER:
+            continue
+        known = db.session.scalar(select(Organisation.id).where(Organisation.name == spec.name))
+        if known is not None:
+            continue
+        org = Organisation(
+            kind=spec.kind.value,
+            name=spec.name,
+            commune=spec.commune,
+            postal_code=spec.postal_code,
+            prescriber_kind=spec.prescriber_kind,
+            contact_email=spec.contact_email,
+            active=True,
+        )
+        db.session.add(org)
+        password_hash = password_hash or hash_password(DEMO_PASSWORD)
+        for user in USERS:
+            if user.org == spec.key:
+                db.session.add(
+                    User(
+                        organisation=org,
+                        name=user.name,
+                        email=user.email,
+                        is_admin=False,
+                        password_hash=password_hash,
+                        password_changed_at=utcnow(),
+                        active=True,
+                    )
+                )
+    db.session.flush()
 
 
 def _seed_convention() -> None:

@@ -28,17 +28,27 @@ from portal.models.base import utcnow
 _QUEUE = "portal.mail.queue"  # key of the pending messages in ``Session.info``
 
 
+Attachment = tuple[str, str, bytes]
+"""A file joined to a message: its name, its content type (``application/pdf``), its bytes."""
+
+
 @dataclass(frozen=True)
 class Message:
     to: tuple[str, ...]
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
-def queue(to: list[str] | str, subject: str, body: str) -> Message:
+def queue(
+    to: list[str] | str, subject: str, body: str, attachments: tuple[Attachment, ...] = ()
+) -> Message:
     """Send this plain-text e-mail once the current transaction commits; a rollback drops
-    it. Links in ``body`` come from :func:`portal.links.external_url` (``PUBLIC_URL``)."""
-    message = Message((to,) if isinstance(to, str) else tuple(to), subject, body)
+    it. Links in ``body`` come from :func:`portal.links.external_url` (``PUBLIC_URL``).
+    ``attachments``: files joined to it (the printable sheet of a job offer)."""
+    message = Message(
+        (to,) if isinstance(to, str) else tuple(to), subject, body, tuple(attachments)
+    )
     session = db.session()
     if not session.in_transaction():
         # Begin now, so that the transaction's end (commit or rollback) is this message's
@@ -59,7 +69,7 @@ def _send_queued(session: Session) -> None:
         return  # a savepoint was released: the outer transaction may still roll back
     for message in session.info.pop(_QUEUE, []):
         try:
-            send_mail(list(message.to), message.subject, message.body)
+            send_mail(list(message.to), message.subject, message.body, message.attachments)
         except Exception:  # SMTP down: the decision is recorded, the failure is logged
             current_app.logger.exception("e-mail not sent: %s", message.subject)
 
@@ -89,7 +99,9 @@ def _write_private(path: Path, data: bytes) -> None:
         file.write(data)
 
 
-def send_mail(to: list[str] | str, subject: str, body: str) -> Path | None:
+def send_mail(
+    to: list[str] | str, subject: str, body: str, attachments: tuple[Attachment, ...] = ()
+) -> Path | None:
     """Send a plain-text French e-mail now; returns the ``.eml`` path when written to the
     outbox. Anything that follows from a change in the database goes through
     :func:`queue` instead."""
@@ -101,6 +113,9 @@ def send_mail(to: list[str] | str, subject: str, body: str) -> Path | None:
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain="passerelle.invalid")
     message.set_content(body)
+    for filename, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     host = current_app.config.get("MAIL_SMTP_HOST")
     if host:
         port = int(current_app.config.get("MAIL_SMTP_PORT", 587))

@@ -33,6 +33,8 @@ def home():
         context["figures"] = counts
     elif g.role is Role.BUYER:
         context["figures"] = figures.buyer_figures()
+    elif g.role is Role.PRESCRIBER:
+        context["figures"] = {}  # the job offers and its candidates are a click away
     else:
         context["figures"] = figures.holder_figures()
     context["progress"] = figures.progress_figures(today())

@@ -22,6 +22,7 @@ from portal.markets.forms import CalculatorFields, LotForm, hours_problem
 from portal.markets.listing import LOT_FILTERS, lot_ids_statement, lots_counted
 from portal.markets.services import clear_hours, latest_calculation, record_calculation
 from portal.models import HoursRecord, Lot, Market, Operation, SubcontractorShare
+from portal.models.accounts import CLAUSE_ROLES
 from portal.rules.hours import (
     DEFAULT_HOURLY_COST,
     FORMULA,
@@ -54,7 +55,7 @@ def _lots_to_show(ids) -> Select:
 
 
 @bp.route("/lots/")
-@allow(*Role)
+@allow(*CLAUSE_ROLES)
 def lots():
     filters = LOT_FILTERS.read()
     # Sort narrow, load 25 (docs/performance.md): the ids of the page, then those lots.
@@ -83,7 +84,7 @@ def lots():
 
 
 @bp.route("/lots/<int:lot_id>")
-@allow(*Role)
+@allow(*CLAUSE_ROLES)
 def lot(lot_id: int):
     lot = get_or_404(Lot, lot_id)
     history = db.session.scalars(
@@ -274,7 +275,7 @@ def calculator():
 
 
 @bp.route("/lots/export.<fmt>", methods=["POST"])
-@allow(*Role)
+@allow(*CLAUSE_ROLES)
 def export(fmt: str):
     """The filtered lots, as on screen (same scoping), in XLSX or French CSV: a job
     (portal.markets.exports), whose status page offers the file when it is ready."""

@@ -40,12 +40,20 @@ from portal.models.quotes import (
     QuoteKind,
     QuoteLineRow,
 )
+from portal.models.recruitment import (
+    Application,
+    InfoSession,
+    InfoSessionInvite,
+    JobOffer,
+    OfferDiffusion,
+)
 from portal.models.reminders import StatementReminder
 from portal.models.statements import HourLine, HourStatement
 
 __all__ = [
     "AccountToken",
     "Amendment",
+    "Application",
     "AuditEvent",
     "Candidacy",
     "CandidacyCriterion",
@@ -55,14 +63,18 @@ __all__ = [
     "HourLine",
     "HourStatement",
     "HoursRecord",
+    "InfoSession",
+    "InfoSessionInvite",
     "Invoice",
     "InvoiceKind",
     "InvoiceStatus",
     "Job",
+    "JobOffer",
     "JobStatus",
     "Lot",
     "Market",
     "NumberSeries",
+    "OfferDiffusion",
     "Operation",
     "OrgKind",
     "Organisation",

@@ -15,16 +15,23 @@ from portal.models.organisations import Organisation, OrgKind
 
 
 class Role(enum.StrEnum):
-    """The four roles of docs/permissions.md, derived from the organisation's kind."""
+    """The five roles of docs/permissions.md, derived from the organisation's kind (the
+    prescriber: France Travail, Missions locales… positioning candidates on job offers)."""
 
     FACILITATOR = "facilitator"
     BUYER = "buyer"
     COMPANY = "company"
     STRUCTURE = "structure"
+    PRESCRIBER = "prescriber"
 
     @property
     def label(self) -> str:
         return OrgKind(self.value).label
+
+
+CLAUSE_ROLES = (Role.FACILITATOR, Role.BUYER, Role.COMPANY, Role.STRUCTURE)
+"""The parties of the clause: every role but the prescriber, who only reaches the job offers
+and its own candidates (docs/permissions.md)."""
 
 
 class User(UserMixin, Timestamped, db.Model):

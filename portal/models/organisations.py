@@ -16,6 +16,7 @@ class OrgKind(enum.StrEnum):
     BUYER = "buyer"
     COMPANY = "company"
     STRUCTURE = "structure"
+    PRESCRIBER = "prescriber"
 
     @property
     def label(self) -> str:
@@ -27,7 +28,20 @@ ORG_KIND_LABELS = {
     OrgKind.BUYER: "Acheteur public",
     OrgKind.COMPANY: "Entreprise titulaire",
     OrgKind.STRUCTURE: "Structure d'insertion (SIAE, GEIQ…)",
+    OrgKind.PRESCRIBER: "Prescripteur (France Travail, Mission locale…)",
 }
+
+PRESCRIBER_KINDS = {
+    "france_travail": "France Travail",
+    "mission_locale": "Mission locale",
+    "cap_emploi": "Cap emploi",
+    "plie": "PLIE",
+    "spip": "SPIP",
+    "departement": "Conseil départemental",
+    "other": "Autre prescripteur",
+}
+"""Sub-types of a prescriber organisation (docs/domain.md §10): who positions candidates on
+the job offers of the pre-recruitment service (convention annexe 1 §1)."""
 
 
 class StructureKind(enum.StrEnum):
@@ -111,6 +125,7 @@ class Organisation(Timestamped, Versioned, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     siret: Mapped[str | None] = mapped_column(String(14), unique=True)
     structure_kind: Mapped[str | None] = mapped_column(String(10))
+    prescriber_kind: Mapped[str | None] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     address: Mapped[str] = mapped_column(Text, default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
@@ -140,6 +155,10 @@ class Organisation(Timestamped, Versioned, db.Model):
     @property
     def structure_kind_label(self) -> str:
         return StructureKind(self.structure_kind).label if self.structure_kind else ""
+
+    @property
+    def prescriber_kind_label(self) -> str:
+        return PRESCRIBER_KINDS.get(self.prescriber_kind or "", "")
 
     @property
     def trade_labels(self) -> list[str]:

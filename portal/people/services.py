@@ -56,6 +56,11 @@ FOLLOWUP_MONTHS = 6
 """The situation after the contract is recorded at its end and again 6 months later
 (docs/domain.md §6)."""
 
+PLACEMENT_CLOSED_HOOKS: list = []
+"""Functions ``(placement, user)`` called when a placement ends or breaks, registered by the
+areas that follow it (``portal.recruitment`` sends the post-mission feedback form to the
+referent); they queue mail and audit, never commit."""
+
 NOT_ELIGIBLE_YET = (
     "L'embauche ne peut pas être déclarée : l'AMOI n'a pas validé l'éligibilité de cette "
     "candidature. Les heures ne comptent que pour une personne validée avant son embauche "
@@ -600,6 +605,8 @@ def break_placement(
     placement.events.append(event)
     db.session.flush()
     audit.record("placement.broken", placement, actor=user, detail=f"kind={kind}")
+    for hook in PLACEMENT_CLOSED_HOOKS:
+        hook(placement, user)
     return event
 
 
@@ -630,6 +637,8 @@ def end_placement(
     placement.events.append(event)
     db.session.flush()
     audit.record("placement.ended", placement, actor=user, detail=f"exit={category.value}")
+    for hook in PLACEMENT_CLOSED_HOOKS:
+        hook(placement, user)
     return event
 
 

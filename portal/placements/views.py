@@ -17,6 +17,7 @@ from portal.clock import today
 from portal.documents.spreadsheets import Column, Sheet, csv_response, xlsx_response
 from portal.extensions import db
 from portal.models import Candidacy, Lot, Market, Organisation, Placement
+from portal.models.accounts import CLAUSE_ROLES
 from portal.people.queries import lot_counts
 from portal.placements import bp
 from portal.rules.eligibility import ContractType, Modality
@@ -44,7 +45,7 @@ PEOPLE_COLUMNS = (
 
 
 @bp.route("/embauches/exports")
-@allow(*Role)
+@allow(*CLAUSE_ROLES)
 def exports():
     """The export page: the placements by lot or by employer (the AMOI and the declarers),
     and the counts per lot (everyone)."""
@@ -162,7 +163,7 @@ COUNT_COLUMNS = (
 
 
 @bp.route("/embauches/effectifs.<fmt>")
-@allow(*Role)
+@allow(*CLAUSE_ROLES)
 def counts(fmt: str):
     """Counts per lot the user sees (``scoped(Lot)``): people, placements, by modality and
     by contract type. No name, no person: what buyers may download (docs/domain.md §6)."""

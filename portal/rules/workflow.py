@@ -98,6 +98,30 @@ class OperationStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class OfferStatus(enum.StrEnum):
+    """Life of a job offer of the pre-recruitment service: written (by the AMOI, or by the
+    company for a lot it holds, then checked by the AMOI), open to candidates, then filled
+    or cancelled (convention annexe 1 §1 and annexe 2; docs/domain.md §10)."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+
+
+class ApplicationStatus(enum.StrEnum):
+    """Life of a candidate positioned on a job offer: received, preselected by the AMOI
+    (interview), presented to the company, then hired (*retenu*) or not retained
+    (convention annexe 1 §1: « analyse de chaque candidature avant présentation »;
+    docs/domain.md §10)."""
+
+    RECEIVED = "received"
+    PRESELECTED = "preselected"
+    PRESENTED = "presented"
+    HIRED = "hired"
+    NOT_RETAINED = "not_retained"
+
+
 class TransitionNotAllowed(Exception):
     """An action that the machine does not allow from the current status (docs/architecture.md §3 and 6).
     Views answer it with a French message (the message of this exception)."""
@@ -112,6 +136,7 @@ class TransitionNotAllowed(Exception):
 Q, P, S, E = QuoteStatus, PlacementStatus, StatementStatus, EscalationStatus
 C = CandidacyStatus
 D, OS, T = DeclarationStatus, OperationStatus, SplitStatus
+JO, AP = OfferStatus, ApplicationStatus
 
 QUOTE_TRANSITIONS: dict[QuoteStatus, dict[str, QuoteStatus]] = {
     Q.DRAFT: {"submit": Q.SUBMITTED},
@@ -221,6 +246,27 @@ OPERATION_TRANSITIONS: dict[OperationStatus, dict[str, OperationStatus]] = {
 """Operation: preparation → running (markets notified) → closed (final report); a closed
 operation can be reopened (a late statement, a corrected report)."""
 
+OFFER_TRANSITIONS: dict[OfferStatus, dict[str, OfferStatus]] = {
+    JO.DRAFT: {"open": JO.OPEN, "cancel": JO.CANCELLED},
+    JO.OPEN: {"fill": JO.FILLED, "cancel": JO.CANCELLED},
+    JO.FILLED: {},
+    JO.CANCELLED: {},
+}
+"""Job offer: draft → open (the AMOI checks and opens it) → filled | cancelled; a draft can
+be cancelled too (docs/domain.md §10)."""
+
+APPLICATION_TRANSITIONS: dict[ApplicationStatus, dict[str, ApplicationStatus]] = {
+    AP.RECEIVED: {"preselect": AP.PRESELECTED, "reject": AP.NOT_RETAINED},
+    AP.PRESELECTED: {"present": AP.PRESENTED, "reject": AP.NOT_RETAINED},
+    AP.PRESENTED: {"retain": AP.HIRED, "reject": AP.NOT_RETAINED},
+    AP.HIRED: {},
+    AP.NOT_RETAINED: {},
+}
+"""Application: received → preselected (the AMOI's interview) → presented to the company →
+hired (the company retains: a candidacy of the people area follows) | not retained (by the
+AMOI at any step before, or by the company once presented; a reason from the list)
+(convention annexe 1 §1, annexe 2; docs/domain.md §10)."""
+
 TRANSITIONS: dict[str, dict] = {
     "declaration": DECLARATION_TRANSITIONS,
     "operation": OPERATION_TRANSITIONS,
@@ -231,6 +277,8 @@ TRANSITIONS: dict[str, dict] = {
     "statement_line": STATEMENT_LINE_TRANSITIONS,
     "escalation": ESCALATION_TRANSITIONS,
     "split": SPLIT_TRANSITIONS,
+    "offer": OFFER_TRANSITIONS,
+    "application": APPLICATION_TRANSITIONS,
 }
 """All machines by name: {machine: {status: {action: next_status}}}."""
 
@@ -244,6 +292,8 @@ STATUSES: dict[str, type[enum.StrEnum]] = {
     "statement_line": StatementStatus,
     "escalation": EscalationStatus,
     "split": SplitStatus,
+    "offer": OfferStatus,
+    "application": ApplicationStatus,
 }
 INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "declaration": D.SUBMITTED,
@@ -255,6 +305,8 @@ INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "statement_line": S.DRAFT,
     "escalation": E.NONE,
     "split": T.DRAFT,
+    "offer": JO.DRAFT,
+    "application": AP.RECEIVED,
 }
 
 STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
@@ -319,11 +371,24 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         T.AMOI_VALIDATED: "Validée par l'AMOI, en attente de l'acheteur",
         T.VALIDATED: "Validée",
     },
+    "offer": {
+        JO.DRAFT: "Brouillon",
+        JO.OPEN: "Ouverte",
+        JO.FILLED: "Pourvue",
+        JO.CANCELLED: "Annulée",
+    },
+    "application": {
+        AP.RECEIVED: "Reçue",
+        AP.PRESELECTED: "Présélectionnée",
+        AP.PRESENTED: "Présentée à l'entreprise",
+        AP.HIRED: "Retenue",
+        AP.NOT_RETAINED: "Non retenue",
+    },
 }
 """French labels of every status per machine, for badges (docs/architecture.md §8): {machine: {status:
 label}}. Per machine because "submitted" is a status of two machines."""
 
-del Q, P, S, E, C, D, OS, T  # short aliases for the tables only
+del Q, P, S, E, C, D, OS, T, JO, AP  # short aliases for the tables only
 
 
 def _table(machine: str) -> dict:

@@ -94,6 +94,8 @@ def can_decide_refusal(user: User | None, line: HourLine) -> bool:
         and user.role is Role.BUYER
         and line.status == StatementStatus.REFUSAL_PROPOSED.value
     )
+
+
 @scope_rule(StatementReminder)
 def _reminders(stmt: Select, user: User) -> Select:
     """The reminders' log: the AMOI only (it sends them); nobody else reads it."""

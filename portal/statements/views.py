@@ -245,8 +245,5 @@ def show(statement_id: int):
     )
 
 
-from portal.statements import review_views  # noqa: E402, F401  (the review pages, same blueprint)
-from portal.statements import grid_views  # noqa: E402  the company's typed grid, same blueprint
-
-assert grid_views
-from portal.statements import late_views  # noqa: E402, F401  (the late list's routes)
+# the other pages of the same blueprint: the review, the typed grid, the late statements
+from portal.statements import grid_views, late_views, review_views  # noqa: E402, F401

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.markets import split as tce
 from portal.models import Lot, Market, Operation, Role, SubcontractorShare, TceSplit
+from portal.models.accounts import CLAUSE_ROLES
 from tests.conftest import text_of
 from tests.factories import make_lot, make_market, make_operation
 from tests.personas import ROLE_OF
@@ -20,7 +21,7 @@ from tests.security.registry import (
 
 AMOI_AND_BUYERS = (Role.FACILITATOR, Role.BUYER)
 expect("markets.operations", "markets.operation", "markets.market", roles=AMOI_AND_BUYERS)
-expect("markets.lots", "markets.lot", "markets.export", roles=tuple(Role))
+expect("markets.lots", "markets.lot", "markets.export", roles=CLAUSE_ROLES)
 expect(
     "markets.operation_create",
     "markets.operation_edit",

@@ -16,7 +16,7 @@ from tests.security.registry import (
 expect("organisations.index", roles=(Role.FACILITATOR,))
 expect("organisations.show", roles=tuple(Role))
 # the directory of structures (annexe 1 §1): every role, no id in the URL
-expect("organisations.structure_directory", roles=tuple(Role))
+expect("organisations.structure_directory", roles=tuple(Role))  # prescribers too
 expect(
     "organisations.create",
     "organisations.edit",

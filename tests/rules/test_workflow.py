@@ -7,9 +7,11 @@ from portal.rules.workflow import (
     STATUS_LABELS,
     STATUSES,
     TRANSITIONS,
+    ApplicationStatus,
     CandidacyStatus,
     DeclarationStatus,
     EscalationStatus,
+    OfferStatus,
     OperationStatus,
     PlacementStatus,
     QuoteStatus,
@@ -70,6 +72,16 @@ VALID = [
     ("operation", "preparation", "start", OperationStatus.RUNNING),
     ("operation", "running", "close", OperationStatus.CLOSED),
     ("operation", "closed", "reopen", OperationStatus.RUNNING),
+    ("offer", "draft", "open", OfferStatus.OPEN),
+    ("offer", "draft", "cancel", OfferStatus.CANCELLED),
+    ("offer", "open", "fill", OfferStatus.FILLED),
+    ("offer", "open", "cancel", OfferStatus.CANCELLED),
+    ("application", "received", "preselect", ApplicationStatus.PRESELECTED),
+    ("application", "received", "reject", ApplicationStatus.NOT_RETAINED),
+    ("application", "preselected", "present", ApplicationStatus.PRESENTED),
+    ("application", "preselected", "reject", ApplicationStatus.NOT_RETAINED),
+    ("application", "presented", "retain", ApplicationStatus.HIRED),
+    ("application", "presented", "reject", ApplicationStatus.NOT_RETAINED),
 ]
 
 
@@ -114,6 +126,14 @@ def test_tables_hold_exactly_the_documented_transitions():
         ("escalation", "none", "send_formal_notice"),
         ("escalation", "resolved", "resolve"),
         ("escalation", "resolved", "send_reminder_letter"),
+        ("offer", "draft", "fill"),
+        ("offer", "filled", "open"),
+        ("offer", "cancelled", "open"),
+        ("application", "received", "present"),
+        ("application", "received", "retain"),
+        ("application", "preselected", "retain"),
+        ("application", "hired", "reject"),
+        ("application", "not_retained", "preselect"),
     ],
 )
 def test_forbidden_transitions_raise(machine, status, action):

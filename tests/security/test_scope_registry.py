@@ -17,6 +17,7 @@ from portal.extensions import db as _db
 from portal.models import (
     AccountToken,
     Amendment,
+    Application,
     AuditEvent,
     Candidacy,
     CandidacyCriterion,
@@ -26,11 +27,15 @@ from portal.models import (
     HourLine,
     HoursRecord,
     HourStatement,
+    InfoSession,
+    InfoSessionInvite,
     Invoice,
     Job,
+    JobOffer,
     Lot,
     Market,
     NumberSeries,
+    OfferDiffusion,
     Operation,
     Organisation,
     OrganisationReferent,
@@ -71,6 +76,8 @@ OWNED_BY_AN_ORGANISATION = {
     HourStatement: "portal.statements.access",
     HourLine: "portal.statements.access",
     StatementReminder: "portal.statements.access",
+    JobOffer: "portal.recruitment.access",
+    Application: "portal.recruitment.access",
 }
 # Rows no organisation other than the AMOI reads through ``scoped``: facilitator-only by
 # default, on purpose.
@@ -85,9 +92,12 @@ WITHOUT_RULE = {
     Job: "its owner's only, even for the AMOI: read by portal.jobs.views.owned_or_404",
     EligibilityRules: "the harmonisation rules' versions: AMOI reference data (admins record them)",
     OrganisationReferent: "the AMOI's referent of each declarer: the AMOI's own work organisation",
+    OfferDiffusion: "to whom the AMOI sent an offer: its own work, shown on the offer to the AMOI",
+    InfoSession: "the AMOI's information sessions: pages for the AMOI only",
+    InfoSessionInvite: "who was invited to a session and came: the AMOI's pages only",
 }
 
-NON_FACILITATORS = ("buyer_ccvg", "buyer_commune", "company", "structure")
+NON_FACILITATORS = ("buyer_ccvg", "buyer_commune", "company", "structure", "prescriber")
 
 
 def test_every_mapped_model_is_classified(app):

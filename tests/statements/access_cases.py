@@ -235,6 +235,8 @@ def ccvg_decides_a_communes_line(world):
         world.other_structure, world.others["structure"], world.commune, lines=1
     )
     return CrossOrgCase(world.users["buyer_ccvg"], {"hour_line_id": line.id}, _line_state(line.id))
+
+
 from tests.statements import grid_access_cases  # noqa: E402  the typed grid's cases
 
 assert grid_access_cases
