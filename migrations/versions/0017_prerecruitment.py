@@ -2,8 +2,8 @@
 its sub-type in organisations.prescriber_kind), the candidates positioned on them and the
 information sessions (issue 13; docs/domain.md §9)
 
-Revision ID: 0018_prerecruitment
-Revises: 0014_statements
+Revision ID: 0017_prerecruitment
+Revises: 0016_reminders
 Create Date: 2026-12-03 13:26:55.271659
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_prerecruitment'
-down_revision = '0017_reminders'
+revision = '0017_prerecruitment'
+down_revision = '0016_reminders'
 branch_labels = None
 depends_on = None
 

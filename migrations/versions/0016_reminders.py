@@ -1,8 +1,8 @@
 """reminders: the log of the monthly statement reminders, one per organisation and day
 (idempotence of ``flask send-reminders`` and of the AMOI's page) (issue 10; docs/domain.md §7)
 
-Revision ID: 0017_reminders
-Revises: 0014_statements
+Revision ID: 0016_reminders
+Revises: 0015_statement_review
 Create Date: 2026-12-03 13:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0017_reminders'
+revision = '0016_reminders'
 down_revision = '0015_statement_review'
 branch_labels = None
 depends_on = None
