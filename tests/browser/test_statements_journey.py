@@ -1,7 +1,8 @@
 """Issue 10's journey: the ETTI uploads a statement with one bad line, sees the error in
 the preview, uploads the fixed file and confirms; the AMOI proposes to refuse a line with a
 reason; the commune that owns the lot confirms the refusal; the statement's page shows the
-refused line and the validated hours. axe runs on every page reached."""
+refused line and the validated hours; the lot's progress counts the validated hours of
+October and not the refused line. axe runs on every page reached."""
 
 from __future__ import annotations
 
@@ -140,3 +141,45 @@ def test_the_etti_uploads_the_amoi_proposes_the_commune_confirms(page, live_app)
             r"Heures validées\s+" + (f"{validated:g}".replace(".", ",") if validated else "0")
         )
     )
+
+    # 5. The progress of the lot of a validated line counts its October hours (the hours of
+    #    the refused line do not count): computed here from the hour lines themselves.
+    assert len(lines) > 1, "the demo ETTI has a second placement working in October"
+    lot_id, october = _october_validated(live_app, lines[1][3])
+    assert october > 0
+    logout(page)
+    login(page, "charge.mission@sud-ouest-emploi.example")
+    page.goto(f"/lots/{lot_id}")
+    accessible(page)
+    page.get_by_text("Tableau des heures validées par mois").click()
+    row = page.get_by_role("row").filter(has_text=re.compile(r"octobre 2026", re.I))
+    expect(row).to_contain_text(_hours(october))
+
+
+def _october_validated(live_app, reference: str):
+    """The lot of ``reference`` and its validated hours of October 2026, summed from the
+    hour lines (not through the page's progress code)."""
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.models import HourLine, Placement
+    from portal.statements.services import lot_reference
+
+    with live_app.app_context():
+        total = {}
+        for line in db.session.scalars(
+            select(HourLine).where(
+                HourLine.month == date(2026, 10, 1), HourLine.status == "validated"
+            )
+        ):
+            lot = db.session.get(Placement, line.placement_id).lot
+            if lot is not None and lot_reference(lot) == reference:
+                total[lot.id] = total.get(lot.id, 0) + line.hours
+        [(lot_id, hours)] = total.items()
+        return lot_id, hours
+
+
+def _hours(value) -> str:
+    from portal.formatting import hours
+
+    return hours(value)
