@@ -101,10 +101,6 @@ class GridRow:
     def target(self) -> str:
         return target_label(self.placement)
 
-    @property
-    def empty(self) -> bool:
-        return self.hours is None and not self.problems
-
 
 @dataclass
 class Grid:
@@ -329,11 +325,8 @@ def save(result: Grid, user: User, now: datetime, *, submit: bool) -> HourStatem
     db.session.expire(statement, ["lines"])
     action = "statement.typed_draft"
     if submit:
-        action = (
-            "statement.replaced"
-            if before == StatementStatus.SUBMITTED.value
-            else ("statement.submitted")
-        )
+        replaced = before == StatementStatus.SUBMITTED.value
+        action = "statement.replaced" if replaced else "statement.submitted"
     elif before == StatementStatus.SUBMITTED.value:
         action = "statement.reopened"
     audit.record(

@@ -197,7 +197,7 @@ def grid_save():
         if asked is not None:
             return asked
     try:
-        saved = grids.save(result, g.user, utcnow(), submit=submit)
+        grids.save(result, g.user, utcnow(), submit=submit)
         db.session.commit()
     except Refused as refused:
         db.session.rollback()
@@ -217,5 +217,4 @@ def grid_save():
         )
     else:
         flash(f"Le brouillon du relevé de {month:%m/%Y} est enregistré ({count}).", "success")
-    assert saved.id
     return redirect(_url(month, organisation), code=303)

@@ -67,3 +67,34 @@ def test_a_company_types_its_hours_at_390_px(browser, base_url, live_app):
     expect(page.get_by_text("Le brouillon du relevé")).to_be_visible()
     expect(page.locator(f"#hours-{placement_id}")).to_have_value("35")
     context.close()
+
+
+def test_the_upload_previews_through_htmx_with_its_progress_indicator(browser, base_url, live_app):
+    from portal.extensions import db
+    from portal.models import Organisation, OrgKind, User
+
+    with live_app.app_context():
+        email = db.session.scalar(
+            select(User.email)
+            .join(Organisation, User.organisation_id == Organisation.id)
+            .where(Organisation.kind == OrgKind.STRUCTURE.value, User.active.is_(True))
+            .order_by(User.id)
+        )
+    csv = (
+        "Nom;Prénom;Date de naissance;Lot;Mois;Heures travaillées;Dont heures de formation\n"
+        "Inconnue;Personne;01/02/1990;XX-0 lot 1;01/2026;35;0\n"
+    ).encode()
+    context = browser.new_context(base_url=base_url, locale="fr-FR", viewport=PHONE)
+    page = context.new_page()
+    login(page, email)
+    page.goto("/releves/depot")
+    expect(page.locator("#upload-reading")).to_be_hidden()
+    page.get_by_label("Fichier du relevé (CSV ou XLSX)").set_input_files(
+        files=[{"name": "releve.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    page.get_by_role("button", name="Prévisualiser").click()
+    expect(page.get_by_text("rien n'a été enregistré")).to_be_visible()
+    expect(page.get_by_text("n'est pas un lot sur lequel votre organisation")).to_be_visible()
+    expect(page.get_by_role("button", name="Prévisualiser")).to_be_enabled()
+    assert page.locator("#contenu").count() == 1  # the answer replaced the content, once
+    context.close()
