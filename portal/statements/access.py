@@ -23,6 +23,7 @@ from portal.models import (
     Operation,
     Placement,
     StatementReminder,
+    SubcontractorShare,
     User,
 )
 from portal.rules.workflow import StatementStatus
@@ -49,6 +50,16 @@ def buyer_lot_ids(organisation_id: int) -> Select:
     )
 
 
+def buyer_share_ids(organisation_id: int) -> Select:
+    """The ids of the TCE shares whose operation's buyer is exactly ``organisation_id`` (a
+    share has no lot: its operation's buyer decides its refusals, docs/domain.md §7.2)."""
+    return (
+        select(SubcontractorShare.id)
+        .join(Operation, SubcontractorShare.operation_id == Operation.id)
+        .where(Operation.buyer_id == organisation_id)
+    )
+
+
 @scope_rule(HourLine)
 def _lines(stmt: Select, user: User) -> Select:
     """A line follows its statement (company, structure); a buyer sees the lines of its
@@ -59,6 +70,7 @@ def _lines(stmt: Select, user: User) -> Select:
     if user.role is Role.BUYER:
         placements = select(Placement.id).where(
             Placement.lot_id.in_(buyer_lot_ids(user.organisation_id))
+            | Placement.share_id.in_(buyer_share_ids(user.organisation_id))
         )
         return stmt.where(
             HourLine.refusal_proposed_at.is_not(None), HourLine.placement_id.in_(placements)

@@ -38,11 +38,13 @@ from portal.models import (
     Organisation,
     OrgKind,
     Placement,
+    SubcontractorShare,
     User,
 )
 from portal.refusals import Refused
 from portal.rules.statements import settled_status
 from portal.rules.workflow import StatementStatus, next_status
+from portal.statements.services import share_reference
 
 S = StatementStatus
 REASON_MAX = 2000
@@ -91,6 +93,9 @@ def pending_decisions(user: User) -> Select:
         .options(
             joinedload(HourLine.statement).joinedload(HourStatement.organisation),
             joinedload(HourLine.placement).joinedload(Placement.lot).joinedload(Lot.market),
+            joinedload(HourLine.placement)
+            .joinedload(Placement.share)
+            .joinedload(SubcontractorShare.operation),
         )
         .order_by(HourLine.refusal_proposed_at, HourLine.id)
     )
@@ -259,6 +264,43 @@ def lot_label(lot: Lot) -> str:
     return f"{lot.market.reference} lot {lot.number} – {lot.label}"
 
 
+def placement_target(placement: Placement) -> str:
+    """The lot of a placement as :func:`lot_label` writes it, or its TCE share (« Groupe
+    scolaire – part TCE Gros œuvre »)."""
+    if placement.lot is not None:
+        return lot_label(placement.lot)
+    return share_reference(placement.share) if placement.share is not None else ""
+
+
+def _buyers_of(lines: list[HourLine]) -> dict[int, int]:
+    """Per placement id of ``lines``: the buyer of its lot's, or its TCE share's, operation."""
+    lot_ids = {line.placement.lot_id for line in lines if line.placement.lot_id}
+    share_ids = {line.placement.share_id for line in lines if line.placement.share_id}
+    by_lot = dict(
+        db.session.execute(
+            select(Lot.id, Operation.buyer_id)
+            .join(Market, Lot.market_id == Market.id)
+            .join(Operation, Market.operation_id == Operation.id)
+            .where(Lot.id.in_(lot_ids))
+        ).all()
+    )
+    by_share = dict(
+        db.session.execute(
+            select(SubcontractorShare.id, Operation.buyer_id)
+            .join(Operation, SubcontractorShare.operation_id == Operation.id)
+            .where(SubcontractorShare.id.in_(share_ids))
+        ).all()
+    )
+    return {
+        line.placement_id: (
+            by_lot[line.placement.lot_id]
+            if line.placement.lot_id
+            else by_share[line.placement.share_id]
+        )
+        for line in lines
+    }
+
+
 def _notify_submitter(statement: HourStatement, subject: str, text: str) -> int:
     link = external_url("statements.show", statement_id=statement.id)
     return _send(_emails([statement.organisation_id]), subject, text, link)
@@ -267,22 +309,14 @@ def _notify_submitter(statement: HourStatement, subject: str, text: str) -> int:
 def _notify_buyers(statement: HourStatement, proposed: list[HourLine]) -> int:
     """Each lot's buyer is told how many lines of its lots wait for its decision."""
     by_buyer: dict[int, list[HourLine]] = defaultdict(list)
-    lot_ids = {line.placement.lot_id for line in proposed}
-    buyers = dict(
-        db.session.execute(
-            select(Lot.id, Operation.buyer_id)
-            .join(Market, Lot.market_id == Market.id)
-            .join(Operation, Market.operation_id == Operation.id)
-            .where(Lot.id.in_(lot_ids))
-        ).all()
-    )
+    buyers = _buyers_of(proposed)
     for line in proposed:
-        by_buyer[buyers[line.placement.lot_id]].append(line)
+        by_buyer[buyers[line.placement_id]].append(line)
     sent = 0
     link = external_url("statements.refusals")
     for buyer_id, lines in by_buyer.items():
         hours = sum((line.hours for line in lines), Decimal(0))
-        lots = sorted({lot_label(line.placement.lot) for line in lines})
+        lots = sorted({placement_target(line.placement) for line in lines})
         text = (
             f"L'AMO Insertion propose de ne pas prendre en compte "
             f"{quantity(len(lines), 'ligne')} d'heures ({_hours(hours)} h) du relevé de "
@@ -309,7 +343,7 @@ def _notify_decision(line: HourLine, confirm: bool) -> int:
     )
     text = (
         f"Sur le relevé d'heures de {_month(statement.month)} de {statement.organisation.name}, "
-        f"le maître d'ouvrage du lot {lot_label(line.placement.lot)} {verdict} "
+        f"le maître d'ouvrage du lot {placement_target(line.placement)} {verdict} "
         f"(ligne de {_hours(line.hours)} h). Son commentaire figure sur la page du relevé."
     )
     subject = f"Relevé d'heures de {_month(statement.month)} : décision de l'acheteur"

@@ -191,7 +191,7 @@ def _refusals_page(status: int = 200, **context):
             page=page,
             errors=context.pop("errors", {}),
             comments=context.pop("comments", {}),
-            lot_label=review.lot_label,
+            lot_label=review.placement_target,
             **context,
         ),
         status,

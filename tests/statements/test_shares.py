@@ -119,3 +119,58 @@ def test_a_share_statement_is_stored_and_shown(app, login_as):
     assert "Groupe scolaire des Tilleuls – part TCE Maçonnerie / gros œuvre" in text_of(page)
     assert preview.status_code == 200
     assert "Confirmer le dépôt" in text_of(preview)
+
+
+def test_a_refusal_on_a_share_goes_to_its_operations_buyer(app, login_as):
+    """A share has no lot: the buyer of its operation decides the refusal the AMOI proposes
+    (convention art. 4), another buyer gets a 404, and nobody sees the person's name."""
+    from portal.extensions import db
+    from portal.models import HourLine
+    from tests.conftest import CONFIRMED, outbox_messages, versioned
+    from tests.factories import make_ccvg_with_communes
+    from tests.people.builders import amoi_user
+
+    _ccvg, (commune, other_commune) = make_ccvg_with_communes("Alpha", "Beta")
+    company = make_org(OrgKind.COMPANY)
+    share = make_share(company)
+    share.operation.buyer = commune
+    db.session.commit()
+    placement = _share_placement(share=share)
+    written = "Groupe scolaire des Tilleuls – part TCE Maçonnerie / gros œuvre"
+    result = services.preview(
+        read_statement(csv_file(_row(placement, written)), "releve.csv"), placement.employer
+    )
+    [statement] = services.submit(result, make_user(placement.employer), NOW)
+    db.session.commit()
+    [line] = statement.lines
+    buyer = make_user(commune)
+    amoi = login_as(amoi_user())
+    before = set(outbox_messages(app))
+    reason = "Heures hors de la période du chantier"
+    proposed = amoi.post_form(
+        f"/releves/{statement.id}/refus",
+        versioned(statement, {"refuser": str(line.id), f"motif-{line.id}": reason, **CONFIRMED}),
+    )
+    assert proposed.status_code == 303
+    notices = [m.read_bytes().decode() for m in outbox_messages(app) if m not in before]
+    assert any(buyer.email in m for m in notices)
+
+    db.session.expire_all()
+    line = db.session.get(HourLine, line.id)
+    outsider = login_as(make_user(other_commune))
+    assert reason not in text_of(outsider.get("/releves/refus-a-decider"))
+    denied = outsider.post_form(
+        f"/releves/lignes/{line.id}/decision",
+        versioned(line, {"decision": "confirmer", "commentaire": "Non", **CONFIRMED}),
+    )
+    assert denied.status_code == 404
+    client = login_as(buyer)
+    page = text_of(client.get("/releves/refus-a-decider"))
+    assert reason in page and written in page and "Tcé" not in page
+    decided = client.post_form(
+        f"/releves/lignes/{line.id}/decision",
+        versioned(line, {"decision": "ecarter", "commentaire": "Accepté", **CONFIRMED}),
+    )
+    assert decided.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(HourLine, line.id).status == "validated"
