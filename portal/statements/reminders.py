@@ -21,18 +21,28 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.documents import mail
 from portal.extensions import db
 from portal.formatting import month as month_label
 from portal.links import external_url
-from portal.models import HourStatement, Lot, Market, Organisation, Placement, User
+from portal.models import (
+    HourStatement,
+    Lot,
+    Market,
+    Organisation,
+    Placement,
+    SubcontractorShare,
+    User,
+)
 from portal.models.reminders import StatementReminder
 from portal.rules.deadlines import add_months, first_of_month, missing_statements
 from portal.rules.progress import months_between
 from portal.rules.workflow import PlacementStatus, StatementStatus
 from portal.statements.progress import settings
+from portal.statements.services import share_reference
 
 SUBJECT = "Relevés d'heures en retard"
 
@@ -66,18 +76,20 @@ def _lot_reference(reference: str, number: int) -> str:
 
 
 def late_statements(today: date) -> list[LateOrganisation]:
-    """Every organisation with late statements on ``today``, by name. Six queries, whatever
-    the number of placements."""
+    """Every organisation with late statements on ``today``, by name. Six queries (seven with
+    TCE shares), whatever the number of placements."""
     _tolerance, due_day, _divisor = settings()
     last_month = add_months(first_of_month(today), -1)
     placements = db.session.execute(
-        select(Placement.employer_id, Placement.lot_id, Placement.start_date).where(
-            Placement.status == PlacementStatus.ACTIVE.value, Placement.lot_id.is_not(None)
-        )
+        select(
+            Placement.employer_id, Placement.lot_id, Placement.share_id, Placement.start_date
+        ).where(Placement.status == PlacementStatus.ACTIVE.value)
     ).all()
+    # a placement works on a lot or, in a TCE operation, on a share: ("lot", id) | ("share", id)
     expected = {
-        (employer, lot, month)
-        for employer, lot, start in placements
+        (employer, ("lot", lot) if lot is not None else ("share", share), month)
+        for employer, lot, share, start in placements
+        if lot is not None or share is not None
         for month in months_between(start, last_month)
     }
     if not expected:
@@ -97,20 +109,32 @@ def late_statements(today: date) -> list[LateOrganisation]:
     if not late:
         return []
     org_ids = sorted({org for org, _, _ in late})
-    lot_ids = sorted({lot for _, lot, _ in late})
+    lot_ids = sorted({key for _, (kind, key), _ in late if kind == "lot"})
+    share_ids = sorted({key for _, (kind, key), _ in late if kind == "share"})
     names = dict(
         db.session.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
         ).all()
     )
     lots = {
-        lot_id: _lot_reference(reference, number)
+        ("lot", lot_id): _lot_reference(reference, number)
         for lot_id, reference, number in db.session.execute(
             select(Lot.id, Market.reference, Lot.number)
             .join(Market, Lot.market_id == Market.id)
             .where(Lot.id.in_(lot_ids))
         )
     }
+    if share_ids:
+        lots.update(
+            {
+                ("share", share.id): share_reference(share)
+                for share in db.session.scalars(
+                    select(SubcontractorShare)
+                    .where(SubcontractorShare.id.in_(share_ids))
+                    .options(joinedload(SubcontractorShare.operation))
+                )
+            }
+        )
     emails: dict[int, list[str]] = defaultdict(list)
     for org_id, email in db.session.execute(
         select(User.organisation_id, User.email)

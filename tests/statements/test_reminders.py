@@ -163,3 +163,28 @@ def test_others_cannot_reach_the_late_list(login_as, db):
     client = login_as(make_user(structure))
     assert client.get("/releves/retards").status_code == 403
     assert client.post_form("/releves/retards/relancer", data=CONFIRMED).status_code == 403
+
+
+def test_a_placement_on_a_tce_share_is_expected_too(app, db):
+    """A TCE share has no lot: its structure is reminded with the share as the portal
+    names it (docs/domain.md §7.1)."""
+    from tests.people.builders import identity
+    from tests.statements.grid_builders import direct_hire, make_share
+
+    structure = make_org(OrgKind.STRUCTURE)
+    placement = direct_hire(
+        make_org(OrgKind.COMPANY),
+        share=make_share(make_org(OrgKind.COMPANY)),
+        employer=structure,
+        modality="temp_insertion",
+        who=identity(last_name="Part", first_name="Tcé"),
+        start_date=START,
+        planned_end=None,
+    )
+    assert placement.lot_id is None
+    [late] = late_statements(T)
+    assert late.organisation_id == structure.id
+    assert late.months == LATE
+    assert {lot for _, lot in late.items} == {
+        "Groupe scolaire des Tilleuls – part TCE Maçonnerie / gros œuvre"
+    }
