@@ -106,6 +106,9 @@ class Config:
     # after their last placement ends (or their last candidacy), then anonymised by
     # ``flask anonymise-expired``. Default, configurable (docs/gdpr-record.md).
     PEOPLE_RETENTION_YEARS = 3
+    # Follow-up of the titulaires (issue 11; docs/domain.md §8)
+    FOLLOWUP_SMIC_HOURLY = "11.88"  # gross hourly SMIC prefilled in a « n × SMIC » penalty
+    FOLLOWUP_LETTERHEAD = "Sud-Ouest Emploi"  # the AMOI's name on the reminder letters
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None
     TESTING = False

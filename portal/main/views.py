@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from portal.access import Role, allow, public, scoped
 from portal.extensions import db
+from portal.followup import queries as followup_queries
 from portal.main import bp, figures
 from portal.models import User
 
@@ -31,6 +32,7 @@ def home():
         context["figures"] = counts
     elif g.role is Role.BUYER:
         context["figures"] = figures.buyer_figures()
+        context["followup_waiting"] = followup_queries.waiting_for_buyer(g.user)
     else:
         context["figures"] = figures.holder_figures()
     return render_template("main/home.html", **context)

@@ -3,6 +3,17 @@
 from portal.models.accounts import AccountToken, Role, TokenPurpose, User
 from portal.models.audit import AuditEvent
 from portal.models.census import PurchaseDeclaration
+from portal.models.followup import (
+    Contact,
+    Escalation,
+    EscalationEvent,
+    FollowupSettings,
+    Letter,
+    MarketKickoff,
+    Meeting,
+    MeetingParticipant,
+    PenaltyProposal,
+)
 from portal.models.jobs import Job, JobStatus
 from portal.models.markets import (
     HoursRecord,
@@ -48,9 +59,13 @@ __all__ = [
     "AuditEvent",
     "Candidacy",
     "CandidacyCriterion",
+    "Contact",
     "ConventionTermination",
     "EligibilityDecision",
     "EligibilityRules",
+    "Escalation",
+    "EscalationEvent",
+    "FollowupSettings",
     "HourLine",
     "HourStatement",
     "HoursRecord",
@@ -59,14 +74,19 @@ __all__ = [
     "InvoiceStatus",
     "Job",
     "JobStatus",
+    "Letter",
     "Lot",
     "Market",
+    "MarketKickoff",
+    "Meeting",
+    "MeetingParticipant",
     "NumberSeries",
     "Operation",
     "OrgKind",
     "Organisation",
     "OrganisationReferent",
     "Participant",
+    "PenaltyProposal",
     "Placement",
     "PlacementEvent",
     "PurchaseDeclaration",
