@@ -33,10 +33,12 @@ from portal.markets import split as tce
 from portal.models import (
     Amendment,
     AuditEvent,
+    Escalation,
     HoursRecord,
     Invoice,
     Lot,
     Market,
+    Meeting,
     Operation,
     Organisation,
     OrgKind,
@@ -77,6 +79,8 @@ def test_seed_demo_loads_the_parties(app, db):
         "invoices": _count(Invoice),
         "people": len(PEOPLE),
         "placements": _count(Placement),
+        "escalations": _count(Escalation),
+        "meetings": _count(Meeting),
     }
     names = set(db.session.scalars(select(Organisation.name)))
     assert "Sud-Ouest Emploi" in names

@@ -13,12 +13,14 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from portal.demo.followup import seed_followup
 from portal.demo.people import seed_people
 from portal.demo.quotes import seed_quotes
 from portal.demo.year import seed_year
 from portal.extensions import db
 from portal.models import (
     Amendment,
+    Escalation,
     Operation,
     Organisation,
     OrgKind,
@@ -46,6 +48,8 @@ COUNTS = (
     "invoices",
     "people",
     "placements",
+    "escalations",
+    "meetings",
 )
 
 
@@ -230,6 +234,9 @@ def seed_demo() -> dict[str, int]:
     if not db.session.scalar(select(func.count()).select_from(Participant)):
         orgs, _buyers, amoi = _demo_parties()
         counts.update(seed_people(orgs, amoi))
+    if not db.session.scalar(select(func.count()).select_from(Escalation)):
+        _orgs, _buyers, amoi = _demo_parties()
+        counts.update(seed_followup(amoi))
     db.session.commit()
     current_app.extensions["portal_demo"] = True
     return counts
