@@ -237,8 +237,6 @@ def the_amoi_logs_a_contact(world, persona):
 def the_buyer_accepts_a_reminder_letter(world, persona):
     lot = _lot_for(world, persona)
     escalation, _ = escalation_at(lot, world.users["facilitator"], "reminder_proposed")
-    if persona == "buyer_commune":
-        pass  # the commune is the lot's own buyer
 
     def check(response):
         db.session.refresh(escalation)
@@ -250,7 +248,7 @@ def the_buyer_accepts_a_reminder_letter(world, persona):
 @acts("followup.letter_sent", method="POST")
 def the_persona_records_a_sending(world, persona):
     lot = _lot_for(world, persona)
-    escalation, letter = escalation_at(lot, world.users["facilitator"], "letter")
+    _, letter = escalation_at(lot, world.users["facilitator"], "letter")
     if not persona.startswith("facilitator"):
         return ActCase(
             {"letter_id": letter.id},
