@@ -55,20 +55,22 @@ def no_agreement(buyer: Organisation) -> None:
     db.session.commit()
 
 
-def escalation_at(lot: Lot, user, step: str = "reminder_proposed", buyer_user=None):
+def escalation_at(
+    lot: Lot, user, step: str = "reminder_proposed", buyer_user=None, day: date = DAY
+):
     """An escalation of ``lot`` at ``step``: reminder_proposed, reminder_letter (agreed),
     letter (a generated reminder letter, returned as the second value)."""
     contacts(lot, user)
-    escalation = services.start_reminder(lot, user, DAY)
+    escalation = services.start_reminder(lot, user, day)
     db.session.commit()
     letter = None
     if step in ("reminder_letter", "letter", "sent"):
         services.decide(escalation, buyer_user or make_user(lot.market.operation.buyer), True, "")
         db.session.commit()
     if step in ("letter", "sent"):
-        letter = services.generate_letter(escalation, user, "reminder", DAY, "Corps de la lettre.")
+        letter = services.generate_letter(escalation, user, "reminder", day, "Corps de la lettre.")
         db.session.commit()
     if step == "sent":
-        services.record_sent(letter, user, DAY)
+        services.record_sent(letter, user, day)
         db.session.commit()
     return escalation, letter
