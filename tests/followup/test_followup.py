@@ -222,3 +222,40 @@ def test_the_journey_shows_the_deadline_on_the_work_queue(app, db, login_as):
     assert _db.session.scalar(select(Letter.sha256)) in text_of(
         client.get(f"/suivi/relances/{escalation.id}")
     )
+
+
+def _validated(lot, month: date, hours: str) -> None:
+    """A validated hour line on ``lot`` (the validation workflow is another issue's: the
+    line is written validated, as tests/statements/test_queries.py does)."""
+    from datetime import UTC, datetime
+
+    from portal.models import HourLine, HourStatement
+    from tests.statements.builders import structure_placement
+
+    placement = structure_placement(lot=lot)
+    statement = HourStatement(
+        organisation=placement.employer,
+        month=month,
+        status="validated",
+        submitted_at=datetime(2027, 2, 1, tzinfo=UTC),
+    )
+    statement.lines.append(
+        HourLine(placement=placement, month=month, hours=Decimal(hours), status="validated")
+    )
+    _db.session.add(statement)
+    _db.session.commit()
+
+
+def test_letters_and_penalties_count_validated_hours_only(app, db):
+    lot = held_lot()
+    _validated(lot, date(2026, 12, 1), "120.5")
+    user = amoi()
+    _, letter = escalation_at(lot, user, "letter")
+    text = " ".join(PdfReader(BytesIO(letter.pdf)).pages[0].extract_text().split())
+    assert "120,5 h" in text and "300 h" in text
+    proposal = services.propose_penalty(lot, user, date(2027, 6, 30), Decimal("11.88"), None)
+    assert proposal.validated_hours == Decimal("120.50")
+    assert proposal.missing_hours == Decimal("179.50")
+    assert proposal.proposed_amount == Decimal("10770.00")  # 179,5 h × 60 €
+    before = services.propose_penalty(lot, user, date(2026, 11, 30), Decimal("11.88"), None)
+    assert before.missing_hours == Decimal("300.00")  # at a date before the hours
