@@ -5,6 +5,7 @@ notification and kick-off, a buyer's agreement settings."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
@@ -49,6 +50,8 @@ from portal.rules import followup as rules
 from portal.rules.followup import LetterKind
 from portal.web import confirm
 from portal.web.actions import object_action, perform
+from portal.web.htmx import render
+from portal.web.pagination import paginate
 
 bp = Blueprint("followup", __name__)
 
@@ -457,13 +460,17 @@ def _letter_day(letter_id: int, record, message: str):
 def meetings():
     """The meetings one may see; for the AMOI, the pilotage and reserved-market meetings
     of the year, done or due."""
-    rows = db.session.scalars(
-        scoped(Meeting).order_by(Meeting.day.desc(), Meeting.id.desc()).limit(200)
-    ).all()
+    meetings_page = paginate(scoped(Meeting).order_by(Meeting.day.desc(), Meeting.id.desc()))
     expected = None
     if is_facilitator(g.user):
         year = today().year
-        held = [m.kind for m in rows if m.held and m.day.year == year]
+        held = db.session.scalars(
+            select(Meeting.kind).where(
+                Meeting.held.is_(True),
+                Meeting.day >= date(year, 1, 1),
+                Meeting.day <= date(year, 12, 31),
+            )
+        ).all()
         reserved = db.session.scalar(
             select(db.func.count(Market.id)).where(
                 Market.legal_basis.in_(["reserved_disability", "reserved_siae", "reserved_both"])
@@ -478,8 +485,12 @@ def meetings():
             ),
             "reserved_markets": reserved or 0,
         }
-    return render_template(
-        "followup/meetings.html", meetings=rows, expected=expected, amoi=is_facilitator(g.user)
+    return render(
+        "followup/meetings.html",
+        "followup/_partials/_meetings.html",
+        meetings=meetings_page,
+        expected=expected,
+        amoi=is_facilitator(g.user),
     )
 
 

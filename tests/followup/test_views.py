@@ -185,3 +185,19 @@ def test_the_penalty_form_refuses_a_bad_smic(app, db, login_as):
     page = words_of(client.get(f"/suivi/lots/{lot.id}"))
     assert "300 h manquantes" in page and "18 000,00 €" in page
     assert _db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "penalty.proposed"))
+
+
+def test_the_meetings_list_pages_and_htmx_gets_the_list_only(app, db, login_as):
+    user = amoi()
+    lot = held_lot()
+    for n in range(30):
+        services.create_meeting(
+            user, participants=[lot.holder_id], kind="pilotage", day=date(2026, 1, 1 + n)
+        )
+    _db.session.commit()
+    client = login_as(user)
+    first = words_of(client.get("/suivi/reunions/"))
+    assert "Page suivante" in first
+    fragment = client.get("/suivi/reunions/?page=2", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "Réunion de suivi du pilotage" in words_of(fragment)
