@@ -33,6 +33,7 @@ def home():
     elif g.role is Role.BUYER:
         context["figures"] = figures.buyer_figures()
         context["followup_waiting"] = followup_queries.waiting_for_buyer(g.user)
+        context["penalties_waiting"] = followup_queries.penalties_waiting(g.user)
     else:
         context["figures"] = figures.holder_figures()
     return render_template("main/home.html", **context)

@@ -18,7 +18,7 @@ from portal.refusals import Refused
 from portal.rules.deadlines import ContactFact, reply_deadline
 from portal.rules.followup import AgreementSettings, proposed_penalty, reminder_step
 from portal.rules.markets import PenaltyKind
-from tests.conftest import text_of
+from tests.conftest import text_of, words_of
 from tests.factories import make_org, make_user
 from tests.followup.builders import DAY, amoi, contacts, escalation_at, held_lot, no_agreement
 
@@ -169,6 +169,8 @@ def test_the_penalty_is_proposed_then_decided_never_applied(app, db, login_as):
     user = amoi()
     proposal = services.propose_penalty(lot, user, DAY, Decimal("11.88"), None)
     _db.session.commit()
+    home = words_of(login_as(make_user(lot.market.operation.buyer)).get("/"))
+    assert "Pénalités proposées par l'AMOI, à décider" in home and "18 000,00" in home
     assert proposal.missing_hours == Decimal("300.00")
     assert proposal.proposed_amount == Decimal("18000.00")
     assert proposal.status == "proposed" and proposal.decided_amount is None

@@ -201,3 +201,24 @@ def test_the_meetings_list_pages_and_htmx_gets_the_list_only(app, db, login_as):
     fragment = client.get("/suivi/reunions/?page=2", headers={"HX-Request": "true"})
     assert "<html" not in fragment.get_data(as_text=True)
     assert "Réunion de suivi du pilotage" in words_of(fragment)
+
+
+def test_the_escalation_page_reads_in_few_statements(app, db, login_as, assert_max_queries):
+    lot = held_lot()
+    user = amoi()
+    escalation, _ = escalation_at(lot, user, "sent")
+    for n in range(5):
+        services.log_contact(
+            lot,
+            user,
+            day=date(2027, 2, 1 + n),
+            channel="phone",
+            written=False,
+            outcome="not_reached",
+            note="",
+            internal_note="",
+        )
+    _db.session.commit()
+    client = login_as(user)
+    with assert_max_queries(20):
+        assert client.get(f"/suivi/relances/{escalation.id}").status_code == 200
