@@ -86,6 +86,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_escalations_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_escalations_lot_id'), ['lot_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_escalations_status'), ['status'], unique=False)
+        batch_op.create_index('uq_escalations_open', ['lot_id', 'company_id'], unique=True, sqlite_where=sa.text("status != 'resolved'"), postgresql_where=sa.text("status != 'resolved'"))
 
     op.create_table('escalation_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -223,6 +224,7 @@ def downgrade():
 
     op.drop_table('escalation_events')
     with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.drop_index('uq_escalations_open')
         batch_op.drop_index(batch_op.f('ix_escalations_status'))
         batch_op.drop_index(batch_op.f('ix_escalations_lot_id'))
         batch_op.drop_index(batch_op.f('ix_escalations_company_id'))

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.access import Role, allow, get_or_404, is_facilitator, scoped
@@ -179,9 +180,13 @@ def propose_reminder(lot_id: int):
     lot = get_or_404(Lot, lot_id)
     form = CommentForm()
     form.validate()
-    escalation = perform(
-        lot, lambda: services.start_reminder(lot, g.user, today(), form.comment.data or "")
-    )
+    try:
+        escalation = perform(
+            lot, lambda: services.start_reminder(lot, g.user, today(), form.comment.data or "")
+        )
+    except IntegrityError:  # another AMOI user opened the escalation at the same moment
+        db.session.rollback()
+        _refuse("Une relance vient d'être ouverte sur ce lot : rechargez la page.")
     if escalation.status == "reminder_proposed":
         flash("La lettre de relance est proposée à l'acheteur, qui en est averti.", "success")
     else:

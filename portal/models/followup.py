@@ -21,12 +21,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     LargeBinary,
     Numeric,
     String,
     Text,
     event,
     inspect,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -119,6 +121,17 @@ class Escalation(Timestamped, Versioned, db.Model):
     step with a reason. One open at a time per lot and company (the service checks)."""
 
     __tablename__ = "escalations"
+    __table_args__ = (
+        # One open escalation per lot and company, even when two AMOI users act at once.
+        Index(
+            "uq_escalations_open",
+            "lot_id",
+            "company_id",
+            unique=True,
+            sqlite_where=text("status != 'resolved'"),
+            postgresql_where=text("status != 'resolved'"),
+        ),
+    )
     NOUN = "Cette relance"
     FEMININE = True
     PRONOUN = "elle"

@@ -261,3 +261,19 @@ def test_letters_and_penalties_count_validated_hours_only(app, db):
     assert proposal.proposed_amount == Decimal("10770.00")  # 179,5 h × 60 €
     before = services.propose_penalty(lot, user, date(2026, 11, 30), Decimal("11.88"), None)
     assert before.missing_hours == Decimal("300.00")  # at a date before the hours
+
+
+def test_one_open_escalation_per_lot_and_company(app, db):
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.models import Escalation
+
+    lot = held_lot()
+    escalation_at(lot, amoi())
+    _db.session.add(Escalation(lot_id=lot.id, company_id=lot.holder_id, opened_on=DAY))
+    with pytest.raises(IntegrityError):
+        _db.session.commit()
+    _db.session.rollback()
+    resolved = Escalation(lot_id=lot.id, company_id=lot.holder_id, opened_on=DAY, status="resolved")
+    _db.session.add(resolved)
+    _db.session.commit()  # closed escalations do not count
