@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.census import bp as census_bp
+    from portal.followup import bp as followup_bp
     from portal.invoices import bp as invoices_bp
     from portal.jobs import bp as jobs_bp
     from portal.main import bp as main_bp
@@ -167,5 +168,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(statements_bp)
     app.register_blueprint(recruitment_bp)
+    app.register_blueprint(followup_bp)
     register_confirmations(app)  # the blueprints declared theirs on import
     register_predicates(app)  # likewise their scope rules and predicates

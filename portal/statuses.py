@@ -103,7 +103,9 @@ MEANINGS: dict[str, dict[str, Meaning]] = {
     },
     "escalation": {
         EscalationStatus.NONE: D,
+        EscalationStatus.REMINDER_PROPOSED: W,  # the buyer must agree
         EscalationStatus.REMINDER_LETTER: W,  # the company must answer
+        EscalationStatus.NOTICE_PROPOSED: W,  # the buyer must agree
         EscalationStatus.FORMAL_NOTICE: W,
         EscalationStatus.PENALTY_PROPOSED: W,  # the buyer must decide
         EscalationStatus.PENALTY_DECIDED: R,

@@ -33,11 +33,13 @@ from portal.markets import split as tce
 from portal.models import (
     Amendment,
     AuditEvent,
+    Escalation,
     HoursRecord,
     HourStatement,
     Invoice,
     Lot,
     Market,
+    Meeting,
     Operation,
     Organisation,
     OrgKind,
@@ -81,6 +83,8 @@ def test_seed_demo_loads_the_parties(app, db):
         "statements": _count(HourStatement),
         "offers": 3,
         "applications": 15,
+        "escalations": _count(Escalation),
+        "meetings": _count(Meeting),
     }
     names = set(db.session.scalars(select(Organisation.name)))
     assert "Sud-Ouest Emploi" in names

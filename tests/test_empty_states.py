@@ -90,6 +90,21 @@ def test_the_amoi_queues_say_when_nothing_waits(login_as):
     assert "Aucune situation à 6 mois n'est à recueillir" in words_of(
         client.get("/embauches/suivis-6-mois")
     )
+    todo = words_of(client.get("/suivi/"))
+    for empty in (
+        "Aucun premier contact en attente.",
+        "Aucun délai échu ni proche.",
+        "Aucune lettre en attente.",
+        "Aucune étape en attente d'un acheteur.",
+        "Aucune réunion à tenir dans les 7 jours.",
+    ):
+        assert empty in todo
+    assert "Aucune réunion enregistrée." in words_of(client.get("/suivi/reunions/"))
+
+
+def test_a_company_without_meetings_is_told_who_adds_them(login_as):
+    seen = words_of(login_as(make_user(make_org(OrgKind.COMPANY))).get("/suivi/reunions/"))
+    assert "l'AMOI y ajoute les réunions auxquelles vous participez" in seen
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from portal.demo.followup import seed_followup
 from portal.demo.people import seed_people
 from portal.demo.quotes import seed_quotes
 from portal.demo.recruitment import seed_recruitment
@@ -21,6 +22,7 @@ from portal.demo.year import seed_year
 from portal.extensions import db
 from portal.models import (
     Amendment,
+    Escalation,
     HourStatement,
     JobOffer,
     Operation,
@@ -53,6 +55,8 @@ COUNTS = (
     "statements",
     "offers",
     "applications",
+    "escalations",
+    "meetings",
 )
 
 
@@ -278,6 +282,9 @@ def seed_demo() -> dict[str, int]:
     if not db.session.scalar(select(func.count()).select_from(JobOffer)):
         orgs, _buyers, amoi = _demo_parties()
         counts.update(seed_recruitment(orgs, amoi))
+    if not db.session.scalar(select(func.count()).select_from(Escalation)):
+        _orgs, _buyers, amoi = _demo_parties()
+        counts.update(seed_followup(amoi))
     db.session.commit()
     current_app.extensions["portal_demo"] = True
     return counts

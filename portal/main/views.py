@@ -8,6 +8,7 @@ from sqlalchemy import text
 from portal.access import Role, allow, public, scoped
 from portal.clock import today
 from portal.extensions import db
+from portal.followup import queries as followup_queries
 from portal.main import bp, figures
 from portal.models import User
 from portal.statements.progress import method as progress_method
@@ -33,6 +34,8 @@ def home():
         context["figures"] = counts
     elif g.role is Role.BUYER:
         context["figures"] = figures.buyer_figures()
+        context["followup_waiting"] = followup_queries.waiting_for_buyer(g.user)
+        context["penalties_waiting"] = followup_queries.penalties_waiting(g.user)
     elif g.role is Role.PRESCRIBER:
         context["figures"] = {}  # the job offers and its candidates are a click away
     else:

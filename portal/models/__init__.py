@@ -3,6 +3,17 @@
 from portal.models.accounts import AccountToken, Role, TokenPurpose, User
 from portal.models.audit import AuditEvent
 from portal.models.census import PurchaseDeclaration
+from portal.models.followup import (
+    Contact,
+    Escalation,
+    EscalationEvent,
+    FollowupSettings,
+    Letter,
+    MarketKickoff,
+    Meeting,
+    MeetingParticipant,
+    PenaltyProposal,
+)
 from portal.models.jobs import Job, JobStatus
 from portal.models.markets import (
     HoursRecord,
@@ -57,9 +68,13 @@ __all__ = [
     "AuditEvent",
     "Candidacy",
     "CandidacyCriterion",
+    "Contact",
     "ConventionTermination",
     "EligibilityDecision",
     "EligibilityRules",
+    "Escalation",
+    "EscalationEvent",
+    "FollowupSettings",
     "HourLine",
     "HourStatement",
     "HoursRecord",
@@ -71,8 +86,12 @@ __all__ = [
     "Job",
     "JobOffer",
     "JobStatus",
+    "Letter",
     "Lot",
     "Market",
+    "MarketKickoff",
+    "Meeting",
+    "MeetingParticipant",
     "NumberSeries",
     "OfferDiffusion",
     "Operation",
@@ -80,6 +99,7 @@ __all__ = [
     "Organisation",
     "OrganisationReferent",
     "Participant",
+    "PenaltyProposal",
     "Placement",
     "PlacementEvent",
     "PurchaseDeclaration",

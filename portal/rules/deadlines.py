@@ -88,6 +88,7 @@ class ContactOutcome(enum.StrEnum):
     REACHED = "reached"
     NOT_REACHED = "not_reached"
     REFUSAL = "refusal"
+    COMMITMENT = "commitment"
 
     @property
     def label(self) -> str:
@@ -99,16 +100,27 @@ CONTACT_OUTCOME_LABELS = {
     ContactOutcome.REACHED: "Joint",
     ContactOutcome.NOT_REACHED: "Non joint",
     ContactOutcome.REFUSAL: "Refus",
+    ContactOutcome.COMMITMENT: "Engagement pris",
 }
+SUCCESSFUL_OUTCOMES = frozenset({ContactOutcome.REACHED, ContactOutcome.COMMITMENT})
+"""The company was reached (and possibly committed itself): the count starts again."""
 
 
 @dataclass(frozen=True)
 class ContactFact:
-    """One logged contact with a titulaire: day, channel, outcome (docs/domain.md §8)."""
+    """One logged contact with a titulaire: day, channel, outcome (docs/domain.md §8).
+    ``written`` None: written when the channel is (e-mail, letter); True or False when the
+    AMOI said so (a meeting confirmed in writing, an e-mail that bounced)."""
 
     day: date
     channel: ContactChannel
     outcome: ContactOutcome
+    written: bool | None = None
+
+    @property
+    def is_written(self) -> bool:
+        """Counts as a written contact for the reminder letter (docs/domain.md §8)."""
+        return self.channel in WRITTEN_CHANNELS if self.written is None else self.written
 
     def __post_init__(self) -> None:
         _check_date(self.day, "Date du contact")
@@ -135,18 +147,19 @@ def reminder_letter_due(contacts: Iterable[ContactFact]) -> ReminderLetterCheck:
     docs/domain.md §8). Contacts are counted since the last one that reached the company.
     Decision: a *refusal* counts as unsuccessful (the company was reached but did not
     cooperate, which is what the escalation is for) and does not reset the count; only
-    *reached* does. Contacts of the same day keep the order given."""
+    *reached* (or *commitment*, reached and committed) does. Contacts of the same day keep
+    the order given."""
     unsuccessful = written = 0
     since: date | None = None
     counted_from: date | None = None
     for contact in sorted(contacts, key=lambda fact: fact.day):
-        if contact.outcome is ContactOutcome.REACHED:
+        if contact.outcome in SUCCESSFUL_OUTCOMES:
             unsuccessful = written = 0
             since = None
             counted_from = contact.day
             continue
         unsuccessful += 1
-        written += contact.channel in WRITTEN_CHANNELS
+        written += contact.is_written
         enough = unsuccessful >= UNSUCCESSFUL_CONTACTS_REQUIRED
         if since is None and enough and written >= WRITTEN_CONTACTS_REQUIRED:
             since = contact.day

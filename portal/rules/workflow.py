@@ -72,7 +72,9 @@ class EscalationStatus(enum.StrEnum):
     any step (convention annex 1; docs/domain.md §8)."""
 
     NONE = "none"
+    REMINDER_PROPOSED = "reminder_proposed"
     REMINDER_LETTER = "reminder_letter"
+    NOTICE_PROPOSED = "notice_proposed"
     FORMAL_NOTICE = "formal_notice"
     PENALTY_PROPOSED = "penalty_proposed"
     PENALTY_DECIDED = "penalty_decided"
@@ -216,8 +218,16 @@ refusal_proposed (the AMOI, with a reason); the lot's buyer then confirms the re
 comment (docs/domain.md §7). Only validated lines count for the clause."""
 
 _ESCALATION_STEPS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
-    E.NONE: {"send_reminder_letter": E.REMINDER_LETTER},
-    E.REMINDER_LETTER: {"send_formal_notice": E.FORMAL_NOTICE},
+    E.NONE: {
+        "send_reminder_letter": E.REMINDER_LETTER,
+        "propose_reminder_letter": E.REMINDER_PROPOSED,
+    },
+    E.REMINDER_PROPOSED: {"accept": E.REMINDER_LETTER, "decline": E.NONE},
+    E.REMINDER_LETTER: {
+        "send_formal_notice": E.FORMAL_NOTICE,
+        "propose_formal_notice": E.NOTICE_PROPOSED,
+    },
+    E.NOTICE_PROPOSED: {"accept": E.FORMAL_NOTICE, "decline": E.REMINDER_LETTER},
     E.FORMAL_NOTICE: {"propose_penalty": E.PENALTY_PROPOSED},
     E.PENALTY_PROPOSED: {"decide_penalty": E.PENALTY_DECIDED},
     E.PENALTY_DECIDED: {},
@@ -227,7 +237,11 @@ ESCALATION_TRANSITIONS: dict[EscalationStatus, dict[str, EscalationStatus]] = {
     E.RESOLVED: {},
 }
 """Escalation: none → reminder_letter → formal_notice → penalty_proposed → penalty_decided;
-every status but resolved has a "resolve" action (any → resolved)."""
+every status but resolved has a "resolve" action (any → resolved). A letter step the
+buyer's settings submit to its agreement goes through a proposal first (none →
+reminder_proposed → accept | decline; reminder_letter → notice_proposed → accept |
+decline); a buyer who needs no agreement lets the AMOI go straight to the letter
+(``send_reminder_letter``, ``send_formal_notice``) (convention annex 1 §3; docs/domain.md §8)."""
 
 DECLARATION_TRANSITIONS: dict[DeclarationStatus, dict[str, DeclarationStatus]] = {
     D.SUBMITTED: {"retain": D.RETAINED, "decline": D.DECLINED},
@@ -357,9 +371,11 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         S.REFUSED: "Refusée",
     },
     "escalation": {
-        E.NONE: "Aucune",
+        E.NONE: "Contacts en cours",
+        E.REMINDER_PROPOSED: "Lettre de relance proposée à l'acheteur",
         E.REMINDER_LETTER: "Lettre de relance",
-        E.FORMAL_NOTICE: "Mise en demeure",
+        E.NOTICE_PROPOSED: "Lettre recommandée proposée à l'acheteur",
+        E.FORMAL_NOTICE: "Lettre recommandée",
         E.PENALTY_PROPOSED: "Pénalités proposées",
         E.PENALTY_DECIDED: "Pénalités décidées",
         E.RESOLVED: "Résolue",

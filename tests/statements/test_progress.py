@@ -202,3 +202,18 @@ def test_the_amoi_home_lists_the_lots_to_watch_and_links_the_late_statements(log
     seen = words_of(login_as(make_user(make_org(OrgKind.FACILITATOR))).get("/"))
     assert lot.label in seen and "Heures d'insertion réalisées" in seen
     assert "Relevés d'heures en retard et relances" in seen
+
+
+def test_the_follow_up_work_queue_lists_the_lots_behind(login_as, db):
+    """Issue 11's « À faire » lists the lots « en retard » or silent (from the validated
+    hours), not those on pace."""
+    from tests.people.builders import amoi_user
+
+    on_pace, _ = _on_pace(name="Alpha")
+    behind, _ = _behind(name="Bravo")
+    on_pace.title, behind.title = "Voirie à l'heure", "Gros œuvre en retard"
+    _db.session.commit()
+    queue = words_of(login_as(amoi_user()).get("/suivi/"))
+    section = queue.split("Lots en retard sur leur rythme", 1)[1]
+    assert f"Lot {behind.number} – Gros œuvre en retard" in section
+    assert "Voirie à l'heure" not in section
