@@ -199,6 +199,13 @@ def _rows_of(participant: Participant) -> Iterable[object]:
         yield from placement.events
 
 
+ERASURE_HOOKS: list = []
+"""Functions ``(participant, actor, now) -> int`` called when a person's file is anonymised,
+registered by the areas that hold more of that person (``portal.recruitment``: the
+applications that led to its candidacies, their CV deleted); each returns the number of
+rows it blanked, queues file deletions with the commit and never commits."""
+
+
 def anonymise_participant(
     participant: Participant, actor: User | None, reason: str, now: datetime
 ) -> bool:
@@ -218,6 +225,8 @@ def anonymise_participant(
             proof_files.append(row.proof_file)
         if _blank_row(row):
             rows += 1
+    for hook in ERASURE_HOOKS:
+        rows += hook(participant, actor, now)
     participant.anonymised_at = now
     for name in proof_files:
         _delete_proof_on_commit(name)

@@ -111,6 +111,11 @@ def _placement(p: Placement) -> dict:
     }
 
 
+EXPORT_SECTIONS: list = []
+"""Functions ``(participant) -> (key, list of dicts)`` adding what other areas hold about the
+person to the export (``portal.recruitment``: its applications to job offers)."""
+
+
 def person_data(participant: Participant, *, exported_on: date, kept_until: date | None) -> dict:
     """Everything the portal holds about ``participant``, labelled in French, as values
     JSON can write (dates in ISO 8601, hours as decimal strings)."""
@@ -140,4 +145,5 @@ def person_data(participant: Participant, *, exported_on: date, kept_until: date
         },
         "candidatures": [_candidacy(c) for c in participant.candidacies],
         "contrats": [_placement(p) for p in participant.placements],
+        **dict(section(participant) for section in EXPORT_SECTIONS),
     }

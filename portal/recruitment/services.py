@@ -33,6 +33,7 @@ from portal.models import (
     Organisation,
     OrganisationReferent,
     OrgKind,
+    Participant,
     Placement,
     User,
 )
@@ -41,6 +42,8 @@ from portal.models.people import PATHWAY_REFERENT_KINDS
 from portal.models.recruitment import REJECTION_REASONS
 from portal.people import proofs
 from portal.people import services as people
+from portal.privacy import anonymisation as privacy_anonymisation
+from portal.privacy import export as privacy_export
 from portal.refusals import Refused
 from portal.rules.eligibility import CRITERIA, Modality
 from portal.rules.recruitment import cv_expired
@@ -582,3 +585,55 @@ def expire_cvs(today: date, now: datetime, months: int) -> list[int]:
 def record_view(action: str, obj: object, user: User, detail: str = "") -> None:
     """Every read of a candidate's data leaves an audit line (ids only)."""
     audit.record(action, obj, actor=user, detail=detail)
+
+
+# --- a person's rights (RGPD art. 15 and 17; docs/gdpr-record.md §8) ---------------------------
+
+
+def _applications_of(participant: Participant) -> list[Application]:
+    """The applications that led to the person's candidacies (a retained candidate)."""
+    candidacy_ids = [c.id for c in participant.candidacies]
+    if not candidacy_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.candidacy_id.in_(candidacy_ids))
+            .order_by(Application.id)
+        )
+    )
+
+
+def erase_applications(participant: Participant, actor: User | None, now: datetime) -> int:
+    """A person's file is anonymised: so are the applications that led to it, their CV
+    deleted with the commit; the number of applications blanked."""
+    done = 0
+    for application in _applications_of(participant):
+        if application.anonymised_at is None:
+            anonymise_application(application, now, actor)
+            done += 1
+    return done
+
+
+def export_applications(participant: Participant) -> tuple[str, list[dict]]:
+    """The person's applications to job offers, for the export of its data."""
+    return (
+        "candidatures_aux_offres",
+        [
+            {
+                "offre": a.offer.title,
+                "etape": a.status_label,
+                "proposee_le": a.created_at.date().isoformat() if a.created_at else None,
+                "entretien_le": a.interview_on.isoformat() if a.interview_on else None,
+                "referent": a.referent_name,
+                "cv_conserve": bool(a.cv_file),
+                "note_amoi": a.amoi_note,
+                "anonymisee_le": a.anonymised_at.isoformat() if a.anonymised_at else None,
+            }
+            for a in _applications_of(participant)
+        ],
+    )
+
+
+privacy_anonymisation.ERASURE_HOOKS.append(erase_applications)
+privacy_export.EXPORT_SECTIONS.append(export_applications)

@@ -382,3 +382,31 @@ def test_an_information_session_gathers_invited_candidates_and_their_attendance(
         login_as(make_user(first.prescriber)).get("/offres/informations-collectives").status_code
         == 403
     )
+
+
+def test_erasing_a_hired_person_erases_its_application_and_cv_and_the_export_lists_it(app, db):
+    """RGPD art. 15 and 17: the application that led to a person's candidacy is in the
+    export of its data, and anonymising the person blanks it and deletes its CV."""
+    from datetime import UTC, datetime
+
+    from portal.privacy.anonymisation import anonymise_participant
+    from portal.privacy.export import person_data
+
+    application = make_application(stage="hired", who=candidate(last_name="Durand"))
+    participant = application.candidacy.participant
+    path = proofs.path_of(application.cv_file)
+    assert path is not None and path.exists()
+
+    exported = person_data(participant, exported_on=date(2026, 12, 6), kept_until=None)
+    [listed] = exported["candidatures_aux_offres"]
+    assert listed["offre"] == application.offer.title and listed["cv_conserve"] is True
+
+    assert anonymise_participant(
+        participant, amoi_user(), "erasure_request", datetime(2026, 12, 6, tzinfo=UTC)
+    )
+    sa.session.commit()
+    sa.session.expire_all()
+    application = sa.session.get(Application, application.id)
+    assert application.last_name == "" and application.cv_file is None
+    assert application.anonymised_at is not None
+    assert not path.exists()
