@@ -20,9 +20,10 @@ E = EscalationStatus
 
 DEADLINE_WARNING_DAYS = 7
 """The work queue shows the deadlines passed and those within 7 days (issue 11)."""
-SMIC_HOURLY = Decimal("11.88")
+SMIC_HOURLY = Decimal("12.02")
 """Gross hourly SMIC used by a penalty formula « n × SMIC » unless the AMOI types the
-figure of the day (default, configurable: ``FOLLOWUP_SMIC_HOURLY``)."""
+figure of the day: 12,02 € since 1 January 2026 (revaluation of 1.18 %, Code du travail
+art. L3231-4 ff.; default, configurable: ``FOLLOWUP_SMIC_HOURLY``)."""
 
 
 class Step(enum.StrEnum):
