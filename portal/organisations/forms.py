@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models import Organisation, OrgKind, StructureKind, Trade
 from portal.models.organisations import (
     ORG_KIND_LABELS,
+    PRESCRIBER_KINDS,
     SIRET_REQUIRED,
     STRUCTURE_KIND_LABELS,
     trade_codes,
@@ -63,6 +64,12 @@ class OrganisationForm(Form):
         choices=choices([("", "—")] + [(k.value, STRUCTURE_KIND_LABELS[k]) for k in StructureKind]),
         validators=[Optional()],
         description="Uniquement pour une structure d'insertion.",
+    )
+    prescriber_kind = SelectField(
+        "Type de prescripteur",
+        choices=choices([("", "—")] + list(PRESCRIBER_KINDS.items())),
+        validators=[Optional()],
+        description="Uniquement pour un prescripteur (France Travail, Mission locale…).",
     )
     parent_id = SelectField(
         "Rattachée à",
@@ -163,6 +170,18 @@ class OrganisationForm(Form):
                 "Seule une structure d'insertion a un type de structure.",
             ]
             ok = False
+        if kind == OrgKind.PRESCRIBER and not self.prescriber_kind.data:
+            self.prescriber_kind.errors = [
+                *self.prescriber_kind.errors,
+                "Choisissez le type de prescripteur.",
+            ]
+            ok = False
+        if kind != OrgKind.PRESCRIBER and self.prescriber_kind.data:
+            self.prescriber_kind.errors = [
+                *self.prescriber_kind.errors,
+                "Seul un prescripteur a un type de prescripteur.",
+            ]
+            ok = False
         if self.parent_id.data and kind != OrgKind.BUYER:
             self.parent_id.errors = [
                 *self.parent_id.errors,
@@ -176,6 +195,7 @@ class OrganisationForm(Form):
             "name": self.name.data.strip(),
             "siret": self.siret.data or None,
             "structure_kind": self.structure_kind.data or None,
+            "prescriber_kind": self.prescriber_kind.data or None,
             "parent_id": int(self.parent_id.data) if self.parent_id.data else None,
             "address": (self.address.data or "").strip(),
             "contact_email": (self.contact_email.data or "").strip().lower(),

@@ -126,6 +126,11 @@ def test_form_rules(login_as):
             "adresse e-mail n&#39;est pas valide",
         ),
         ({"kind": "buyer", "name": "H", "siret": "12345678901234x"}, "Le SIRET"),
+        ({"kind": "prescriber", "name": "I"}, "Choisissez le type de prescripteur."),
+        (
+            {"kind": "buyer", "name": "J", "prescriber_kind": "plie"},
+            "Seul un prescripteur a un type de prescripteur.",
+        ),
     ]
     for data, message in cases:
         response = client.post_form("/organisations/nouvelle", data)
@@ -220,3 +225,23 @@ def test_colleagues_visible_only_inside_the_organisation(login_as):
     assert secret_colleague.name in commune_client.get(f"/organisations/{commune.id}").get_data(
         as_text=True
     )
+
+
+def test_a_prescriber_is_created_with_its_kind(login_as, db):
+    client = login_as(make_admin())
+    created = client.post_form(
+        "/organisations/nouvelle",
+        {
+            "kind": "prescriber",
+            "name": "Mission locale du Garon",
+            "prescriber_kind": "mission_locale",
+        },
+    )
+    assert created.status_code in (302, 303)
+    org = db.session.scalars(
+        select(Organisation).where(Organisation.name == "Mission locale du Garon")
+    ).one()
+    assert (org.kind, org.prescriber_kind) == (OrgKind.PRESCRIBER, "mission_locale")
+    page = client.get(f"/organisations/{org.id}")
+    assert "Type de prescripteur" in page.get_data(as_text=True)
+    assert "Mission locale" in page.get_data(as_text=True)
