@@ -46,7 +46,49 @@ def _hours_ok(field) -> None:
         raise ValidationError(f"Indiquez une durée hebdomadaire entre 0 et {MAX_WEEKLY_HOURS} h.")
 
 
-class CandidacyForm(Form):
+def identity_form(who: str) -> type[Form]:
+    """A base form with the identity and situation fields of a person, as a candidacy and a
+    job application ask them (no NIR, ever); ``who`` names the person in the messages
+    (« de la personne », « du candidat »)."""
+
+    class IdentityForm(Form):
+        last_name = StringField(
+            "Nom", validators=[DataRequired(f"Saisissez le nom {who}."), Length(max=120)]
+        )
+        first_name = StringField(
+            "Prénom", validators=[DataRequired(f"Saisissez le prénom {who}."), Length(max=120)]
+        )
+        birth_date = FrenchDateField(
+            "Date de naissance",
+            validators=[InputRequired("Saisissez la date de naissance (jj/mm/aaaa).")],
+        )
+        sex = RadioField(
+            "Sexe",
+            choices=choices(SEX_LABELS.items()),
+            validators=[DataRequired(f"Indiquez le sexe {who}.")],
+        )
+        commune = StringField(
+            "Commune de résidence",
+            validators=[DataRequired("Saisissez la commune de résidence."), Length(max=120)],
+        )
+        postal_code = StringField(
+            "Code postal",
+            validators=[
+                DataRequired("Saisissez le code postal."),
+                Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres."),
+            ],
+        )
+        qpv_resident = BooleanField("Réside dans un quartier prioritaire de la ville (QPV)")
+        qualification = SelectField(
+            "Niveau de qualification",
+            choices=choices(PICK + list(QUALIFICATION_LEVELS.items())),
+            validators=[DataRequired("Choisissez le niveau de qualification.")],
+        )
+
+    return IdentityForm
+
+
+class CandidacyForm(identity_form("de la personne")):
     """A proposal of a person for a lot (convention annex 1 §3)."""
 
     declarer = SelectField("Déclarant (entreprise ou structure)", choices=[], validate_choice=False)
@@ -55,38 +97,6 @@ class CandidacyForm(Form):
         choices=[],
         validate_choice=False,
         validators=[DataRequired("Choisissez le lot ou la part TCE.")],
-    )
-    last_name = StringField(
-        "Nom", validators=[DataRequired("Saisissez le nom de la personne."), Length(max=120)]
-    )
-    first_name = StringField(
-        "Prénom", validators=[DataRequired("Saisissez le prénom de la personne."), Length(max=120)]
-    )
-    birth_date = FrenchDateField(
-        "Date de naissance",
-        validators=[InputRequired("Saisissez la date de naissance (jj/mm/aaaa).")],
-    )
-    sex = RadioField(
-        "Sexe",
-        choices=choices(SEX_LABELS.items()),
-        validators=[DataRequired("Indiquez le sexe de la personne.")],
-    )
-    commune = StringField(
-        "Commune de résidence",
-        validators=[DataRequired("Saisissez la commune de résidence."), Length(max=120)],
-    )
-    postal_code = StringField(
-        "Code postal",
-        validators=[
-            DataRequired("Saisissez le code postal."),
-            Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres."),
-        ],
-    )
-    qpv_resident = BooleanField("Réside dans un quartier prioritaire de la ville (QPV)")
-    qualification = SelectField(
-        "Niveau de qualification",
-        choices=choices(PICK + list(QUALIFICATION_LEVELS.items())),
-        validators=[DataRequired("Choisissez le niveau de qualification.")],
     )
     criteria = MultiCheckboxField(
         "Critères d'éligibilité qui s'appliquent selon vous",

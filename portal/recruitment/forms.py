@@ -7,9 +7,7 @@ from datetime import date
 
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,7 +23,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.models.people import SEX_LABELS
 from portal.models.recruitment import REJECTION_REASONS
 from portal.people.forms import (
     CONTRACT_CHOICES,
@@ -33,8 +30,8 @@ from portal.people.forms import (
     MAX_WEEKLY_HOURS,
     PICK,
     MultiCheckboxField,
+    identity_form,
 )
-from portal.rules.reporting import QUALIFICATION_LEVELS
 from portal.web.forms import Form, FrenchDateField, FrenchDecimalField, choices
 
 
@@ -119,43 +116,11 @@ class DiffusionForm(Form):
     organisations = MultiCheckboxField("Destinataires", choices=[], validate_choice=False)
 
 
-class ApplicationForm(Form):
+class ApplicationForm(identity_form("du candidat")):
     """A candidate positioned on an offer: the identity fields of a candidacy, the referent
     and an optional CV."""
 
     prescriber = SelectField("Prescripteur", choices=[], validate_choice=False)
-    last_name = StringField(
-        "Nom", validators=[DataRequired("Saisissez le nom du candidat."), Length(max=120)]
-    )
-    first_name = StringField(
-        "Prénom", validators=[DataRequired("Saisissez le prénom du candidat."), Length(max=120)]
-    )
-    birth_date = FrenchDateField(
-        "Date de naissance",
-        validators=[InputRequired("Saisissez la date de naissance (jj/mm/aaaa).")],
-    )
-    sex = RadioField(
-        "Sexe",
-        choices=choices(SEX_LABELS.items()),
-        validators=[DataRequired("Indiquez le sexe du candidat.")],
-    )
-    commune = StringField(
-        "Commune de résidence",
-        validators=[DataRequired("Saisissez la commune de résidence."), Length(max=120)],
-    )
-    postal_code = StringField(
-        "Code postal",
-        validators=[
-            DataRequired("Saisissez le code postal."),
-            Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres."),
-        ],
-    )
-    qpv_resident = BooleanField("Réside dans un quartier prioritaire de la ville (QPV)")
-    qualification = SelectField(
-        "Niveau de qualification",
-        choices=choices(PICK + list(QUALIFICATION_LEVELS.items())),
-        validators=[DataRequired("Choisissez le niveau de qualification.")],
-    )
     criteria = MultiCheckboxField(
         "Critères d'éligibilité qui s'appliquent selon vous",
         choices=choices(CRITERIA_CHOICES),
