@@ -132,3 +132,25 @@ def proposed_statement(
     proposed = review.propose_refusal(statement, amoi_user(), utcnow(), chosen)
     db.session.commit()
     return statement, proposed
+
+
+def hour_line(placement: Placement, month: date, hours: str, status: str = "validated") -> None:
+    """A line of ``hours`` for ``placement`` in ``month`` with ``status``, in its employer's
+    statement of the month (created with that status when there is none); flushed."""
+    from datetime import UTC, datetime
+
+    from portal.models import HourLine, HourStatement
+
+    statement = db.session.query(HourStatement).filter_by(
+        organisation_id=placement.employer_id, month=month
+    ).one_or_none() or HourStatement(
+        organisation=placement.employer,
+        month=month,
+        status=status,
+        submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    statement.lines.append(
+        HourLine(placement=placement, month=month, hours=Decimal(hours), status=status)
+    )
+    db.session.add(statement)
+    db.session.flush()

@@ -6,14 +6,14 @@ company ↔ company, structure ↔ structure; buyers see hours and counts, never
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 from portal.clock import today
 from portal.extensions import db as _db
 from portal.formatting import hours as fmt_hours
 from portal.formatting import number
-from portal.models import HourLine, HourStatement, OrgKind
+from portal.models import OrgKind
 from portal.rules.deadlines import add_months, first_of_month
 from portal.rules.progress import last_due_month, months_between, percent
 from portal.rules.workflow import StatementStatus
@@ -27,7 +27,7 @@ from tests.factories import (
     make_org,
     make_user,
 )
-from tests.statements.builders import structure_placement
+from tests.statements.builders import hour_line, structure_placement
 
 S = StatementStatus
 T = today()
@@ -42,19 +42,7 @@ def _spaced(text: str) -> str:
 
 
 def _line(placement, month: date, hours: str, status: S = S.VALIDATED) -> None:
-    statement = _db.session.query(HourStatement).filter_by(
-        organisation_id=placement.employer_id, month=month
-    ).one_or_none() or HourStatement(
-        organisation=placement.employer,
-        month=month,
-        status=status.value,
-        submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
-    )
-    statement.lines.append(
-        HourLine(placement=placement, month=month, hours=Decimal(hours), status=status.value)
-    )
-    _db.session.add(statement)
-    _db.session.flush()
+    hour_line(placement, month, hours, status.value)
 
 
 def _lot(planned: int, *, buyer=None, holder=None, structure=None, name="Martin", hours=None):

@@ -1,32 +1,18 @@
 """Validated hours per lot and per lot × month: only validated lines count (docs/domain.md
 §7; issue 10)."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
-from portal.extensions import db as _db
-from portal.models import HourLine, HourStatement
 from portal.rules.workflow import StatementStatus
 from portal.statements.queries import validated_hours_by_lot, validated_hours_by_lot_month
-from tests.statements.builders import structure_placement
+from tests.statements.builders import hour_line, structure_placement
 
 S = StatementStatus
 
 
-def _line(placement, month: date, hours: str, status: S) -> None:
-    statement = _db.session.query(HourStatement).filter_by(
-        organisation_id=placement.employer_id, month=month
-    ).one_or_none() or HourStatement(
-        organisation=placement.employer,
-        month=month,
-        status=status.value,
-        submitted_at=datetime(2027, 2, 1, tzinfo=UTC),
-    )
-    statement.lines.append(
-        HourLine(placement=placement, month=month, hours=Decimal(hours), status=status.value)
-    )
-    _db.session.add(statement)
-    _db.session.flush()
+def _line(placement, month: date, hours: str, status: S = S.VALIDATED) -> None:
+    hour_line(placement, month, hours, status.value)
 
 
 def test_only_validated_lines_count_per_lot_and_month(app, db):
