@@ -1,17 +1,24 @@
 """The demonstration people (portal/demo/people.py): forty fictitious people across every
-modality, criterion, contract type and status, on lots their declarer may work on."""
+modality, criterion, contract type and status, on lots their declarer may work on, and the
+two long placements of the earlier year's operation."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import func, select
 
 from portal.demo import seed_demo
-from portal.demo.people_data import PEOPLE
+from portal.demo.people import TODAY
+from portal.demo.people_data import EARLIER_PEOPLE, PEOPLE
+from portal.demo.year_data import EARLIER_MARKETS
 from portal.models import (
     Application,
     Candidacy,
     CandidacyCriterion,
     EligibilityDecision,
+    Lot,
+    Market,
     Organisation,
     Participant,
     Placement,
@@ -29,8 +36,8 @@ def test_forty_fictitious_people_cover_every_case(app, db):
     retained = db.session.scalar(  # the demo's candidates retained on a job offer (issue 13)
         select(func.count(Application.id)).where(Application.candidacy_id.is_not(None))
     )
-    assert len(PEOPLE) == 40 and retained == 3
-    assert len(people) == len(PEOPLE) + retained
+    assert len(PEOPLE) == 40 and len(EARLIER_PEOPLE) == 2 and retained == 3
+    assert len(people) == len(PEOPLE) + len(EARLIER_PEOPLE) + retained
     assert {p.last_name for p in people} <= FICTITIOUS
 
     def values(column):
@@ -84,3 +91,24 @@ def test_the_directory_lists_the_demo_structures(app, db):
     ai = db.session.scalars(select(Organisation).where(Organisation.structure_kind == "AI")).one()
     assert (ai.commune, ai.postal_code) == ("Chaponost", "69630")
     assert "proprete" in ai.trades
+
+
+def test_the_earlier_operation_keeps_two_long_placements_running(app, db):
+    seed_demo()
+    earlier = db.session.scalars(
+        select(Placement).join(Lot).join(Market).where(Market.reference.in_(EARLIER_MARKETS))
+    ).all()
+    assert len(earlier) == len(EARLIER_PEOPLE) == 2
+    for placement in earlier:
+        assert placement.status == "active"
+        assert (placement.start_date.year, placement.start_date.month) == (2025, 12)
+        assert placement.planned_end >= date(2027, 6, 1)  # 18 to 24 months
+        assert placement.contract_type in ("cddi", "professionalisation")
+        assert placement.employer.kind == "structure"
+        operation = placement.lot.market.operation
+        assert operation.start_date < placement.start_date < TODAY < operation.end_date
+    # the forty people of the demo year are never hired on the earlier year's lots
+    others = db.session.scalars(
+        select(Candidacy).join(Lot).join(Market).where(Market.reference.in_(EARLIER_MARKETS))
+    ).all()
+    assert len(others) == len(EARLIER_PEOPLE)

@@ -1,5 +1,5 @@
-"""The demonstration statements (issue 10; portal/demo/statements.py): every state of the
-review, one late statement, one lot clearly behind its pace."""
+"""The demonstration statements (issue 10; portal/demo/statements.py): twelve months of
+statements, every state of the review, one late statement, one lot clearly behind its pace."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portal.demo import seed_demo
-from portal.demo.statements import BEHIND_LOT, LAST_MONTH
+from portal.demo.statements import BEHIND_LOT, FIRST_MONTH, LAST_MONTH
 from portal.extensions import db as database
 from portal.models import HourLine, HourStatement, Lot, Market, Organisation, Placement
+from portal.rules.deadlines import add_months
 from portal.statements.queries import validated_hours_by_lot
 
 
@@ -32,7 +33,8 @@ def test_demo_statements_cover_every_state_of_the_review(app, db):
     ).all()
     assert len(pending) == 1 and pending[0].refusal_reason
     months = set(database.session.scalars(select(HourStatement.month)))
-    assert min(months) == date(2026, 5, 1) and max(months) == LAST_MONTH
+    assert min(months) == FIRST_MONTH == date(2025, 12, 1) and max(months) == LAST_MONTH
+    assert add_months(FIRST_MONTH, 11) == LAST_MONTH  # twelve months
     # every statement's lines agree with its state: a submitted one has submitted lines
     for statement in database.session.scalars(select(HourStatement)):
         lines = {line.status for line in statement.lines}
@@ -77,3 +79,32 @@ def test_demo_lot_behind_its_pace(app, db):
     length = (operation.end_date - operation.start_date).days
     due = Decimal(lot.planned_hours) * elapsed / length
     assert 0 < validated < due / 2, (validated, due)
+
+
+def test_demo_has_twelve_consecutive_months_of_statements(app, db):
+    """Some placement has a line in each of the twelve months from December 2025 to
+    November 2026: validated up to October, submitted (waiting for the AMOI) in November."""
+    seed_demo()
+    twelve = [add_months(date(2025, 12, 1), n) for n in range(12)]
+    assert twelve[-1] == date(2026, 11, 1)
+    rows = database.session.execute(
+        select(HourLine.placement_id, HourLine.month, HourLine.status, HourStatement.status)
+        .join(HourStatement, HourLine.statement_id == HourStatement.id)
+        .order_by(HourLine.placement_id, HourLine.month)
+    ).all()
+    by_placement: dict[int, dict[date, tuple[str, str]]] = {}
+    for placement_id, month, line_status, statement_status in rows:
+        by_placement.setdefault(placement_id, {})[month] = (line_status, statement_status)
+    full = [
+        placement_id
+        for placement_id, months in by_placement.items()
+        if all(months.get(month) == ("validated", "validated") for month in twelve[:-1])
+        and months.get(twelve[-1]) == ("submitted", "submitted")
+    ]
+    assert full, "no placement has twelve consecutive months of statements"
+    # the months before May 2026 hold only the long placements' validated statements
+    early = database.session.scalars(
+        select(HourStatement).where(HourStatement.month < date(2026, 5, 1))
+    ).all()
+    assert {statement.month for statement in early} == set(twelve[:5])
+    assert {statement.status for statement in early} == {"validated"}

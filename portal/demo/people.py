@@ -1,7 +1,8 @@
 """Loads the demonstration people (``portal.demo.people_data``) on the demo lots: their
 candidacies with criteria and proofs' metadata (never a file), the AMOI's decisions under
 the default harmonisation rules, the hires and their lives (changes, breaks with their
-replacement, ends with the exit situation, the +6-month follow-up when due).
+replacement, ends with the exit situation, the +6-month follow-up when due), and the two
+long placements hired in December 2025 on the 2025 census's running operation.
 
 Rows are written directly: the demo shows states, it does not replay the screens. The
 caller commits.
@@ -17,16 +18,19 @@ from sqlalchemy import select
 from portal.demo.people_data import (
     BREAK_REASON,
     DECLARER_BY_MODALITY,
+    EARLIER_PEOPLE,
     PEOPLE,
     REFUSAL_REASON,
     DemoPerson,
 )
+from portal.demo.year_data import EARLIER_MARKETS
 from portal.extensions import db
 from portal.models import (
     Candidacy,
     CandidacyCriterion,
     EligibilityDecision,
     Lot,
+    Market,
     Organisation,
     OrgKind,
     Participant,
@@ -54,19 +58,32 @@ def _at(day: date) -> datetime:
 
 
 def _hours_lots() -> list[Lot]:
-    """The demo lots held by a company that carry hours, in a stable order."""
+    """The demo year's lots held by a company that carry hours, in a stable order (not the
+    earlier year's: only its long placements work there)."""
     return list(
         db.session.scalars(
             select(Lot)
             .join(Organisation, Lot.holder_id == Organisation.id)
-            .where(Organisation.kind == OrgKind.COMPANY, Lot.planned_hours > 0)
+            .join(Market, Lot.market_id == Market.id)
+            .where(
+                Organisation.kind == OrgKind.COMPANY,
+                Lot.planned_hours > 0,
+                Market.reference.not_in(EARLIER_MARKETS),
+            )
             .order_by(Lot.id)
         )
     )
 
 
+def _earlier_lot(reference: str, number: int) -> Lot | None:
+    return db.session.scalars(
+        select(Lot).join(Market).where(Market.reference == reference, Lot.number == number)
+    ).one_or_none()
+
+
 def seed_people(orgs: Mapping[str, Organisation], amoi: User) -> dict[str, int]:
-    """Forty people, their candidacies, decisions and placements; the counts added."""
+    """Forty people on the demo year's lots and the two long placements of the earlier
+    year's operation: their candidacies, decisions and placements; the counts added."""
     lots = _hours_lots()
     if not lots:
         return {"people": 0, "placements": 0}
@@ -92,8 +109,19 @@ def seed_people(orgs: Mapping[str, Organisation], amoi: User) -> dict[str, int]:
         if spec.scenario == "broken":
             replacement = placements[index + 1][1]
             placement.replacement_candidacy = replacement.candidacy
+    people = len(PEOPLE)
+    for reference, number, proposed, spec in EARLIER_PEOPLE:
+        lot = _earlier_lot(reference, number)
+        if lot is None:
+            continue
+        key = DECLARER_BY_MODALITY[spec.modality]
+        declarer = lot.holder if key is None else orgs[key]
+        _candidacy, placement = _person(spec, lot, declarer, proposed, amoi)
+        people += 1
+        if placement is not None:
+            placements.append((spec, placement))
     db.session.flush()
-    return {"people": len(PEOPLE), "placements": len(placements)}
+    return {"people": people, "placements": len(placements)}
 
 
 def _person(
@@ -188,7 +216,7 @@ def _placement(
     start: date,
     amoi: User,
 ) -> Placement:
-    planned_end = None if spec.contract_type == "cdi" else add_months(start, 6)
+    planned_end = None if spec.contract_type == "cdi" else add_months(start, spec.contract_months)
     placement = Placement(
         candidacy=candidacy,
         participant=candidacy.participant,

@@ -17,6 +17,11 @@ qualification, criteria, modality, contract type, weekly hours, job title, and t
 - ``broken``: a *rupture* or an *abandon*, replaced by the next person of the list
   (whose candidacy is linked to the break).
 
+Two more people (``EARLIER_PEOPLE``) were hired in December 2025 on the 2025 census's
+voie verte (``portal.demo.year_data.CENSUS_2025``) on long contracts, a CDDI of 24 months
+and a GEIQ professionalisation contract of 18 months: they give the demo twelve months of
+hour statements (December 2025 – November 2026).
+
 Who declares follows the modality: the lot's holder for a direct hire, the ETTI, the AI,
 the GEIQ or the ACI for the others (``DECLARER_BY_MODALITY``).
 """
@@ -44,6 +49,8 @@ class DemoPerson:
     weekly_hours: Decimal
     job_title: str
     scenario: str
+    contract_months: int = 6
+    """The planned length of a fixed-term contract (a CDI has none)."""
 
 
 DECLARER_BY_MODALITY = {
@@ -111,3 +118,22 @@ REFUSAL_REASON = (
     "candidature avec une attestation récente."
 )
 BREAK_REASON = "Abandon de poste après trois semaines (démonstration)."
+
+# fmt: off
+EARLIER_PEOPLE: tuple[tuple[str, int, date, DemoPerson], ...] = (
+    (
+        "2025-CCVG-006",
+        1,
+        date(2025, 11, 17),
+        P("Amandine", "Essai", "F", date(1987, 2, 3), "Montagny", "69700", False, "level_3", ("long_term_jobseeker",), "subcontracting", "cddi", H28, "Ouvrière de voirie", "active", contract_months=24),
+    ),
+    (
+        "2025-CCVG-006",
+        2,
+        date(2025, 11, 24),
+        P("Bilal", "Témoin", "M", date(1999, 9, 21), "Givors", "69700", True, "none", ("young_low_qualified", "qpv_resident"), "geiq", "professionalisation", H35, "Paysagiste en formation", "active", contract_months=18),
+    ),
+)
+# fmt: on
+"""The long placements of the earlier year's operation: (market reference, lot number, day
+of the proposal, person). Hired two weeks after the proposal, in December 2025."""

@@ -1,8 +1,13 @@
 """Loads the demonstration hour statements (docs/domain.md §7): one statement per employer
-and month for every month a demo placement worked, from the first hire (May 2026) to the
-last month before the demo's day (November 2026), in every state of the review:
+and month for every month a demo placement worked, twelve months from December 2025 to the
+last month before the demo's day (November 2026), in every state of the review. The demo
+year's people were hired from May 2026; the two long placements of the 2025 census's voie
+verte (2025-CCVG-006, a CDDI of the ACI and a professionalisation contract of the GEIQ,
+``portal.demo.people_data.EARLIER_PEOPLE``) worked every month since December 2025, so
+their employers' statements run over the twelve months:
 
-- up to August: validated by the AMOI;
+- up to August: validated by the AMOI (from December 2025 to April 2026, only the long
+  placements' lines);
 - September: validated, with one refusal **confirmed** by the CCVG (a line of the
   *Espaces Verts* company on lot 2026-CCVG-004 lot 1) and one refusal **overturned** by
   the commune of Chaponost (a line of the ACI on lot 2026-CHA-005 lot 2);
@@ -43,9 +48,10 @@ from portal.models import (
 )
 from portal.rules.deadlines import add_months, first_of_month
 
-FIRST_MONTH = date(2026, 5, 1)
+FIRST_MONTH = date(2025, 12, 1)
 LAST_MONTH = date(2026, 11, 1)
-"""The months of the demo statements: the first hire's to the month before the demo's day."""
+"""The months of the demo statements: twelve months, from the long placements' first month
+to the month before the demo's day."""
 BEHIND_LOT = ("2026-CCVG-004", 1)
 """The lot clearly behind its pace (market reference, lot number)."""
 BEHIND_FACTOR = Decimal("0.2")

@@ -1,7 +1,9 @@
 """Demonstration data: a plausible year of the AMOI's preparation work, as of late 2026.
 
 The 2026 census (declared in autumn 2025) became six operations of the CCVG and four
-communes; the 2027 census is under review. Hours are computed with the portal's own rules
+communes; the 2027 census is under review. One operation of the 2025 census, the CCVG's
+voie verte, has been running since October 2025: its long placements carry the demo's
+twelve months of hour statements. Hours are computed with the portal's own rules
 and frozen by the AMOI's chargé de mission, so that every tariff bracket shows up in quotes:
 1-455 h, 456-1 820 h, 1 821-3 640 h and a lot above 3 640 h (manual quote).
 

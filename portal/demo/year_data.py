@@ -1,5 +1,6 @@
-"""The demonstration year as data: census declarations (2026 and 2027) and the
-operations, markets, lots and TCE shares they became. ``portal.demo.year`` loads it with
+"""The demonstration year as data: census declarations (2026 and 2027, and one of 2025
+whose operation has been running since autumn 2025) and the operations, markets, lots and
+TCE shares they became. ``portal.demo.year`` loads it with
 the portal's own rules and services. Every name and company is fictitious except the
 parties of the convention.
 """
@@ -102,6 +103,67 @@ FIXED_40 = Penalty(PenaltyKind.FIXED_PER_HOUR, Decimal("40"))
 FIXED_50_CAPPED = Penalty(PenaltyKind.FIXED_PER_HOUR, Decimal("50"), Decimal("10000"))
 SMIC_1_5_CAPPED = Penalty(PenaltyKind.SMIC_MULTIPLE, Decimal("1.5"), Decimal("15000"))
 SMIC_2_CAPPED = Penalty(PenaltyKind.SMIC_MULTIPLE, Decimal("2"), Decimal("20000"))
+
+CENSUS_2025: tuple[DemoDeclaration, ...] = (
+    DemoDeclaration(
+        "ccvg",
+        "Aménagement de la voie verte de la vallée du Garon",
+        WORKS,
+        Decimal("7500000"),
+        date(2025, 2, 17),
+        declared_on=date(2024, 10, 15),
+        status=CONVERTED,
+        comment="Voie verte de 14 km le long du Garon, travaux sur deux saisons.",
+        basis=CONDITION,
+        review="Clause d'exécution sur les terrassements et les plantations (taux 5 %) ; "
+        "chantier long, adapté à des parcours de 18 à 24 mois.",
+        reviewed_on=date(2024, 11, 19),
+        converted_on=date(2025, 1, 13),
+        operation=DemoOperation(
+            RUNNING,
+            date(2025, 10, 6),
+            date(2027, 9, 30),
+            (
+                DemoMarket(
+                    "2025-CCVG-006",
+                    "Aménagement de la voie verte de la vallée du Garon",
+                    CONDITION,
+                    notified=date(2025, 9, 8),
+                    kickoff=date(2025, 10, 6),
+                    planned_end=date(2027, 9, 30),
+                    penalty=SMIC_1_5_CAPPED,
+                    lots=(
+                        DemoLot(
+                            1,
+                            "Terrassements, voirie et ouvrages",
+                            "earthworks",
+                            Decimal("4200000"),
+                            "bat",
+                        ),
+                        DemoLot(
+                            2,
+                            "Plantations et aménagements paysagers",
+                            "green_spaces_creation",
+                            Decimal("3100000"),
+                            "verts",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+"""The 2025 census's operation still running on the demo's day: the long placements that
+give the demo twelve months of statements work on it (``portal.demo.people_data``)."""
+
+EARLIER_MARKETS = frozenset(
+    market.reference
+    for declaration in CENSUS_2025
+    if declaration.operation is not None
+    for market in declaration.operation.markets
+)
+"""The markets of the earlier year: the forty demo people are hired on the demo year's lots,
+not on these (``portal.demo.people._hours_lots``)."""
 
 CENSUS_2026: tuple[DemoDeclaration, ...] = (
     DemoDeclaration(
@@ -454,4 +516,4 @@ CENSUS_2027: tuple[DemoDeclaration, ...] = (
     ),
 )
 
-DECLARATIONS: tuple[DemoDeclaration, ...] = CENSUS_2026 + CENSUS_2027
+DECLARATIONS: tuple[DemoDeclaration, ...] = CENSUS_2025 + CENSUS_2026 + CENSUS_2027

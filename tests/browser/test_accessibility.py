@@ -17,7 +17,9 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 MAX_PAGES = 60
-DOWNLOADS = (".xlsx", ".csv", ".pdf", ".json")
+DOWNLOADS = (".xlsx", ".csv", ".pdf", ".json", "/cv")
+"""Files, not pages: a candidate's CV (/candidats/<id>/cv) is served as a download once the
+recruitment journey has uploaded one in the same live application."""
 axe = Axe()
 
 
