@@ -62,7 +62,8 @@ def test_contacts_proposal_agreement_letter_and_deadline_on_the_queue(page, live
     waiting = page.locator(
         "section", has=page.get_by_role("heading", name="Relances en attente de votre accord")
     )
-    waiting.get_by_role("link").first.click()
+    with page.expect_navigation():
+        waiting.get_by_role("link").first.click()
     expect(page).to_have_url(escalation_url)
     accessible(page)
     page.get_by_role("button", name="Accepter", exact=True).click()
@@ -73,7 +74,8 @@ def test_contacts_proposal_agreement_letter_and_deadline_on_the_queue(page, live
     # 3. The AMOI edits and generates the letter; the deadline shows on the work queue.
     login(page, AMOI)
     page.goto(escalation_url)
-    page.get_by_role("link", name="Rédiger la lettre").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Rédiger la lettre").click()
     accessible(page)
     body = page.get_by_label("Corps de la lettre")
     expect(body).to_have_value(re.compile("Malgré nos sollicitations"))

@@ -48,7 +48,8 @@ def test_an_offer_from_diffusion_to_the_hire_on_the_lot(page, live_app):
     page.get_by_label("Heures par semaine").fill("35")
     page.get_by_label("Lieu de travail").fill("Brignais")
     accessible(page)
-    page.get_by_role("button", name="Enregistrer l'offre").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer l'offre").click()
     expect(page.get_by_text("L'offre est enregistrée en brouillon")).to_be_visible()
     offer_url = page.url
     assert re.search(r"/offres/\d+$", offer_url)
@@ -122,7 +123,8 @@ def test_an_offer_from_diffusion_to_the_hire_on_the_lot(page, live_app):
     page.get_by_label("Éligible", exact=True).check()
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_text("La décision est enregistrée")).to_be_visible()
-    page.get_by_role("link", name="Confirmer l'embauche").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Confirmer l'embauche").click()
     page.get_by_label("Date d'embauche").fill((date.today() + timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Confirmer l'embauche").click()
     page.get_by_role("dialog").get_by_role("button", name="Confirmer l'embauche").click()

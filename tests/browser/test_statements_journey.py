@@ -114,7 +114,8 @@ def test_the_etti_uploads_the_amoi_proposes_the_commune_confirms(page, live_app)
 
     # 3. The commune that owns the lot confirms the refusal, with a comment.
     login(page, commune_email)
-    page.get_by_role("link", name=re.compile("dont l'AMOI propose le refus")).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("dont l'AMOI propose le refus")).click()
     accessible(page)
     card = page.locator("li.panel").filter(has_text=reason)
     expect(card).to_contain_text("Intérim Insertion Démo")
