@@ -116,7 +116,9 @@ class Config:
     # anonymise-expired``. Default, configurable (issue 13; docs/domain.md §10).
     RECRUITMENT_CV_RETENTION_MONTHS = 6
     # Follow-up of the titulaires (issue 11; docs/domain.md §8)
-    FOLLOWUP_SMIC_HOURLY = "12.02"  # gross hourly SMIC (1 January 2026) prefilled in a « n × SMIC » penalty
+    FOLLOWUP_SMIC_HOURLY = (
+        "12.02"  # gross hourly SMIC (1 January 2026) prefilled in a « n × SMIC » penalty
+    )
     FOLLOWUP_LETTERHEAD = "Sud-Ouest Emploi"  # the AMOI's name on the reminder letters
     # A demonstration instance shows a banner on every page (set by seed-demo).
     DEMO_INSTANCE: bool | None = None

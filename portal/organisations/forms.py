@@ -67,7 +67,7 @@ class OrganisationForm(Form):
     )
     prescriber_kind = SelectField(
         "Type de prescripteur",
-        choices=choices([("", "—")] + list(PRESCRIBER_KINDS.items())),
+        choices=choices([("", "—"), *PRESCRIBER_KINDS.items()]),
         validators=[Optional()],
         description="Uniquement pour un prescripteur (France Travail, Mission locale…).",
     )
