@@ -47,6 +47,7 @@ from portal.rules.eligibility import Modality
 from portal.rules.statements import FIRST_MONTH, MAX_MONTHLY_HOURS, line_problems
 from portal.rules.workflow import StatementStatus, next_status
 from portal.statements.services import REPLACEABLE, placement_problem, target_label
+from portal.web.params import parse_int
 
 TYPED = "typed"
 
@@ -75,9 +76,11 @@ def parse_month(text: str | None) -> date | None:
             month, year = text.split("/", 1)
         else:
             return None
-        if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+        year_number = parse_int(year, minimum=1, maximum=9999)
+        month_number = parse_int(month, minimum=1, maximum=12)
+        if year_number is None or month_number is None:
             return None
-        return date(int(year), int(month), 1)
+        return date(year_number, month_number, 1)
     except ValueError:
         return None
 
