@@ -5,4 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__)
 
-from portal.people import access, confirmations, views  # noqa: E402, F401
+from portal.people import (  # noqa: E402, F401
+    access,
+    candidacy_views,
+    confirmations,
+    placement_views,
+    settings_views,
+    views,
+)
