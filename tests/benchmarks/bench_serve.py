@@ -65,7 +65,38 @@ def pages(manifest: dict) -> list[Page]:
         found += [Page(buyer, p) for p in ("/", "/operations/", "/lots/", "/devis/", "/factures/")]
     for holder in ("company", "structure"):
         found += [Page(holder, p) for p in ("/", "/lots/")]
+    found += people_pages(manifest)
     found.append(Page("", "/healthz", goal=None))
+    return found
+
+
+def people_pages(manifest: dict) -> list[Page]:
+    """Issue 12: the statements' pages on 500,000 hour lines, the busiest lot's page, and
+    the reports (an operation's annual report, the dashboard) of ``bench_reports``."""
+    sample = manifest["samples"]
+    if "statement" not in sample:  # a dataset of version 1 (no people)
+        return []
+    found = [Page("amoi", p) for p in ("/releves/", "/releves/a-valider")]
+    found += [
+        Page("amoi", f"/releves/{sample['statement']}"),
+        Page("amoi", f"/lots/{sample['busy_lot']}", goal=LOT_GOAL),
+    ]
+    found += [Page(role, "/releves/") for role in ("structure", "company")]
+    found += [Page(role, path, goal=None) for role, path in report_pages(manifest)]
+    return found
+
+
+def report_pages(manifest: dict) -> list[tuple[str, str]]:
+    """(role, path) of the reports (issue 12): the largest operation's annual report as the
+    AMOI, the CCVG's largest as the CCVG, the dashboard of the year as the AMOI, the CCVG
+    and a commune."""
+    sample = manifest["samples"]
+    year = sample["report_year"]
+    largest = sample["report_operations"][0]
+    ccvg_own = sample.get("ccvg_report_operation", largest)
+    found = [("amoi", f"/bilans/operations/{largest}/{year}")]
+    found.append(("ccvg", f"/bilans/operations/{ccvg_own}/{year}"))
+    found += [(role, f"/tableau-de-bord/?annee={year}") for role in ("amoi", "ccvg", "commune")]
     return found
 
 
@@ -101,8 +132,15 @@ def portal_env(url: str) -> dict[str, str]:
 
 
 def run_backend(
-    url: str, manifest: dict, args: argparse.Namespace, wrk: str | None, logs: Path
+    url: str,
+    manifest: dict,
+    args: argparse.Namespace,
+    wrk: str | None,
+    logs: Path,
+    chosen: list[Page] | None = None,
 ) -> tuple[list[Row], list[loadgen.Result], dict]:
+    """Serve the portal and hello-world, drive ``chosen`` (default: every page) and
+    hello-world before and after them."""
     hello = serving.start("hello", "tests.benchmarks.hello_app:app", {}, "/", logs)
     portal = None
     try:
@@ -122,7 +160,7 @@ def run_backend(
         serving.fetch(hello.host, "/")
         references = [load(hello, "/", {})]
         rows = []
-        for page in pages(manifest):
+        for page in pages(manifest) if chosen is None else chosen:
             if args.only and args.only not in page.path:
                 continue
             cookie = cookies.get(page.role, "")
