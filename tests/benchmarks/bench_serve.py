@@ -3,8 +3,9 @@ htmx fragment, per role, served by gunicorn as in production, beside a hello-wor
 served the same way in the same run.
 
     .venv/bin/python -m tests.benchmarks.bench_serve [--seconds 5] [--connections 8]
-        [--backend sqlite|postgres|both] [--operations 2000] [--lots N] [--rebuild]
-        [--only PATH-SUBSTRING] [--client wrk|python]
+        [--backend sqlite|postgres|both] [--operations 2000] [--lots N] [--people 30000]
+        [--rebuild]
+        [--only PATH-SUBSTRING[,…]] [--client wrk|python]
 
 The dataset is built once per backend (``tests.benchmarks.databases``) and reused. The
 portal runs ``gunicorn -c gunicorn.conf.py wsgi:app`` with ``PORTAL_ENV=production``
@@ -161,7 +162,7 @@ def run_backend(
         references = [load(hello, "/", {})]
         rows = []
         for page in pages(manifest) if chosen is None else chosen:
-            if args.only and args.only not in page.path:
+            if args.only and not any(part in page.path for part in args.only.split(",")):
                 continue
             cookie = cookies.get(page.role, "")
             headers = {"HX-Request": "true"} if page.htmx else {}
@@ -255,11 +256,21 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--operations", type=int, default=2000)
     parser.add_argument("--lots", type=int, help="default: 5 per operation")
+    parser.add_argument(
+        "--people", type=int, default=Shape.people, help="0: the markets only (dataset of issue 15)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached dataset")
-    parser.add_argument("--only", default="", help="drive only the paths containing this")
+    parser.add_argument(
+        "--only", default="", help="drive only the paths containing this (or one of A,B,…)"
+    )
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk")
     args = parser.parse_args()
-    shape = Shape(operations=args.operations, lots=args.lots or 5 * args.operations)
+    shape = Shape(
+        operations=args.operations,
+        lots=args.lots or 5 * args.operations,
+        people=args.people,
+        hour_lines=round(Shape.hour_lines * args.people / Shape.people),
+    )
     backends = {"sqlite": databases.sqlite_url(shape)}
     test_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if test_url:

@@ -3,8 +3,8 @@ benchmark dataset (``tests.benchmarks.dataset``; issue 12), inserted in bulk.
 
 What the reports read at department scale (docs/domain.md §5, §6, §7 and §9): ``shape.people``
 people with their typology (sex, birth date and year, qualification, commune and postal
-code, QPV); one candidacy each, a fifth of them a second one on another lot (the same
-person on two lots); criteria codes (health data among them); the AMOI's decisions under
+code, QPV); one candidacy each, more than half of them a second one on another lot and some
+a third (the same person on several lots: a pathway goes on with another contract); criteria codes (health data among them); the AMOI's decisions under
 the default harmonisation rules or under a version of 1 September 2025 with an 18-month CDI
 cap; placements with the modalities and contracts of §6, employed by the lot's holder
 (direct hire) or by a structure of the right kind, ended ones with their exit situation and
@@ -216,11 +216,16 @@ REFERENTS = (
 )
 JOBS = ("Manœuvre", "Aide-maçon", "Ouvrier polyvalent", "Agent d'entretien", "Peintre")
 WEEKLY = ((Decimal(35), 70), (Decimal(28), 10), (Decimal(24), 10), (Decimal(20), 10))
-DURATION_MONTHS = (2, 24)
-"""Planned length of a contract, drawn uniformly (months): with 30,000 people it gives about
-500,000 hour lines over January 2024 – November 2026 (``Shape.hour_lines`` rescales it)."""
-LINES_PER_PERSON = 16.6
-"""Hour lines per person the default durations give (measured), to rescale them."""
+DURATION_MONTHS = (7, 23)
+"""Planned length of a contract, drawn uniformly (months; under the 24 months of
+eligibility): with 30,000 people it gives about 500,000 hour lines over January 2024 –
+November 2026 (``Shape.hour_lines`` rescales it)."""
+SECOND_LOT, THIRD_LOT = 0.55, 0.35
+"""Share of the people proposed again on another lot (a pathway goes on with another
+contract), and of those, proposed a third time."""
+LINES_PER_PERSON = 16.8
+"""Hour lines per person the default durations give (measured on the full dataset), to
+rescale them to ``Shape.hour_lines``."""
 
 
 def _pick(rng: random.Random, weights: dict | tuple) -> str:
@@ -401,10 +406,13 @@ def build_people(shape, rng: random.Random, parties: dict) -> dict:
         candidacies = []
         for pid, birth in zip(person_ids, births, strict=True):
             candidacies.append(_candidacy(rng, pid, birth, rng.choice(lots), structures, scale))
-            if rng.random() < 0.2:  # the same person proposed again, on another lot
-                second = _candidacy(rng, pid, birth, rng.choice(lots), structures, scale)
-                second["matched_existing"] = True
-                candidacies.append(second)
+            again = 0
+            if rng.random() < SECOND_LOT:  # the same person proposed again, on another lot
+                again = 2 if rng.random() < THIRD_LOT else 1
+            for _ in range(again):
+                later = _candidacy(rng, pid, birth, rng.choice(lots), structures, scale)
+                later["matched_existing"] = True
+                candidacies.append(later)
         hires += _files(rng, candidacies, amoi, rules_id, counts)
         db.session.commit()
         print(
