@@ -3,8 +3,9 @@ htmx fragment, per role, served by gunicorn as in production, beside a hello-wor
 served the same way in the same run.
 
     .venv/bin/python -m tests.benchmarks.bench_serve [--seconds 5] [--connections 8]
-        [--backend sqlite|postgres|both] [--operations 2000] [--lots N] [--rebuild]
-        [--only PATH-SUBSTRING] [--client wrk|python]
+        [--backend sqlite|postgres|both] [--operations 2000] [--lots N] [--people 30000]
+        [--rebuild]
+        [--only PATH-SUBSTRING[,…]] [--client wrk|python]
 
 The dataset is built once per backend (``tests.benchmarks.databases``) and reused. The
 portal runs ``gunicorn -c gunicorn.conf.py wsgi:app`` with ``PORTAL_ENV=production``
@@ -65,7 +66,38 @@ def pages(manifest: dict) -> list[Page]:
         found += [Page(buyer, p) for p in ("/", "/operations/", "/lots/", "/devis/", "/factures/")]
     for holder in ("company", "structure"):
         found += [Page(holder, p) for p in ("/", "/lots/")]
+    found += people_pages(manifest)
     found.append(Page("", "/healthz", goal=None))
+    return found
+
+
+def people_pages(manifest: dict) -> list[Page]:
+    """Issue 12: the statements' pages on 500,000 hour lines, the busiest lot's page, and
+    the reports (an operation's annual report, the dashboard) of ``bench_reports``."""
+    sample = manifest["samples"]
+    if "statement" not in sample:  # a dataset of version 1 (no people)
+        return []
+    found = [Page("amoi", p) for p in ("/releves/", "/releves/a-valider")]
+    found += [
+        Page("amoi", f"/releves/{sample['statement']}"),
+        Page("amoi", f"/lots/{sample['busy_lot']}", goal=LOT_GOAL),
+    ]
+    found += [Page(role, "/releves/") for role in ("structure", "company")]
+    found += [Page(role, path, goal=None) for role, path in report_pages(manifest)]
+    return found
+
+
+def report_pages(manifest: dict) -> list[tuple[str, str]]:
+    """(role, path) of the reports (issue 12): the largest operation's annual report as the
+    AMOI, the CCVG's largest as the CCVG, the dashboard of the year as the AMOI, the CCVG
+    and a commune."""
+    sample = manifest["samples"]
+    year = sample["report_year"]
+    largest = sample["report_operations"][0]
+    ccvg_own = sample.get("ccvg_report_operation", largest)
+    found = [("amoi", f"/bilans/operations/{largest}/{year}")]
+    found.append(("ccvg", f"/bilans/operations/{ccvg_own}/{year}"))
+    found += [(role, f"/tableau-de-bord/?annee={year}") for role in ("amoi", "ccvg", "commune")]
     return found
 
 
@@ -101,8 +133,15 @@ def portal_env(url: str) -> dict[str, str]:
 
 
 def run_backend(
-    url: str, manifest: dict, args: argparse.Namespace, wrk: str | None, logs: Path
+    url: str,
+    manifest: dict,
+    args: argparse.Namespace,
+    wrk: str | None,
+    logs: Path,
+    chosen: list[Page] | None = None,
 ) -> tuple[list[Row], list[loadgen.Result], dict]:
+    """Serve the portal and hello-world, drive ``chosen`` (default: every page) and
+    hello-world before and after them."""
     hello = serving.start("hello", "tests.benchmarks.hello_app:app", {}, "/", logs)
     portal = None
     try:
@@ -122,8 +161,8 @@ def run_backend(
         serving.fetch(hello.host, "/")
         references = [load(hello, "/", {})]
         rows = []
-        for page in pages(manifest):
-            if args.only and args.only not in page.path:
+        for page in pages(manifest) if chosen is None else chosen:
+            if args.only and not any(part in page.path for part in args.only.split(",")):
                 continue
             cookie = cookies.get(page.role, "")
             headers = {"HX-Request": "true"} if page.htmx else {}
@@ -217,11 +256,21 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--operations", type=int, default=2000)
     parser.add_argument("--lots", type=int, help="default: 5 per operation")
+    parser.add_argument(
+        "--people", type=int, default=Shape.people, help="0: the markets only (dataset of issue 15)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached dataset")
-    parser.add_argument("--only", default="", help="drive only the paths containing this")
+    parser.add_argument(
+        "--only", default="", help="drive only the paths containing this (or one of A,B,…)"
+    )
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk")
     args = parser.parse_args()
-    shape = Shape(operations=args.operations, lots=args.lots or 5 * args.operations)
+    shape = Shape(
+        operations=args.operations,
+        lots=args.lots or 5 * args.operations,
+        people=args.people,
+        hour_lines=round(Shape.hour_lines * args.people / Shape.people),
+    )
     backends = {"sqlite": databases.sqlite_url(shape)}
     test_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if test_url:

@@ -3,7 +3,9 @@
 The AMOI, the CCVG and its five communes, ~200 companies and some structures; operations
 with their markets, lots (holders, frozen hour calculations), TCE shares and splits, census
 declarations, audit rows; then quotes in every status and their invoices through
-``portal.quotes.services`` (``tests.benchmarks.dataset_quotes``). Rows are inserted in bulk
+``portal.quotes.services`` (``tests.benchmarks.dataset_quotes``); then (issue 12) people,
+candidacies, eligibility decisions, placements and monthly hour statements with their lines
+(``tests.benchmarks.dataset_people``). Rows are inserted in bulk
 (``insert(Model)`` with many parameter sets) so that 2,000 operations take seconds, not
 hours; every value goes through the model's columns and types, and hours come from
 ``portal.rules.hours`` as the lot form computes them.
@@ -27,12 +29,18 @@ from portal.extensions import db
 from portal.models import (
     Amendment,
     AuditEvent,
+    Candidacy,
+    EligibilityDecision,
+    HourLine,
     HoursRecord,
+    HourStatement,
     Lot,
     Market,
     Operation,
     Organisation,
     OrgKind,
+    Participant,
+    Placement,
     Setting,
     StructureKind,
     SubcontractorShare,
@@ -41,7 +49,7 @@ from portal.models import (
 from portal.passwords import hash_password
 from tests.factories import PASSWORD, valid_siret
 
-DATASET_VERSION = 1
+DATASET_VERSION = 2
 """Bump when the builder changes: cached databases of an older version are rebuilt."""
 MANIFEST_KEY = "bench_dataset"
 COMMUNES = ("Brignais", "Chaponost", "Vourles", "Millery", "Montagny")
@@ -82,6 +90,8 @@ class Shape:
     quote_share: float = 0.5  # operations with a quote (through the services)
     audit_per_operation: int = 20
     seed: int = 15
+    people: int = 30000  # issue 12: people, their files and placements
+    hour_lines: int = 500_000  # about this many hour lines, January 2024 – November 2026
 
     def key(self) -> str:
         parts = [f"v{DATASET_VERSION}"] + [f"{k}={v}" for k, v in asdict(self).items()]
@@ -210,6 +220,8 @@ def _audit(shape: Shape, rng: random.Random, parties: dict) -> int:
 def build(shape: Shape) -> dict:
     """Fill an empty, migrated database (inside an app context); the manifest."""
     from tests.benchmarks.dataset_markets import build_declarations, build_operations
+    from tests.benchmarks.dataset_people import build_people
+    from tests.benchmarks.dataset_people import samples as people_samples
     from tests.benchmarks.dataset_quotes import build_quotes
 
     started = time.perf_counter()
@@ -221,18 +233,26 @@ def build(shape: Shape) -> dict:
     audit_rows = _audit(shape, rng, parties)
     db.session.commit()
     quotes = build_quotes(shape, rng, parties["amoi_user"])
+    step = time.perf_counter()
+    print(f"    markets and quotes built ({step - started:.0f} s); people…", flush=True)
+    # a generator of its own: the markets and quotes stay those of dataset version 1
+    people = build_people(shape, random.Random(shape.seed + 12), parties)
+    db.session.commit()
+    samples = {**quotes.pop("samples"), **people_samples()}
     manifest = {
         "key": shape.key(),
         "users": parties["users"],
         "password": PASSWORD,
-        "samples": quotes.pop("samples"),
+        "samples": samples,
         "counts": {
             "operations": len(ops["operation_ids"]),
             "lots": ops["lots"],
             "declarations": declarations,
             "audit_rows": audit_rows,
             **quotes,
+            **people,
         },
+        "people_seconds": round(time.perf_counter() - step, 1),
         "built_seconds": round(time.perf_counter() - started, 1),
     }
     db.session.add(Setting(key=MANIFEST_KEY, value=json.dumps(manifest)))
@@ -249,4 +269,5 @@ def read_manifest() -> dict | None:
 def row_counts() -> dict[str, int]:
     """Rows per table, to print beside the figures."""
     models = (Operation, Market, Lot, HoursRecord, SubcontractorShare, AuditEvent, User)
+    models += (Participant, Candidacy, EligibilityDecision, Placement, HourStatement, HourLine)
     return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
