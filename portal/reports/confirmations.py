@@ -1,0 +1,32 @@
+"""What delivering a report does, said before it is done (docs/domain.md §9;
+``portal.web.confirm``)."""
+
+from __future__ import annotations
+
+from portal.formatting import money
+from portal.models import Report, ReportKind
+from portal.web.confirm import Confirmation, confirmation
+
+
+@confirmation
+def confirm_bilan_delivery(report: Report) -> Confirmation:
+    from portal.reports.services import balance_quote
+
+    what = "final" if report.year is None else f"annuel {report.year}"
+    consequence = (
+        f"Les chiffres et le texte du bilan {what} seront figés : un relevé validé plus tard "
+        "ne les changera pas, seule une nouvelle version pourra les corriger. L'acheteur "
+        "sera prévenu par courriel."
+    )
+    if report.kind == ReportKind.OPERATION_FINAL.value and report.operation is not None:
+        quote = balance_quote(report.operation)
+        if quote is not None:
+            consequence += (
+                f" La facture de solde du devis {quote.display_number} (total "
+                f"{money(quote.total)}) sera émise à la date de remise."
+            )
+    return Confirmation(
+        title=f"Remettre le bilan {what} ?",
+        consequence=consequence,
+        confirm_label="Remettre le bilan",
+    )

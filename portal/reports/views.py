@@ -1,0 +1,189 @@
+"""The reports' pages (blueprint ``reports``, URLs ``/bilans/…``; issue 12,
+docs/domain.md §9): the index of the operations with their report status, an operation's
+annual report (per year) and its final report, the AMOI's text and the delivery."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, url_for
+
+from portal.access import Role, allow, get_or_404, is_facilitator, scoped
+from portal.clock import today
+from portal.extensions import db
+from portal.models import Operation, Report
+from portal.models.base import utcnow
+from portal.models.reports import TEXT_FIELDS
+from portal.refusals import Refused
+from portal.reports import services
+from portal.reports.document import build_document, format_cell
+from portal.reports.forms import OpenForm, ReportTextForm
+from portal.rules.indicators import indicators_data
+from portal.web import confirm
+from portal.web.actions import object_action
+from portal.web.htmx import render
+from portal.web.listing import Filter, FilterSet
+
+bp = Blueprint("reports", __name__)
+
+from portal.reports import access  # noqa: E402
+from portal.reports.confirmations import confirm_bilan_delivery  # noqa: E402
+
+assert access  # the scope rule is registered on import
+
+AMOI = (Role.FACILITATOR,)
+READERS = (Role.FACILITATOR, Role.BUYER)
+
+FILTERS = FilterSet(
+    Filter("annee", "Année", "year", default=lambda: str(today().year)),
+)
+
+
+def _year(value: int) -> int:
+    if not 2000 <= value <= 2100:
+        abort(404)
+    return value
+
+
+@bp.route("/bilans/")
+@allow(*READERS)
+def index():
+    """The operations the user sees with the status of their annual report of the chosen
+    year and of their final report."""
+    this_year = today().year
+    filters = FILTERS.read(choices={"annee": [(y, y) for y in range(this_year, this_year - 6, -1)]})
+    year = filters.parsed["annee"] or this_year
+    pagination = filters.paginate(scoped(Operation).order_by(Operation.name, Operation.id))
+    ids = [operation.id for operation in pagination.items]
+    annual: dict[int, Report] = {}
+    final: dict[int, Report] = {}
+    if ids:
+        for report in db.session.scalars(
+            scoped(Report).where(Report.operation_id.in_(ids)).order_by(Report.revision)
+        ):
+            if report.kind == "operation_annual" and report.year == year:
+                annual[report.operation_id] = report
+            elif report.kind == "operation_final":
+                final[report.operation_id] = report
+    return render(
+        "reports/index.html",
+        "reports/_partials/_table.html",
+        pagination=pagination,
+        filters=filters,
+        year=year,
+        annual=annual,
+        final=final,
+    )
+
+
+def _page(operation: Operation, year: int | None):
+    report = services.latest(operation, year)
+    if report is not None:
+        figures = services.report_figures(report)
+        texts = report.texts
+    else:
+        figures = indicators_data(services.figures_for_operation(operation, year))
+        texts = {name: "" for name in TEXT_FIELDS}
+    what = "Bilan final" if year is None else f"Bilan annuel {year}"
+    if report is not None and report.is_delivered:
+        status_line = f"Version {report.revision}, remise le {report.delivered_on:%d/%m/%Y}"
+    elif report is not None and report.status == "superseded":
+        status_line = f"Version {report.revision}, remplacée par une version plus récente"
+    else:
+        status_line = "Projet : chiffres provisoires, non remis"
+    if report is not None and report.supersedes_id is not None:
+        status_line += f" ; remplace la version {report.revision - 1}"
+    document = build_document(
+        figures,
+        title=what,
+        subject=operation.name,
+        author="AMO Insertion",
+        issued_on=report.delivered_on if report and report.delivered_on else today(),
+        status_line=status_line,
+        filename=f"bilan-{operation.id}-{year or 'final'}",
+        texts=texts,
+    )
+    form = None
+    if is_facilitator(g.user) and (report is None or report.status == "draft"):
+        form = ReportTextForm(formdata=None, data=texts)
+    this_year = today().year
+    first = operation.start_date.year if operation.start_date else this_year - 2
+    return render(
+        "reports/show.html",
+        "reports/show.html",
+        operation=operation,
+        year=year,
+        years=list(range(max(first, this_year - 10), this_year + 1)),
+        report=report,
+        document=document,
+        form=form,
+        open_form=OpenForm(formdata=None, data={"year": year or ""}),
+        format_cell=format_cell,
+        text_fields=TEXT_FIELDS,
+    )
+
+
+@bp.route("/bilans/operations/<int:operation_id>/<int:year>")
+@allow(*READERS)
+def annual(operation_id: int, year: int):
+    """An operation's annual report for ``year`` (docs/domain.md §9)."""
+    return _page(get_or_404(Operation, operation_id), _year(year))
+
+
+@bp.route("/bilans/operations/<int:operation_id>/final")
+@allow(*READERS)
+def final(operation_id: int):
+    """An operation's final report: the whole follow-up (docs/domain.md §9)."""
+    return _page(get_or_404(Operation, operation_id), None)
+
+
+def _report_url(report: Report) -> str:
+    if report.year is None:
+        return url_for("reports.final", operation_id=report.operation_id)
+    return url_for("reports.annual", operation_id=report.operation_id, year=report.year)
+
+
+@bp.route("/bilans/operations/<int:operation_id>/projet", methods=["POST"])
+@allow(*AMOI)
+def open_draft(operation_id: int):
+    """Open the draft of a report, or a new version of a delivered one."""
+    operation = get_or_404(Operation, operation_id)
+    form = OpenForm()
+    if not form.validate():
+        abort(400)
+    raw = (form.year.data or "").strip()
+    year = _year(int(raw)) if raw.isascii() and raw.isdigit() else None
+    if raw and year is None:
+        abort(400)
+    report = services.open_draft(operation, year, g.user)
+    db.session.commit()
+    flash(f"Le projet de bilan (version {report.revision}) est ouvert.", "success")
+    return redirect(_report_url(report), code=303)
+
+
+@bp.route("/bilans/<int:report_id>/texte", methods=["POST"])
+@allow(*AMOI)
+@object_action(Report)
+def save_text(report: Report):
+    """The AMOI's interpretation saved on the draft (htmx: the form answers in place)."""
+    form = ReportTextForm()
+    if not form.validate():
+        raise Refused(" ".join(e for errors in form.errors.values() for e in errors))
+    changed = services.save_text(report, g.user, {name: form[name].data for name in TEXT_FIELDS})
+    flash("Le texte du bilan est enregistré." if changed else "Aucun changement.", "success")
+    return redirect(_report_url(report), code=303)
+
+
+@bp.route("/bilans/<int:report_id>/remettre", methods=["POST"])
+@allow(*AMOI)
+@object_action(Report)
+def deliver(report: Report):
+    """Deliver the report: figures and text frozen; the final report issues the balance
+    invoice of the operation's quote (convention art. 7)."""
+    page = _report_url(report)
+    if (asked := confirm.step(confirm_bilan_delivery(report), page)) is not None:
+        return asked
+    invoice = services.deliver(report, g.user, today(), utcnow())
+    message = "Le bilan est remis ; ses chiffres sont figés."
+    if invoice is not None:
+        message += f" La facture {invoice.number} est émise."
+    flash(message, "success")
+    return redirect(page, code=303)

@@ -1,0 +1,73 @@
+"""The reports' role matrix, cross-organisation cases and real acts (issue 12)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Operation, Report, Role
+from portal.reports import services
+from tests.conftest import text_of
+from tests.factories import make_operation
+from tests.security.registry import (
+    ActCase,
+    CrossOrgCase,
+    acts,
+    cross_org,
+    exempt_cross_org,
+    expect,
+    versioned,
+)
+
+F, B = Role.FACILITATOR, Role.BUYER
+
+expect("reports.index", "reports.annual", "reports.final", roles=(F, B))
+expect("reports.open_draft", "reports.save_text", "reports.deliver", roles=(F,))
+exempt_cross_org(
+    "AMOI-only endpoints: the facilitator's scope is every organisation, nothing to cross",
+    "reports.open_draft",
+    "reports.save_text",
+    "reports.deliver",
+)
+
+
+def _state(model, object_id):
+    return lambda: db.session.execute(
+        select(model).where(model.id == object_id).with_only_columns(*model.__table__.c)
+    ).one()
+
+
+@cross_org("reports.annual", "reports.final")
+def commune_reads_another_communes_report(world):
+    operation = make_operation(world.other_commune, name="Opération voisine")
+    db.session.commit()
+    return CrossOrgCase(
+        world.users["buyer_commune"],
+        {"operation_id": operation.id, "year": 2027},
+        _state(Operation, operation.id),
+    )
+
+
+@acts("reports.annual", "reports.final")
+def the_persona_opens_an_operation_report(world, persona):
+    operation = make_operation(world.commune, name="Opération des Tilleuls")
+    db.session.commit()
+    return ActCase(
+        {"operation_id": operation.id, "year": 2027},
+        check=lambda response: "Opération des Tilleuls" in text_of(response),
+    )
+
+
+@acts("reports.save_text", method="POST")
+def the_amoi_saves_a_reports_text(world, persona):
+    operation = make_operation(world.commune, name="Opération des Tilleuls")
+    report = services.open_draft(operation, 2027, world.users["facilitator"])
+    db.session.commit()
+
+    def check(response):
+        db.session.expire_all()
+        return db.session.get(Report, report.id).pathways == "Parcours réussis"
+
+    return ActCase(
+        {"report_id": report.id}, data=versioned(report, pathways="Parcours réussis"), check=check
+    )
