@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from portal.formatting import money
 from portal.models import Report, ReportKind
 from portal.web.confirm import Confirmation, confirmation
 
 
 @confirmation
 def confirm_bilan_delivery(report: Report) -> Confirmation:
-    from portal.reports.services import balance_quote
+    from portal.quotes.confirmations import confirm_report_delivery
+    from portal.reports.services import invoiced_before, balance_quote
 
     what = "final" if report.year is None else f"annuel {report.year}"
     consequence = (
@@ -20,11 +20,8 @@ def confirm_bilan_delivery(report: Report) -> Confirmation:
     )
     if report.kind == ReportKind.OPERATION_FINAL.value and report.operation is not None:
         quote = balance_quote(report.operation)
-        if quote is not None:
-            consequence += (
-                f" La facture de solde du devis {quote.display_number} (total "
-                f"{money(quote.total)}) sera émise à la date de remise."
-            )
+        if quote is not None and not invoiced_before(report):
+            consequence += " " + confirm_report_delivery(quote).consequence
     return Confirmation(
         title=f"Remettre le bilan {what} ?",
         consequence=consequence,

@@ -136,7 +136,7 @@ def balance_quote(operation: Operation) -> Quote | None:
     ).first()
 
 
-def _invoiced_before(report: Report) -> bool:
+def invoiced_before(report: Report) -> bool:
     return bool(
         db.session.scalar(
             select(func.count(Report.id)).where(
@@ -168,7 +168,7 @@ def deliver(report: Report, user: User, day: date, now: datetime) -> Invoice | N
             "report", report.supersedes.status, "supersede"
         ).value
     invoice = None
-    if report.kind == ReportKind.OPERATION_FINAL.value and not _invoiced_before(report):
+    if report.kind == ReportKind.OPERATION_FINAL.value and not invoiced_before(report):
         quote = balance_quote(report.operation)
         if quote is not None:
             invoice = quotes.deliver_report(quote, user, day)

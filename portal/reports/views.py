@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, url_for
 
 from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.clock import today
+from portal.documents.report_render import long_date, report_response
 from portal.extensions import db
 from portal.models import Operation, Report
 from portal.models.base import utcnow
@@ -74,7 +75,9 @@ def index():
     )
 
 
-def _page(operation: Operation, year: int | None):
+def _document(operation: Operation, year: int | None):
+    """The latest version of the report (None before a draft is opened) and its document:
+    the frozen figures of a delivered report, the live ones otherwise."""
     report = services.latest(operation, year)
     if report is not None:
         figures = services.report_figures(report)
@@ -84,7 +87,7 @@ def _page(operation: Operation, year: int | None):
         texts = {name: "" for name in TEXT_FIELDS}
     what = "Bilan final" if year is None else f"Bilan annuel {year}"
     if report is not None and report.is_delivered:
-        status_line = f"Version {report.revision}, remise le {report.delivered_on:%d/%m/%Y}"
+        status_line = f"Version {report.revision}, remise le {long_date(report.delivered_on)}"
     elif report is not None and report.status == "superseded":
         status_line = f"Version {report.revision}, remplacée par une version plus récente"
     else:
@@ -101,6 +104,12 @@ def _page(operation: Operation, year: int | None):
         filename=f"bilan-{operation.id}-{year or 'final'}",
         texts=texts,
     )
+    return report, document
+
+
+def _page(operation: Operation, year: int | None):
+    report, document = _document(operation, year)
+    texts = report.texts if report is not None else {name: "" for name in TEXT_FIELDS}
     form = None
     if is_facilitator(g.user) and (report is None or report.status == "draft"):
         form = ReportTextForm(formdata=None, data=texts)
@@ -133,6 +142,28 @@ def annual(operation_id: int, year: int):
 def final(operation_id: int):
     """An operation's final report: the whole follow-up (docs/domain.md §9)."""
     return _page(get_or_404(Operation, operation_id), None)
+
+
+def _download(operation: Operation, year: int | None, fmt: str):
+    _, document = _document(operation, year)
+    try:
+        return report_response(document, fmt)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/bilans/operations/<int:operation_id>/<int:year>/rapport.<fmt>")
+@allow(*READERS)
+def annual_download(operation_id: int, year: int, fmt: str):
+    """The annual report as PDF, XLSX or DOCX (the same document as the page)."""
+    return _download(get_or_404(Operation, operation_id), _year(year), fmt)
+
+
+@bp.route("/bilans/operations/<int:operation_id>/final/rapport.<fmt>")
+@allow(*READERS)
+def final_download(operation_id: int, fmt: str):
+    """The final report as PDF, XLSX or DOCX."""
+    return _download(get_or_404(Operation, operation_id), None, fmt)
 
 
 def _report_url(report: Report) -> str:

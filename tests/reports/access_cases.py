@@ -21,7 +21,14 @@ from tests.security.registry import (
 
 F, B = Role.FACILITATOR, Role.BUYER
 
-expect("reports.index", "reports.annual", "reports.final", roles=(F, B))
+expect(
+    "reports.index",
+    "reports.annual",
+    "reports.final",
+    "reports.annual_download",
+    "reports.final_download",
+    roles=(F, B),
+)
 expect("reports.open_draft", "reports.save_text", "reports.deliver", roles=(F,))
 exempt_cross_org(
     "AMOI-only endpoints: the facilitator's scope is every organisation, nothing to cross",
@@ -37,13 +44,13 @@ def _state(model, object_id):
     ).one()
 
 
-@cross_org("reports.annual", "reports.final")
+@cross_org("reports.annual", "reports.final", "reports.annual_download", "reports.final_download")
 def commune_reads_another_communes_report(world):
     operation = make_operation(world.other_commune, name="Opération voisine")
     db.session.commit()
     return CrossOrgCase(
         world.users["buyer_commune"],
-        {"operation_id": operation.id, "year": 2027},
+        {"operation_id": operation.id, "year": 2027, "fmt": "pdf"},
         _state(Operation, operation.id),
     )
 
@@ -55,6 +62,16 @@ def the_persona_opens_an_operation_report(world, persona):
     return ActCase(
         {"operation_id": operation.id, "year": 2027},
         check=lambda response: "Opération des Tilleuls" in text_of(response),
+    )
+
+
+@acts("reports.annual_download", "reports.final_download")
+def the_persona_downloads_an_operation_report(world, persona):
+    operation = make_operation(world.commune, name="Opération des Tilleuls")
+    db.session.commit()
+    return ActCase(
+        {"operation_id": operation.id, "year": 2027, "fmt": "pdf"},
+        check=lambda response: response.data.startswith(b"%PDF-"),
     )
 
 
