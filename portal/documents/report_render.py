@@ -24,6 +24,7 @@ format per unit, and the charts' data only through the tables that carry it.
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -311,6 +312,12 @@ class _SheetWriter:
         self.ws = ws
         self.row = 1
         self.widths: dict[int, int] = {}
+        self.paragraphs: list[tuple[int, str]] = []
+
+    def paragraph(self, value: str) -> None:
+        """A paragraph, wrapped over the width of the sheet's tables (see :meth:`finish`)."""
+        self.paragraphs.append((self.row, value))
+        self.text(value, wrap=True)
 
     def text(self, value: str, font: Font | None = None, wrap: bool = False) -> None:
         cell = self.ws.cell(row=self.row, column=1, value=neutralise(value))
@@ -353,10 +360,26 @@ class _SheetWriter:
         self.skip()
 
     def finish(self) -> None:
-        for column, width in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(column)].width = max(width, 10)
-        if 1 not in self.widths:
-            self.ws.column_dimensions["A"].width = 60
+        """Column widths from their content; each paragraph merged over the tables' columns
+        (at least 90 characters wide) with a row height for its lines, since Excel does not
+        fit the height of merged cells by itself."""
+        widths = {column: max(width, 10) for column, width in self.widths.items()}
+        if not widths:
+            widths = {1: 90}
+        columns = max(widths)
+        for column in range(1, columns + 1):
+            widths.setdefault(column, 10)
+        spread = sum(widths.values())
+        if spread < 90:
+            widths[1] += 90 - spread
+            spread = 90
+        for column, width in widths.items():
+            self.ws.column_dimensions[get_column_letter(column)].width = width
+        for row, value in self.paragraphs:
+            if columns > 1:
+                self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+            lines = sum(max(1, math.ceil(len(line) / spread)) for line in value.splitlines())
+            self.ws.row_dimensions[row].height = 15 * max(lines, 1)
         self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0
@@ -367,7 +390,7 @@ def _xlsx_section(writer: _SheetWriter, item: Numbered) -> None:
     writer.text(item.heading, TITLE_FONT if item.level == 1 else HEADING_FONT)
     for paragraph in item.section.paragraphs:
         if paragraph.strip():
-            writer.text(paragraph.strip())
+            writer.paragraph(paragraph.strip())
     if item.section.paragraphs:
         writer.skip()
     for table in item.section.tables:
