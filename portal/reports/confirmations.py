@@ -10,7 +10,7 @@ from portal.web.confirm import Confirmation, confirmation
 @confirmation
 def confirm_bilan_delivery(report: Report) -> Confirmation:
     from portal.quotes.confirmations import confirm_report_delivery
-    from portal.reports.services import invoiced_before, balance_quote
+    from portal.reports.services import balance_quote, invoiced_before
 
     what = "final" if report.year is None else f"annuel {report.year}"
     consequence = (

@@ -105,3 +105,30 @@ def test_scoping_commune_ccvg_company(app, db, login_as):
     assert "Groupe scolaire des Érables" not in listing
     buyer = words_of(login_as(make_user(commune)).get("/bilans/?annee=2027"))
     assert "Groupe scolaire des Érables" in buyer
+
+
+def test_downloads_pdf_and_xlsx_carry_the_figures(app, db, login_as):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    ccvg, (commune,) = make_ccvg_with_communes("Écluse")
+    world = small_operation(commune)
+    client = login_as(make_user(ccvg))
+    base = f"/bilans/operations/{world.operation.id}/2027/rapport"
+    pdf = client.get(f"{base}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    text = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "Groupe scolaire des Érables" in text
+    assert "2027-ÉCL-001" in text and "Gros œuvre" in text
+    assert "210" in text and "Taux de sorties dynamiques" in text
+    xlsx = client.get(f"{base}.xlsx")
+    book = load_workbook(io.BytesIO(xlsx.data))
+    assert {"1 Heures", "2 Marchés", "4 Typologie", "6 Sorties"} <= set(book.sheetnames)
+    values = [cell for row in book["1 Heures"].iter_rows(values_only=True) for cell in row]
+    assert "Heures réalisées (validées)" in values and 210 in values
+    docx = client.get(f"/bilans/operations/{world.operation.id}/final/rapport.docx")
+    assert docx.status_code == 200 and docx.data.startswith(b"PK")
+    assert client.get(f"{base}.odt").status_code == 404
