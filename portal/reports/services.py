@@ -148,7 +148,9 @@ def invoiced_before(report: Report) -> bool:
     )
 
 
-def deliver(report: Report, user: User, day: date, now: datetime) -> Invoice | None:
+def deliver(
+    report: Report, user: User, day: date, now: datetime, *, notify: bool = True
+) -> Invoice | None:
     """Deliver the report (docs/domain.md §9): its figures and text are frozen, the
     version it replaces is marked superseded; delivering an operation's FINAL report
     issues the balance invoice of its quote (convention art. 7), once only. The buyer is
@@ -174,7 +176,8 @@ def deliver(report: Report, user: User, day: date, now: datetime) -> Invoice | N
             invoice = quotes.deliver_report(quote, user, day)
             report.invoice = invoice
     audit.record("report.delivered", report, detail=f"revision={report.revision}", actor=user)
-    _notify_buyer(report)
+    if notify:
+        _notify_buyer(report)
     return invoice
 
 
