@@ -22,6 +22,13 @@ def confirm_bilan_delivery(report: Report) -> Confirmation:
         quote = balance_quote(report.operation)
         if quote is not None and not invoiced_before(report):
             consequence += " " + confirm_report_delivery(quote).consequence
+    if report.kind == ReportKind.TERRITORY_ANNUAL.value:
+        from portal.reports.services import pilotage_quotes
+
+        quotes = pilotage_quotes(report.year)
+        if quotes:
+            numbers = ", ".join(q.display_number for q in quotes)
+            consequence += f" Le pilotage {report.year} sera facturé (devis {numbers})."
     return Confirmation(
         title=f"Remettre le bilan {what} ?",
         consequence=consequence,

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from portal import audit
 from portal.documents import mail
 from portal.extensions import db
+from portal.french import plural
 from portal.links import external_url
 from portal.models import Invoice, Operation, Organisation, Quote, Report, ReportKind, User
 from portal.models.quotes import QuoteKind
@@ -21,7 +22,13 @@ from portal.models.reports import TEXT_FIELDS
 from portal.quotes import services as quotes
 from portal.refusals import Refused
 from portal.reports.queries import fetch_rows
-from portal.rules.indicators import ReportFigures, compute_indicators, indicators_data
+from portal.rules.indicators import (
+    ReportFigures,
+    compute_indicators,
+    indicators_data,
+    scope_data,
+    split_by_operations,
+)
 from portal.rules.workflow import QuoteStatus, ReportStatus, next_status
 from portal.statements.progress import settings
 
@@ -212,3 +219,116 @@ def _notify_buyer(report: Report) -> int:
     for email in emails:
         mail.queue(email, f"Bilan {what} remis – {operation.name}", body)
     return len(emails)
+
+
+# --- the territory's annual report (the pilotage report) --------------------------------------
+
+
+def territory_operations(year: int) -> list[Operation]:
+    """The operations the territory report of ``year`` covers: every operation started
+    (not in preparation) whose dates meet the year, by buyer then name."""
+    start, end = period(year)
+    stmt = (
+        select(Operation)
+        .join(Organisation, Operation.buyer_id == Organisation.id)
+        .where(Operation.status != "preparation")
+        .where((Operation.start_date.is_(None)) | (Operation.start_date <= end))
+        .where((Operation.end_date.is_(None)) | (Operation.end_date >= start))
+        .order_by(Organisation.name, Operation.name, Operation.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def territory_data(year: int, interpretation: dict | None = None) -> dict:
+    """The territory's figures for ``year``: the same indicators over every operation,
+    and one block per buyer (in the place of the lots of an operation's report)."""
+    start, end = period(year)
+    operations = territory_operations(year)
+    rows = fetch_rows([o.id for o in operations], start, end)
+    divisor = settings()[2]
+    total = compute_indicators(
+        rows.markets,
+        rows.lots,
+        rows.placements,
+        rows.hours,
+        start=start,
+        end=end,
+        fte_divisor=divisor,
+        interpretation=interpretation,
+    )
+    data = indicators_data(total)
+    by_buyer: dict[int, list[Operation]] = {}
+    for operation in operations:
+        by_buyer.setdefault(operation.buyer_id, []).append(operation)
+    blocks = []
+    for ops in by_buyer.values():
+        ids = {o.id for o in ops}
+        part = compute_indicators(
+            *split_by_operations(rows.markets, rows.lots, rows.placements, rows.hours, ids),
+            start=start,
+            end=end,
+            fte_divisor=divisor,
+        )
+        count = len(ops)
+        label = f"{ops[0].buyer.name} ({count} {plural(count, 'opération', 'opérations')})"
+        blocks.append({"id": ops[0].buyer_id, "label": label, **scope_data(part.total)})
+    data["lots"] = blocks
+    return data
+
+
+def territory_latest(year: int) -> Report | None:
+    return db.session.scalars(
+        select(Report)
+        .where(Report.kind == ReportKind.TERRITORY_ANNUAL.value, Report.year == year)
+        .order_by(Report.revision.desc())
+    ).first()
+
+
+def open_territory_draft(year: int, user: User) -> Report:
+    """The territory report's draft for ``year`` (a new version after a delivery)."""
+    last = territory_latest(year)
+    if last is not None and last.status == ReportStatus.DRAFT.value:
+        return last
+    report = Report(
+        kind=ReportKind.TERRITORY_ANNUAL.value,
+        year=year,
+        revision=(last.revision + 1) if last is not None else 1,
+        supersedes_id=last.id if last is not None else None,
+        created_by_id=user.id,
+    )
+    db.session.add(report)
+    db.session.flush()
+    action = "report.created" if last is None else "report.new_version"
+    audit.record(action, report, actor=user)
+    return report
+
+
+def pilotage_quotes(year: int) -> list[Quote]:
+    """The approved pilotage quotes with that year's pilotage still to invoice."""
+    quotes_ = db.session.scalars(
+        select(Quote)
+        .where(Quote.kind == QuoteKind.PILOTAGE.value, Quote.status == QuoteStatus.APPROVED.value)
+        .order_by(Quote.id)
+    )
+    return [q for q in quotes_ if year in quotes.pilotage_years_due(q)]
+
+
+def deliver_territory(report: Report, user: User, day: date, now: datetime) -> list[Invoice]:
+    """Deliver the territory report (the pilotage report): figures and text frozen; the
+    pilotage of its year is invoiced on each pilotage quote that holds it (convention
+    art. 7: « pilotage payé sur le bilan annuel »), once."""
+    if report.status != ReportStatus.DRAFT.value:
+        raise ReportRefused("Ce bilan est déjà remis.")
+    report.figures = territory_data(report.year, report.texts)
+    report.status = next_status("report", report.status, "deliver").value
+    report.delivered_on, report.delivered_at, report.delivered_by_id = day, now, user.id
+    if report.supersedes is not None and report.supersedes.is_delivered:
+        report.supersedes.status = ReportStatus.SUPERSEDED.value
+    invoices = [
+        quotes.deliver_annual_report(quote, report.year, user, day)
+        for quote in pilotage_quotes(report.year)
+    ]
+    if invoices:
+        report.invoice = invoices[0]
+    audit.record("report.delivered", report, detail=f"revision={report.revision}", actor=user)
+    return invoices

@@ -10,7 +10,7 @@ from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.clock import today
 from portal.documents.report_render import long_date, report_response
 from portal.extensions import db
-from portal.models import Operation, Report
+from portal.models import Operation, Report, ReportKind
 from portal.models.base import utcnow
 from portal.models.reports import TEXT_FIELDS
 from portal.refusals import Refused
@@ -26,6 +26,7 @@ from portal.web.listing import Filter, FilterSet
 bp = Blueprint("reports", __name__)
 
 from portal.reports import access  # noqa: E402
+from portal.reports.access import can_read_territory  # noqa: E402
 from portal.reports.confirmations import confirm_bilan_delivery  # noqa: E402
 
 assert access  # the scope rule is registered on import
@@ -75,58 +76,105 @@ def index():
     )
 
 
+FORMATS = (("pdf", "PDF"), ("xlsx", "tableur (XLSX)"), ("docx", "Word (DOCX)"))
+
+
+def _status_line(report: Report | None) -> str:
+    if report is not None and report.is_delivered:
+        line = f"Version {report.revision}, remise le {long_date(report.delivered_on)}"
+    elif report is not None and report.status == "superseded":
+        line = f"Version {report.revision}, remplacée par une version plus récente"
+    else:
+        line = "Projet : chiffres provisoires, non remis"
+    if report is not None and report.supersedes_id is not None:
+        line += f" ; remplace la version {report.revision - 1}"
+    return line
+
+
+def _build(report: Report | None, figures: dict, *, title: str, subject: str, filename: str):
+    texts = report.texts if report is not None else {name: "" for name in TEXT_FIELDS}
+    return build_document(
+        figures,
+        title=title,
+        subject=subject,
+        author="AMO Insertion",
+        issued_on=report.delivered_on if report and report.delivered_on else today(),
+        status_line=_status_line(report),
+        filename=filename,
+        texts=texts,
+    )
+
+
 def _document(operation: Operation, year: int | None):
     """The latest version of the report (None before a draft is opened) and its document:
     the frozen figures of a delivered report, the live ones otherwise."""
     report = services.latest(operation, year)
     if report is not None:
         figures = services.report_figures(report)
-        texts = report.texts
     else:
         figures = indicators_data(services.figures_for_operation(operation, year))
-        texts = {name: "" for name in TEXT_FIELDS}
-    what = "Bilan final" if year is None else f"Bilan annuel {year}"
-    if report is not None and report.is_delivered:
-        status_line = f"Version {report.revision}, remise le {long_date(report.delivered_on)}"
-    elif report is not None and report.status == "superseded":
-        status_line = f"Version {report.revision}, remplacée par une version plus récente"
-    else:
-        status_line = "Projet : chiffres provisoires, non remis"
-    if report is not None and report.supersedes_id is not None:
-        status_line += f" ; remplace la version {report.revision - 1}"
-    document = build_document(
+    title = "Bilan final" if year is None else f"Bilan annuel {year}"
+    document = _build(
+        report,
         figures,
-        title=what,
+        title=title,
         subject=operation.name,
-        author="AMO Insertion",
-        issued_on=report.delivered_on if report and report.delivered_on else today(),
-        status_line=status_line,
         filename=f"bilan-{operation.id}-{year or 'final'}",
-        texts=texts,
     )
     return report, document
 
 
-def _page(operation: Operation, year: int | None):
-    report, document = _document(operation, year)
-    texts = report.texts if report is not None else {name: "" for name in TEXT_FIELDS}
+def _years(first: int) -> list[int]:
+    this_year = today().year
+    return list(range(max(first, this_year - 10), this_year + 1))
+
+
+def _show(report, document, year, **context):
     form = None
     if is_facilitator(g.user) and (report is None or report.status == "draft"):
+        texts = report.texts if report is not None else {}
         form = ReportTextForm(formdata=None, data=texts)
-    this_year = today().year
-    first = operation.start_date.year if operation.start_date else this_year - 2
     return render(
         "reports/show.html",
         "reports/show.html",
-        operation=operation,
         year=year,
-        years=list(range(max(first, this_year - 10), this_year + 1)),
         report=report,
         document=document,
         form=form,
         open_form=OpenForm(formdata=None, data={"year": year or ""}),
         format_cell=format_cell,
         text_fields=TEXT_FIELDS,
+        **context,
+    )
+
+
+def _page(operation: Operation, year: int | None):
+    report, document = _document(operation, year)
+    this_year = today().year
+    first = operation.start_date.year if operation.start_date else this_year - 2
+    if year is None:
+        downloads = [
+            (label, url_for("reports.final_download", operation_id=operation.id, fmt=fmt))
+            for fmt, label in FORMATS
+        ]
+    else:
+        downloads = [
+            (
+                label,
+                url_for("reports.annual_download", operation_id=operation.id, year=year, fmt=fmt),
+            )
+            for fmt, label in FORMATS
+        ]
+    return _show(
+        report,
+        document,
+        year,
+        operation=operation,
+        downloads=downloads,
+        open_url=url_for("reports.open_draft", operation_id=operation.id),
+        year_links=[
+            (y, url_for("reports.annual", operation_id=operation.id, year=y)) for y in _years(first)
+        ],
     )
 
 
@@ -167,6 +215,8 @@ def final_download(operation_id: int, fmt: str):
 
 
 def _report_url(report: Report) -> str:
+    if report.kind == ReportKind.TERRITORY_ANNUAL.value:
+        return url_for("reports.territory", year=report.year)
     if report.year is None:
         return url_for("reports.final", operation_id=report.operation_id)
     return url_for("reports.annual", operation_id=report.operation_id, year=report.year)
@@ -212,9 +262,81 @@ def deliver(report: Report):
     page = _report_url(report)
     if (asked := confirm.step(confirm_bilan_delivery(report), page)) is not None:
         return asked
-    invoice = services.deliver(report, g.user, today(), utcnow())
+    if report.kind == ReportKind.TERRITORY_ANNUAL.value:
+        invoices = services.deliver_territory(report, g.user, today(), utcnow())
+    else:
+        invoice = services.deliver(report, g.user, today(), utcnow())
+        invoices = [invoice] if invoice is not None else []
     message = "Le bilan est remis ; ses chiffres sont figés."
-    if invoice is not None:
+    for invoice in invoices:
         message += f" La facture {invoice.number} est émise."
     flash(message, "success")
     return redirect(page, code=303)
+
+
+# --- the territory's annual report (the pilotage report) --------------------------------------
+
+
+def _territory_document(year: int):
+    report = services.territory_latest(year)
+    if report is not None and report.figures is not None:
+        figures = report.figures
+    else:
+        figures = services.territory_data(year, report.texts if report else None)
+    document = _build(
+        report,
+        figures,
+        title=f"Bilan annuel {year} du territoire",
+        subject="Clauses sociales de la Communauté de communes",
+        filename=f"bilan-territoire-{year}",
+    )
+    return report, document
+
+
+def _territory_reader() -> None:
+    if not can_read_territory(g.user):
+        abort(403)
+
+
+@bp.route("/bilans/territoire/<int:year>")
+@allow(*READERS)
+def territory(year: int):
+    """The territory's annual report for the CCVG: every operation of the year, one block
+    per buyer; it is also the pilotage report (convention art. 7; docs/domain.md §9)."""
+    _territory_reader()
+    year = _year(year)
+    report, document = _territory_document(year)
+    return _show(
+        report,
+        document,
+        year,
+        operation=None,
+        downloads=[
+            (label, url_for("reports.territory_download", year=year, fmt=fmt))
+            for fmt, label in FORMATS
+        ],
+        open_url=url_for("reports.territory_open", year=year),
+        year_links=[(y, url_for("reports.territory", year=y)) for y in _years(today().year - 4)],
+    )
+
+
+@bp.route("/bilans/territoire/<int:year>/rapport.<fmt>")
+@allow(*READERS)
+def territory_download(year: int, fmt: str):
+    """The territory report as PDF, XLSX or DOCX."""
+    _territory_reader()
+    _, document = _territory_document(_year(year))
+    try:
+        return report_response(document, fmt)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/bilans/territoire/<int:year>/projet", methods=["POST"])
+@allow(*AMOI)
+def territory_open(year: int):
+    """Open the territory report's draft, or a new version of a delivered one."""
+    report = services.open_territory_draft(_year(year), g.user)
+    db.session.commit()
+    flash(f"Le projet de bilan (version {report.revision}) est ouvert.", "success")
+    return redirect(_report_url(report), code=303)

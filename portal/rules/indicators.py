@@ -302,7 +302,8 @@ def _pairs(counts: Mapping) -> list[list]:
     return [[key, count] for key, count in counts.items()]
 
 
-def _indicators_data(ind: Indicators) -> dict:
+def scope_data(ind: Indicators) -> dict:
+    """Plain JSON data of one scope's indicators (an operation, a lot, a buyer)."""
     return {
         "hours": {
             "planned": str(ind.hours.planned),
@@ -345,14 +346,14 @@ def indicators_data(figures: ReportFigures) -> dict:
         "start": figures.start.isoformat() if figures.start else None,
         "end": figures.end.isoformat() if figures.end else None,
         "dynamic_exit_definition": DYNAMIC_EXIT_DEFINITION,
-        "total": _indicators_data(figures.total),
+        "total": scope_data(figures.total),
         "lots": [
             {
                 "id": lot.id,
                 "label": lot.label,
                 "trade": lot.trade,
                 "holder": lot.holder,
-                **_indicators_data(ind),
+                **scope_data(ind),
             }
             for lot, ind in figures.lots
         ],
@@ -362,3 +363,23 @@ def indicators_data(figures: ReportFigures) -> dict:
 
 AGE_LABELS = {band.value: label for band, label in AGE_BAND_LABELS.items()}
 EXIT_LABELS = {category.value: label for category, label in EXIT_CATEGORY_LABELS.items()}
+
+
+def split_by_operations(
+    markets: Iterable[MarketRow],
+    lots: Iterable[LotRow],
+    placements: Iterable[PlacementRow],
+    hours: Iterable[HourRow],
+    operation_ids: set[int],
+) -> tuple[list, list, list, list]:
+    """The rows of some operations only (a buyer's, for the territory report)."""
+    kept_markets = [m for m in markets if m.operation_id in operation_ids]
+    market_ids = {m.id for m in kept_markets}
+    kept_placements = [p for p in placements if p.operation_id in operation_ids]
+    placement_ids = {p.id for p in kept_placements}
+    return (
+        kept_markets,
+        [lot for lot in lots if lot.market_id in market_ids],
+        kept_placements,
+        [row for row in hours if row.placement_id in placement_ids],
+    )

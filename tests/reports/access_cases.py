@@ -27,14 +27,29 @@ expect(
     "reports.final",
     "reports.annual_download",
     "reports.final_download",
+    "reports.territory",
+    "reports.territory_download",
     roles=(F, B),
 )
-expect("reports.open_draft", "reports.save_text", "reports.deliver", roles=(F,))
+expect(
+    "reports.open_draft",
+    "reports.save_text",
+    "reports.deliver",
+    "reports.territory_open",
+    roles=(F,),
+)
 exempt_cross_org(
     "AMOI-only endpoints: the facilitator's scope is every organisation, nothing to cross",
     "reports.open_draft",
     "reports.save_text",
     "reports.deliver",
+    "reports.territory_open",
+)
+exempt_cross_org(
+    "the territory report's URL carries a year, not an object of an organisation: the AMOI "
+    "and the CCVG read it, a commune is refused by can_read_territory (the acts case)",
+    "reports.territory",
+    "reports.territory_download",
 )
 
 
@@ -87,4 +102,15 @@ def the_amoi_saves_a_reports_text(world, persona):
 
     return ActCase(
         {"report_id": report.id}, data=versioned(report, pathways="Parcours réussis"), check=check
+    )
+
+
+@acts("reports.territory", "reports.territory_download")
+def the_persona_reads_the_territory_report(world, persona):
+    make_operation(world.commune, name="Opération des Tilleuls", status="running")
+    db.session.commit()
+    return ActCase(
+        {"year": 2026, "fmt": "pdf"},
+        check=lambda response: response.status_code == 200,
+        refused="" if persona != "buyer_commune" else "can_read_territory: the CCVG only",
     )

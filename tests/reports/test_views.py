@@ -132,3 +132,44 @@ def test_downloads_pdf_and_xlsx_carry_the_figures(app, db, login_as):
     docx = client.get(f"/bilans/operations/{world.operation.id}/final/rapport.docx")
     assert docx.status_code == 200 and docx.data.startswith(b"PK")
     assert client.get(f"{base}.odt").status_code == 404
+
+
+def test_territory_report_per_buyer_and_pilotage_invoice(app, db, login_as):
+    from portal.models import Quote, QuoteKind
+    from portal.quotes import services as quotes
+
+    ccvg, (alpha, beta) = make_ccvg_with_communes("Alpha", "Beta")
+    world = small_operation(alpha)
+    world.operation.status = "running"
+    _db.session.commit()
+    amoi = amoi_user()
+    client = login_as(amoi)
+    page = words_of(client.get("/bilans/territoire/2027"))
+    assert "Bilan annuel 2027 du territoire" in page
+    assert "Alpha (1 opération)" in page and "210 h" in page
+    assert login_as(make_user(alpha)).get("/bilans/territoire/2027").status_code == 403
+    assert login_as(make_user(ccvg)).get("/bilans/territoire/2027").status_code == 200
+    # the 2024 pilotage quote, approved: the territory report 2024 invoices it, once
+    pilotage = quotes.create_quote(
+        kind=QuoteKind.PILOTAGE, quote_date=IN_CONVENTION, user=amoi, pilotage_year=2024, ccvg=ccvg
+    )
+    quotes.submit(pilotage, amoi)
+    quotes.approve(pilotage, make_user(ccvg), IN_CONVENTION)
+    _db.session.commit()
+    page = words_of(client.get("/bilans/territoire/2024"))
+    assert "Ouvrir le projet de bilan" in page
+    client.post_form("/bilans/territoire/2024/projet", {})
+    report = _db.session.scalars(select(Report).where(Report.kind == "territory_annual")).one()
+    dialog = words_of(client.get("/bilans/territoire/2024"))
+    assert f"Le pilotage 2024 sera facturé (devis {pilotage.display_number})" in dialog
+    client.post_form(f"/bilans/{report.id}/remettre", versioned(report, CONFIRMED))
+    _db.session.refresh(report)
+    assert report.status == "delivered" and report.invoice is not None
+    assert report.figures["lots"][0]["label"] == "Commune de Alpha (1 opération)"
+    assert _db.session.get(Quote, pilotage.id).status == "invoiced_balance"
+    kinds = list(_db.session.scalars(select(Invoice.kind).where(Invoice.quote_id == pilotage.id)))
+    assert kinds == ["full"]
+    client.post_form("/bilans/territoire/2024/projet", {})
+    second = _db.session.scalars(select(Report).where(Report.revision == 2)).one()
+    client.post_form(f"/bilans/{second.id}/remettre", versioned(second, CONFIRMED))
+    assert _db.session.scalar(select(func.count(Invoice.id))) == 1  # once only
