@@ -138,7 +138,7 @@ def test_territory_report_per_buyer_and_pilotage_invoice(app, db, login_as):
     from portal.models import Quote, QuoteKind
     from portal.quotes import services as quotes
 
-    ccvg, (alpha, beta) = make_ccvg_with_communes("Alpha", "Beta")
+    ccvg, (alpha, _beta) = make_ccvg_with_communes("Alpha", "Beta")
     world = small_operation(alpha)
     world.operation.status = "running"
     _db.session.commit()
