@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.french import plural
 from portal.links import external_url
 from portal.models import Invoice, Operation, Organisation, Quote, Report, ReportKind, User
-from portal.models.quotes import QuoteKind
+from portal.models.quotes import APPROVED_STATUSES, QuoteKind
 from portal.models.reports import TEXT_FIELDS
 from portal.quotes import services as quotes
 from portal.refusals import Refused
@@ -304,13 +304,12 @@ def open_territory_draft(year: int, user: User) -> Report:
 
 
 def pilotage_quotes(year: int) -> list[Quote]:
-    """The approved pilotage quotes with that year's pilotage still to invoice."""
+    """The approved quotes (pilotage quotes, or operation quotes carrying a share of the
+    pilotage) with that year's pilotage still to invoice."""
     quotes_ = db.session.scalars(
-        select(Quote)
-        .where(Quote.kind == QuoteKind.PILOTAGE.value, Quote.status == QuoteStatus.APPROVED.value)
-        .order_by(Quote.id)
+        select(Quote).where(Quote.status.in_(sorted(APPROVED_STATUSES))).order_by(Quote.id)
     )
-    return [q for q in quotes_ if year in quotes.pilotage_years_due(q)]
+    return [q for q in quotes_ if q.is_approved and year in quotes.pilotage_years_due(q)]
 
 
 def deliver_territory(report: Report, user: User, day: date, now: datetime) -> list[Invoice]:
