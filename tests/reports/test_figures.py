@@ -94,3 +94,23 @@ def test_health_criteria_are_counted_never_named(app, db):
     ]
     figures = compute_indicators([], [], placements, hours)
     assert figures.total.criteria == {"health": 2, "rsa": 1}
+
+
+def test_a_chart_is_drawn_once_for_the_same_data(monkeypatch):
+    from portal.documents import charts
+    from portal.reports import document
+
+    drawn = []
+    original = charts.Chart.svg_data_uri
+    monkeypatch.setattr(
+        charts.Chart, "svg_data_uri", lambda self: drawn.append(self.title) or original(self)
+    )
+    monkeypatch.setattr(document, "_SVG_CACHE", {})
+    first = charts.bar_chart("Heures réalisées par lot", [("Lot 1", Decimal(190))], unit="h")
+    again = charts.bar_chart("Heures réalisées par lot", [("Lot 1", Decimal(190))], unit="h")
+    other = charts.bar_chart("Heures réalisées par lot", [("Lot 1", Decimal(191))], unit="h")
+    uri = document.chart_svg_uri(first)
+    assert uri.startswith("data:image/svg+xml;base64,")
+    assert document.chart_svg_uri(again) == uri
+    assert document.chart_svg_uri(other) != uri
+    assert len(drawn) == 2
