@@ -3,13 +3,15 @@ invoice once, scoping (docs/domain.md §9; issue 12)."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import date
 
 from sqlalchemy import func, select
 
 from portal.extensions import db as _db
 from portal.models import AuditEvent, Invoice, OrgKind, Report
-from tests.conftest import CONFIRMED, versioned, words_of
+from tests.conftest import CONFIRMED, outbox_messages, versioned, words_of
 from tests.factories import make_ccvg_with_communes, make_org, make_user
 from tests.people.builders import amoi_user
 from tests.quotes.builders import IN_CONVENTION, make_quote
@@ -82,6 +84,11 @@ def test_final_report_issues_the_balance_invoice_once(app, db, login_as):
     client.post_form(f"/bilans/{report.id}/remettre", versioned(report, CONFIRMED))
     kinds = list(_db.session.scalars(select(Invoice.kind).order_by(Invoice.id)))
     assert kinds == ["deposit", "balance"]
+    subjects = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)["Subject"]
+        for path in outbox_messages(app)
+    ]
+    assert any(s.startswith("Bilan final remis") for s in subjects)  # the buyer is told
     _db.session.refresh(report)
     assert report.invoice is not None and report.invoice.kind == "balance"
     _open(client, world.operation, None)
