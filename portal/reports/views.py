@@ -304,8 +304,8 @@ def _territory_reader() -> None:
 def territory(year: int):
     """The territory's annual report for the CCVG: every operation of the year, one block
     per buyer; it is also the pilotage report (convention art. 7; docs/domain.md §9)."""
-    _territory_reader()
     year = _year(year)
+    _territory_reader()
     report, document = _territory_document(year)
     return _show(
         report,
@@ -325,8 +325,9 @@ def territory(year: int):
 @allow(*READERS)
 def territory_download(year: int, fmt: str):
     """The territory report as PDF, XLSX or DOCX."""
+    year = _year(year)
     _territory_reader()
-    _, document = _territory_document(_year(year))
+    _, document = _territory_document(year)
     try:
         return report_response(document, fmt)
     except ValueError:
