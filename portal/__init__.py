@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.quotes import bp as quotes_bp
     from portal.recruitment import bp as recruitment_bp
     from portal.reference import bp as reference_bp
+    from portal.reports import bp as reports_bp
     from portal.statements.views import bp as statements_bp
     from portal.web.confirm import register_confirmations
 
@@ -169,5 +170,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(statements_bp)
     app.register_blueprint(recruitment_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(reports_bp)
     register_confirmations(app)  # the blueprints declared theirs on import
     register_predicates(app)  # likewise their scope rules and predicates

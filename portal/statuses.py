@@ -17,6 +17,7 @@ from portal.rules.workflow import (
     OperationStatus,
     PlacementStatus,
     QuoteStatus,
+    ReportStatus,
     SplitStatus,
     StatementStatus,
 )
@@ -123,6 +124,11 @@ MEANINGS: dict[str, dict[str, Meaning]] = {
         ApplicationStatus.PRESENTED: W,  # the company must answer
         ApplicationStatus.HIRED: P,
         ApplicationStatus.NOT_RETAINED: R,
+    },
+    "report": {
+        ReportStatus.DRAFT: D,  # the AMOI is writing it
+        ReportStatus.DELIVERED: P,  # frozen
+        ReportStatus.SUPERSEDED: R,  # replaced by a new version
     },
     "invoice": {
         InvoiceStatus.ISSUED: W,  # waiting for the CCVG's payment

@@ -46,6 +46,7 @@ from portal.models import (
     Placement,
     PurchaseDeclaration,
     Quote,
+    Report,
     Setting,
     SubcontractorShare,
     User,
@@ -85,6 +86,7 @@ def test_seed_demo_loads_the_parties(app, db):
         "applications": 15,
         "escalations": _count(Escalation),
         "meetings": _count(Meeting),
+        "reports": _count(Report),
     }
     names = set(db.session.scalars(select(Organisation.name)))
     assert "Sud-Ouest Emploi" in names

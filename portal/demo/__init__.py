@@ -17,6 +17,7 @@ from portal.demo.followup import seed_followup
 from portal.demo.people import seed_people
 from portal.demo.quotes import seed_quotes
 from portal.demo.recruitment import seed_recruitment
+from portal.demo.reports import seed_reports
 from portal.demo.statements import seed_statements
 from portal.demo.year import seed_year
 from portal.extensions import db
@@ -30,6 +31,7 @@ from portal.models import (
     OrgKind,
     Participant,
     Quote,
+    Report,
     Setting,
     StructureKind,
     User,
@@ -57,6 +59,7 @@ COUNTS = (
     "applications",
     "escalations",
     "meetings",
+    "reports",
 )
 
 
@@ -285,6 +288,9 @@ def seed_demo() -> dict[str, int]:
     if not db.session.scalar(select(func.count()).select_from(Escalation)):
         _orgs, _buyers, amoi = _demo_parties()
         counts.update(seed_followup(amoi))
+    if not db.session.scalar(select(func.count()).select_from(Report)):
+        _orgs, _buyers, amoi = _demo_parties()
+        counts.update(seed_reports(amoi))
     db.session.commit()
     current_app.extensions["portal_demo"] = True
     return counts

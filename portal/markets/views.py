@@ -95,6 +95,7 @@ def operation(operation_id: int):
     return render_template(
         "markets/operation.html",
         op=op,
+        current_year=today().year,
         markets=markets,
         shares=shares,
         split=tce.split_of(op) if op.is_tce else None,

@@ -59,6 +59,7 @@ from portal.models.recruitment import (
     OfferDiffusion,
 )
 from portal.models.reminders import StatementReminder
+from portal.models.reports import Report, ReportKind
 from portal.models.statements import HourLine, HourStatement
 
 __all__ = [
@@ -106,6 +107,8 @@ __all__ = [
     "Quote",
     "QuoteKind",
     "QuoteLineRow",
+    "Report",
+    "ReportKind",
     "Role",
     "Setting",
     "StatementReminder",

@@ -124,6 +124,16 @@ class ApplicationStatus(enum.StrEnum):
     NOT_RETAINED = "not_retained"
 
 
+class ReportStatus(enum.StrEnum):
+    """Life of a report (*bilan*): a draft the AMOI writes, delivered (figures and text
+    frozen), superseded once a new version of it is delivered (convention art. 5;
+    docs/domain.md §9)."""
+
+    DRAFT = "draft"
+    DELIVERED = "delivered"
+    SUPERSEDED = "superseded"
+
+
 class TransitionNotAllowed(Exception):
     """An action that the machine does not allow from the current status (docs/architecture.md §3 and 6).
     Views answer it with a French message (the message of this exception)."""
@@ -281,6 +291,14 @@ hired (the company retains: a candidacy of the people area follows) | not retain
 AMOI at any step before, or by the company once presented; a reason from the list)
 (convention annexe 1 §1, annexe 2; docs/domain.md §10)."""
 
+REPORT_TRANSITIONS: dict[ReportStatus, dict[str, ReportStatus]] = {
+    ReportStatus.DRAFT: {"deliver": ReportStatus.DELIVERED},
+    ReportStatus.DELIVERED: {"supersede": ReportStatus.SUPERSEDED},
+    ReportStatus.SUPERSEDED: {},
+}
+"""Report: draft → delivered (frozen) → superseded (a new version delivered in its place;
+docs/domain.md §9)."""
+
 TRANSITIONS: dict[str, dict] = {
     "declaration": DECLARATION_TRANSITIONS,
     "operation": OPERATION_TRANSITIONS,
@@ -293,6 +311,7 @@ TRANSITIONS: dict[str, dict] = {
     "split": SPLIT_TRANSITIONS,
     "offer": OFFER_TRANSITIONS,
     "application": APPLICATION_TRANSITIONS,
+    "report": REPORT_TRANSITIONS,
 }
 """All machines by name: {machine: {status: {action: next_status}}}."""
 
@@ -308,6 +327,7 @@ STATUSES: dict[str, type[enum.StrEnum]] = {
     "split": SplitStatus,
     "offer": OfferStatus,
     "application": ApplicationStatus,
+    "report": ReportStatus,
 }
 INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "declaration": D.SUBMITTED,
@@ -321,6 +341,7 @@ INITIAL_STATUS: dict[str, enum.StrEnum] = {
     "split": T.DRAFT,
     "offer": JO.DRAFT,
     "application": AP.RECEIVED,
+    "report": ReportStatus.DRAFT,
 }
 
 STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
@@ -399,6 +420,11 @@ STATUS_LABELS: dict[str, dict[enum.StrEnum, str]] = {
         AP.PRESENTED: "Présentée à l'entreprise",
         AP.HIRED: "Retenue",
         AP.NOT_RETAINED: "Non retenue",
+    },
+    "report": {
+        ReportStatus.DRAFT: "Projet",
+        ReportStatus.DELIVERED: "Remis",
+        ReportStatus.SUPERSEDED: "Remplacé par une nouvelle version",
     },
 }
 """French labels of every status per machine, for badges (docs/architecture.md §8): {machine: {status:

@@ -113,7 +113,13 @@ def test_submission_rejection_and_delivery_dialogs(login_as, db):
 
     invoice = service.approve(submitted, w["ccvg_user"], IN_CONVENTION)
     db.session.commit()
-    delivery = _dialog(text_of(amoi.get(f"/devis/{submitted.id}")), "confirm-deliver")
+    # the balance is invoiced by delivering the final report (issue 12): the quote page
+    # links to it, and the report's delivery dialog says the invoice and its amount
+    quote_page = text_of(amoi.get(f"/devis/{submitted.id}"))
+    assert f"/bilans/operations/{submitted.operation_id}/final" in quote_page
+    amoi.post_form(f"/bilans/operations/{submitted.operation_id}/projet", {"year": ""})
+    report_page = text_of(amoi.get(f"/bilans/operations/{submitted.operation_id}/final"))
+    delivery = _dialog(report_page, "confirm-deliver")
     assert "émettra la facture de solde de 625,00 €" in delivery
     step = amoi.post_form(
         f"/devis/{submitted.id}/bilan",

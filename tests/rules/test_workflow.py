@@ -15,6 +15,7 @@ from portal.rules.workflow import (
     OperationStatus,
     PlacementStatus,
     QuoteStatus,
+    ReportStatus,
     SplitStatus,
     StatementStatus,
     TransitionNotAllowed,
@@ -88,6 +89,8 @@ VALID = [
     ("application", "preselected", "reject", ApplicationStatus.NOT_RETAINED),
     ("application", "presented", "retain", ApplicationStatus.HIRED),
     ("application", "presented", "reject", ApplicationStatus.NOT_RETAINED),
+    ("report", "draft", "deliver", ReportStatus.DELIVERED),
+    ("report", "delivered", "supersede", ReportStatus.SUPERSEDED),
 ]
 
 

@@ -54,6 +54,7 @@ from portal.models import (
     PurchaseDeclaration,
     Quote,
     QuoteLineRow,
+    Report,
     Setting,
     StatementReminder,
     SubcontractorShare,
@@ -96,6 +97,7 @@ OWNED_BY_AN_ORGANISATION = {
     Meeting: "portal.followup.access",
     MeetingParticipant: "portal.followup.access",
     PenaltyProposal: "portal.followup.access",
+    Report: "portal.reports.access",
 }
 # Rows no organisation other than the AMOI reads through ``scoped``: facilitator-only by
 # default, on purpose.

@@ -1,0 +1,264 @@
+"""A report as a document (``portal.documents.report_document``), built from its figures
+(the plain data of ``rules.indicators.indicators_data``, frozen at delivery): one top
+section per indicator with its XLSX ``sheet`` name, one subsection per lot. The report
+page, the PDF, the XLSX and the DOCX all draw this same document, so they show the same
+figures and the same charts (docs/domain.md §9).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from portal.documents.charts import Chart, bar_chart
+from portal.documents.report_document import Cell, ReportDocument, Section, Table
+from portal.formatting import day, hours, number
+from portal.models.reports import TEXT_FIELDS
+from portal.rules.eligibility import CONTRACT_TYPE_LABELS, CRITERIA, MODALITY_LABELS
+from portal.rules.indicators import AGE_LABELS, EXIT_LABELS, HEALTH
+from portal.rules.reporting import QUALIFICATION_LEVELS
+
+SEX_LABELS = {"F": "Femmes", "M": "Hommes"}
+CRITERIA_LABELS = {code: c.label for code, c in CRITERIA.items()} | {
+    HEALTH: "Critère de santé (nombre seulement)"
+}
+MODALITY = {m.value: label for m, label in MODALITY_LABELS.items()}
+CONTRACT = {c.value: label for c, label in CONTRACT_TYPE_LABELS.items()}
+
+
+_SVG_CACHE: dict[tuple, str] = {}
+_SVG_CACHE_SIZE = 128
+
+
+def chart_svg_uri(chart: Chart) -> str:
+    """The chart's SVG as a ``data:`` URI, drawn once per distinct chart (same title, text
+    alternative and data table = same drawing): a report page shown again, or a delivered
+    report whose figures never change, does not draw it again."""
+    key = (chart.title, chart.alt, chart.table)
+    uri = _SVG_CACHE.get(key)
+    if uri is None:
+        uri = chart.svg_data_uri()
+        if len(_SVG_CACHE) >= _SVG_CACHE_SIZE:
+            _SVG_CACHE.clear()
+        _SVG_CACHE[key] = uri
+    return uri
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def format_cell(value: Cell, unit: str = "") -> str:
+    """A typed cell the French way (pages, PDF, DOCX): « 1 234,5 h », « 14 % »."""
+    if value is None:
+        return "–"
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, str):
+        return value
+    if unit == "%":
+        return f"{number(Decimal(value) * 100)} %"
+    if unit == "h":
+        return hours(value)
+    return number(value)
+
+
+def _counts(caption: str, pairs: list, labels: dict, head: str) -> Table:
+    rows = tuple((labels.get(key, key or "Non renseigné"), count) for key, count in pairs)
+    return Table(caption, (head, "Nombre"), rows, ("", ""))
+
+
+def _hours_table(caption: str, ind: dict) -> Table:
+    h = ind["hours"]
+    return Table(
+        caption,
+        ("Heures prévues", "Heures réalisées (validées)", "Taux de réalisation", "ETP"),
+        (
+            (
+                _decimal(h["planned"]),
+                _decimal(h["done"]),
+                _decimal(h["rate"]),
+                _decimal(h["fte"]),
+            ),
+        ),
+        ("h", "h", "%", ""),
+    )
+
+
+def _per_lot(figures: dict, build) -> tuple[Section, ...]:
+    return tuple(Section(title=lot["label"], **build(lot)) for lot in figures["lots"])
+
+
+def _exit_tables(ind: dict) -> dict:
+    end, later = ind["exits_end"], ind["exits_6_months"]
+    return {
+        "tables": (
+            _counts("Situation à la fin du contrat", end, EXIT_LABELS, "Situation"),
+            _counts("Situation à 6 mois", later, EXIT_LABELS, "Situation"),
+            Table(
+                "Taux de sorties dynamiques",
+                ("Moment", "Taux"),
+                (
+                    ("À la fin du contrat", _decimal(ind["dynamic_rate_end"])),
+                    ("À 6 mois", _decimal(ind["dynamic_rate_6_months"])),
+                ),
+                ("", "%"),
+            ),
+        )
+    }
+
+
+def _typology(ind: dict) -> dict:
+    return {
+        "tables": (
+            _counts("Sexe", ind["sex"], SEX_LABELS, "Sexe"),
+            _counts("Tranche d'âge à l'entrée", ind["age_band"], AGE_LABELS, "Tranche d'âge"),
+            _counts(
+                "Niveau de qualification", ind["qualification"], QUALIFICATION_LEVELS, "Niveau"
+            ),
+            _counts("Critères d'éligibilité", ind["criteria"], CRITERIA_LABELS, "Critère"),
+            Table(
+                "Quartiers prioritaires",
+                ("Indicateur", "Nombre"),
+                (("Personnes résidant en QPV", ind["qpv"]),),
+            ),
+            _counts("Commune de résidence", ind["communes"], {}, "Commune"),
+        )
+    }
+
+
+def _modalities(ind: dict) -> dict:
+    return {
+        "tables": (
+            _counts("Modalités de réalisation", ind["modalities"], MODALITY, "Modalité"),
+            _counts("Types de contrat", ind["contract_types"], CONTRACT, "Contrat"),
+        )
+    }
+
+
+def build_document(
+    figures: dict,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    issued_on: date,
+    status_line: str,
+    filename: str,
+    texts: dict[str, str],
+) -> ReportDocument:
+    """The report's document: the seven indicators of the figures (docs/domain.md §9)."""
+    total = figures["total"]
+    divisor = total["hours"]["fte_divisor"]
+    lot_hours = [(lot["label"], _decimal(lot["hours"]["done"])) for lot in figures["lots"]]
+    sections = (
+        Section(
+            title="1. Heures réalisées et prévues",
+            sheet="1 Heures",
+            paragraphs=(
+                "Seules les heures des relevés validés comptent ; au-delà des mois "
+                "comptabilisables d'un CDI, elles ne comptent plus.",
+                f"ETP = heures réalisées ÷ {divisor} heures.",
+            ),
+            tables=(_hours_table("Heures de l'opération", total),),
+            charts=(
+                bar_chart(
+                    "Heures réalisées par lot",
+                    lot_hours,
+                    unit="h",
+                    category="Lot",
+                    measure="Heures",
+                ),
+            ),
+            subsections=_per_lot(
+                figures, lambda lot: {"tables": (_hours_table("Heures du lot", lot),)}
+            ),
+        ),
+        Section(
+            title="2. Marchés concernés",
+            sheet="2 Marchés",
+            tables=(
+                Table(
+                    "Marchés",
+                    ("Référence", "Intitulé", "Acheteur", "Fondement juridique", "Titulaires"),
+                    tuple(
+                        (
+                            m["reference"],
+                            m["title"],
+                            m["buyer"],
+                            m["legal_basis"],
+                            ", ".join(m["holders"]),
+                        )
+                        for m in total["markets"]
+                    ),
+                ),
+            ),
+        ),
+        Section(
+            title="3. Personnes et contrats",
+            sheet="3 Personnes",
+            paragraphs=(
+                "Une personne présente sur deux lots compte une fois pour l'opération et une "
+                "fois pour chaque lot.",
+            ),
+            tables=(
+                Table(
+                    "Personnes et contrats",
+                    ("Indicateur", "Nombre"),
+                    (("Personnes", total["people"]), ("Contrats", total["placements"])),
+                ),
+            ),
+            subsections=_per_lot(
+                figures,
+                lambda lot: {
+                    "tables": (
+                        Table(
+                            "Personnes et contrats du lot",
+                            ("Indicateur", "Nombre"),
+                            (("Personnes", lot["people"]), ("Contrats", lot["placements"])),
+                        ),
+                    )
+                },
+            ),
+        ),
+        Section(
+            title="4. Typologie des personnes",
+            sheet="4 Typologie",
+            paragraphs=(
+                "Âge à l'entrée dans le contrat ; les critères de santé ne sont donnés qu'en "
+                "nombre.",
+            ),
+            subsections=_per_lot(figures, _typology),
+            **_typology(total),
+        ),
+        Section(
+            title="5. Modalités et types de contrat",
+            sheet="5 Modalités",
+            subsections=_per_lot(figures, _modalities),
+            **_modalities(total),
+        ),
+        Section(
+            title="6. Situation à la sortie",
+            sheet="6 Sorties",
+            paragraphs=(figures["dynamic_exit_definition"],),
+            subsections=_per_lot(figures, _exit_tables),
+            **_exit_tables(total),
+        ),
+        Section(
+            title="7. Interprétation de l'AMOI",
+            sheet="7 Interprétation",
+            subsections=tuple(
+                Section(title=label, paragraphs=(texts.get(name) or "Non renseigné.",))
+                for name, label in TEXT_FIELDS.items()
+            ),
+        ),
+    )
+    return ReportDocument(
+        title=title,
+        subject=subject,
+        author=author,
+        issued_on=issued_on,
+        status_line=status_line,
+        filename=filename,
+        sections=sections,
+    )
