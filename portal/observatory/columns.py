@@ -138,7 +138,9 @@ LINE_COLUMNS: tuple[Documented, ...] = (
 )
 
 SEMESTER_COLUMNS: tuple[Documented, ...] = (
-    Documented("semestre", "Semestre (AAAA-S1 : janvier à juin, AAAA-S2 : juillet à décembre).", width=9),
+    Documented(
+        "semestre", "Semestre (AAAA-S1 : janvier à juin, AAAA-S2 : juillet à décembre).", width=9
+    ),
     Documented("acheteur", "Acheteur public (maître d'ouvrage).", width=30),
     Documented(
         "corps_etat",
@@ -162,9 +164,7 @@ SEMESTER_COLUMNS: tuple[Documented, ...] = (
     Documented("26_49_ans", "Dont 26 à 49 ans à l'entrée.", kind="int", width=8),
     Documented("50_ans_et_plus", "Dont 50 ans et plus à l'entrée.", kind="int", width=8),
     Documented("residents_qpv", "Dont résidents d'un quartier prioritaire.", kind="int", width=8),
-    Documented(
-        "sans_qualification", "Dont sans qualification ou infra 3.", kind="int", width=8
-    ),
+    Documented("sans_qualification", "Dont sans qualification ou infra 3.", kind="int", width=8),
     Documented("sorties", "Contrats terminés dans le semestre avec une sortie.", kind="int"),
     Documented("sorties_emploi_durable", "Dont emploi durable.", kind="int"),
     Documented("sorties_transition", "Dont emploi de transition.", kind="int"),

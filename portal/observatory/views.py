@@ -148,8 +148,12 @@ def _build(version: str, fmt: str, progress: Progress) -> JobOutput:
     first, last = queries.period(year, half)
     rows = list(queries.line_rows(_lots(), first, last, identified))
     action = "export.observatory_identified" if identified else "export.observatory"
-    audit.record(action, object_type="export", object_id=f"{year}-{half or 'A'}",
-                 detail=f"rows={len(rows)} format={fmt}")
+    audit.record(
+        action,
+        object_type="export",
+        object_id=f"{year}-{half or 'A'}",
+        detail=f"rows={len(rows)} format={fmt}",
+    )
     db.session.commit()
     progress(0, len(rows))
     heads = [c.column for c in columns.line_columns(identified)]

@@ -25,9 +25,9 @@ from datetime import date
 from decimal import Decimal
 
 from portal.extensions import db
-from portal.models import Lot, Organisation, OrgKind, Placement
+from portal.models import HourLine, Lot, Organisation, Placement
 from portal.people import services
-from tests.factories import make_lot, make_market, make_operation, make_org
+from tests.factories import make_lot, make_market, make_operation
 from tests.people.builders import amoi_user, decide, identity, make_candidacy
 from tests.statements.builders import hour_line
 
@@ -50,8 +50,13 @@ class Territory:
 
 def _hire(company, lot, who, criteria=("rsa",), **details) -> Placement:
     candidacy = make_candidacy(
-        company, lot=lot, who=who, criteria=criteria, day=DAY,
-        planned_start=date(2026, 1, 5), **details,
+        company,
+        lot=lot,
+        who=who,
+        criteria=criteria,
+        day=DAY,
+        planned_start=date(2026, 1, 5),
+        **details,
     )
     decide(candidacy, day=DAY)
     placement = services.hire(
@@ -83,8 +88,12 @@ def territory(world) -> Territory:
     )
     b1 = make_lot(market_b, holder=world.other_company, planned_hours=200, **LOT_DATES)
     paule = identity(
-        last_name="Lefèvre", first_name="Paule", birth_date=date(1990, 5, 17), sex="F",
-        qpv_resident=True, qualification="none",
+        last_name="Lefèvre",
+        first_name="Paule",
+        birth_date=date(1990, 5, 17),
+        sex="F",
+        qpv_resident=True,
+        qualification="none",
     )
     paule_a1 = _hire(world.company, a1, paule)
     paule_a2 = _hire(world.company, a2, paule)
@@ -100,16 +109,15 @@ def territory(world) -> Territory:
         identity(last_name="Rosier", first_name="Rose", birth_date=date(1980, 3, 3), sex="F"),
     )
     hour_line(paule_a1, date(2026, 1, 1), "100")
-    paule_a1.employer  # noqa: B018 (loaded)
     hour_line(paule_a1, date(2026, 2, 1), "50")
     hour_line(paule_a2, date(2026, 3, 1), "30")
     hour_line(quentin, date(2026, 1, 1), "70")
     hour_line(quentin, date(2026, 2, 1), "40", status="refused")
     hour_line(rose, date(2026, 8, 1), "20")
     first = paule_a1.participant_id
-    from portal.models import HourLine
-
-    line = db.session.query(HourLine).filter_by(placement_id=paule_a1.id, month=date(2026, 1, 1)).one()
+    line = (
+        db.session.query(HourLine).filter_by(placement_id=paule_a1.id, month=date(2026, 1, 1)).one()
+    )
     line.training_hours = Decimal("10")
     _exit(quentin, date(2026, 4, 30), "cdi", "durable")
     _exit(paule_a2, date(2026, 5, 31), "job_seeking", "other")
