@@ -95,7 +95,7 @@ class Dashboard:
     by_trade: list[Group]
     months: dict[date, Decimal]
     lots: list = field(default_factory=list)
-    """A company's or structure's own lots: (LotRow, LotProgress)."""
+    """A company's own lots running in the year: (LotRow, LotProgress)."""
 
 
 def reach(user: User) -> Select:
@@ -260,7 +260,7 @@ def dashboard(
     )
     for buyer_id, group in buyers.items():
         group.label = names.get(buyer_id, "")
-    own = rows if user.role in (Role.COMPANY, Role.STRUCTURE) else []
+    own = rows if user.role is Role.COMPANY else []  # a structure: its placements' hours only
     return Dashboard(
         year,
         total,

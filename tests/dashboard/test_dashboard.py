@@ -108,3 +108,19 @@ def test_the_dashboard_answers_in_few_queries(world, login_as, assert_max_querie
     client.get("/tableau-de-bord/?annee=2026")
     with assert_max_queries(16):
         assert client.get("/tableau-de-bord/?annee=2026").status_code == 200
+
+
+def test_a_structure_sees_its_own_placements_hours_only(world, login_as):
+    from tests.statements.builders import hour_line, structure_placement
+
+    placement = structure_placement(world.structure, lot=world.territory.b1)
+    hour_line(placement, date(2026, 12, 1), "15")
+    from portal.extensions import db
+
+    db.session.commit()
+    board = queries.dashboard(world.users["structure"], 2026, TODAY)
+    assert (board.total.validated, board.total.people) == (Decimal("15"), 1)
+    assert board.lots == []
+    assert queries.dashboard(world.others["structure"], 2026, TODAY).total.validated == 0
+    page = words_of(login_as(world.users["structure"]).get("/tableau-de-bord/?annee=2026"))
+    assert "15 h" in page and "Zoé" not in page and "Lefèvre" not in page
