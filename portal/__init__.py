@@ -138,11 +138,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.census import bp as census_bp
+    from portal.dashboard import bp as dashboard_bp
     from portal.followup import bp as followup_bp
     from portal.invoices import bp as invoices_bp
     from portal.jobs import bp as jobs_bp
     from portal.main import bp as main_bp
     from portal.markets import bp as markets_bp
+    from portal.observatory import bp as observatory_bp
     from portal.organisations import bp as organisations_bp
     from portal.people import bp as people_bp
     from portal.placements import bp as placements_bp
@@ -171,5 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recruitment_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(observatory_bp)
     register_confirmations(app)  # the blueprints declared theirs on import
     register_predicates(app)  # likewise their scope rules and predicates

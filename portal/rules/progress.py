@@ -59,12 +59,10 @@ HOUR_CENT = Decimal("0.01")
 def months_between(first: date, last: date) -> list[date]:
     """The first days of the months from ``first``'s to ``last``'s, both included (empty
     when ``last`` is before ``first``)."""
-    month, end = first_of_month(first), first_of_month(last)
-    months = []
-    while month <= end:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
+    start = first.year * 12 + first.month - 1
+    end = last.year * 12 + last.month - 1
+    # month arithmetic on integers: the dashboard calls this for thousands of lots
+    return [date(index // 12, index % 12 + 1, 1) for index in range(start, end + 1)]
 
 
 def last_due_month(today: date, due_day: int = STATEMENT_DUE_DAY) -> date:
