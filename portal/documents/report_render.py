@@ -518,17 +518,14 @@ def _repeat_header(row) -> None:
 
 def _docx_table(document, headers, rows, numeric, caption: str) -> None:
     document.add_paragraph(caption, style="Caption").paragraph_format.keep_with_next = True
-    table = document.add_table(rows=1, cols=len(headers))
+    # All the rows at once: twice as fast as a row added at a time (issue 12's benchmark).
+    table = document.add_table(rows=len(rows) + 1, cols=len(headers))
     table.style = document.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _repeat_header(table.rows[0])
-    for cell, header, right in zip(table.rows[0].cells, headers, numeric, strict=True):
-        cell.text = header
-        if right:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for values in rows:
-        cells = table.add_row().cells
-        for index, cell in enumerate(cells):
+    lines = table.rows
+    _repeat_header(lines[0])
+    for line, values in zip(lines, (headers, *rows), strict=True):
+        for index, cell in enumerate(line.cells):
             cell.text = values[index] if index < len(values) else ""
             if numeric[index]:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
