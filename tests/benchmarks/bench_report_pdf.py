@@ -1,7 +1,7 @@
 """Benchmark of the report renderers (issue 12; prints numbers).
 
     .venv/bin/python -m tests.benchmarks.bench_report_pdf [--runs 5] [--lots 6] [--rows 40]
-        [--profile]
+        [--profile [--all-frames]]
 
 Builds a report of about twenty pages (docs/domain.md §9): seven chapters (the indicators),
 the hours chapter with one subsection per lot, each with a table of ``--rows`` monthly
@@ -9,7 +9,7 @@ lines, tables of typology, modalities and exits, eight charts, the AMOI's text; 
 :func:`render_pdf`, :func:`render_xlsx` and :func:`render_docx` (best and median of
 ``--runs``), after one warm-up run (fonts and matplotlib loaded once per process, as in a
 server). Goal: the twenty-page PDF under 2 s on this machine. ``--profile`` prints where
-the PDF's time goes (pyinstrument; ``SHOW_ALL=1`` for every frame). Not a test: numbers
+the PDF's time goes (pyinstrument; ``--all-frames`` for every frame). Not a test: numbers
 depend on the machine.
 """
 
@@ -218,6 +218,7 @@ def main() -> None:
     parser.add_argument("--lots", type=int, default=6)
     parser.add_argument("--rows", type=int, default=40)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--all-frames", action="store_true", help="with --profile: every frame")
     args = parser.parse_args()
 
     from portal import create_app
@@ -233,11 +234,7 @@ def main() -> None:
             profiler.start()
             render.render_pdf(doc)
             profiler.stop()
-            print(
-                profiler.output_text(
-                    color=False, show_all=bool(__import__("os").environ.get("SHOW_ALL"))
-                )
-            )
+            print(profiler.output_text(color=False, show_all=args.all_frames))
             return
         charts_count = sum(len(s.charts) for s in doc.sections)
         print(
