@@ -123,11 +123,9 @@ class Numbered:
 
     @property
     def heading(self) -> str:
-        return (
-            f"{self.number}. {self.section.title}"
-            if self.level == 1
-            else (f"{self.number} {self.section.title}")
-        )
+        """« 1. Heures d'insertion » for a chapter, « 1.2 Lot 2 – Électricité » below."""
+        dot = "." if self.level == 1 else ""
+        return f"{self.number}{dot} {self.section.title}"
 
 
 def walk(sections: tuple[Section, ...], prefix: str = "", level: int = 1) -> Iterator[Numbered]:
@@ -484,7 +482,8 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
 
 
 def _french_styles(document) -> None:
-    """DejaVu-like sober look on Word's own styles, French spelling for the whole text."""
+    """Word's own styles in the portal's blue, French spelling and grammar checks for the
+    whole text (the AMOI edits it in Word), fields updated when the file is opened."""
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
