@@ -123,11 +123,9 @@ class Numbered:
 
     @property
     def heading(self) -> str:
-        return (
-            f"{self.number}. {self.section.title}"
-            if self.level == 1
-            else (f"{self.number} {self.section.title}")
-        )
+        """« 1. Heures d'insertion » for a chapter, « 1.2 Lot 2 – Électricité » below."""
+        dot = "." if self.level == 1 else ""
+        return f"{self.number}{dot} {self.section.title}"
 
 
 def walk(sections: tuple[Section, ...], prefix: str = "", level: int = 1) -> Iterator[Numbered]:
@@ -484,7 +482,8 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
 
 
 def _french_styles(document) -> None:
-    """DejaVu-like sober look on Word's own styles, French spelling for the whole text."""
+    """Word's own styles in the portal's blue, French spelling and grammar checks for the
+    whole text (the AMOI edits it in Word), fields updated when the file is opened."""
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
@@ -518,17 +517,14 @@ def _repeat_header(row) -> None:
 
 def _docx_table(document, headers, rows, numeric, caption: str) -> None:
     document.add_paragraph(caption, style="Caption").paragraph_format.keep_with_next = True
-    table = document.add_table(rows=1, cols=len(headers))
+    # All the rows at once: twice as fast as a row added at a time (issue 12's benchmark).
+    table = document.add_table(rows=len(rows) + 1, cols=len(headers))
     table.style = document.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _repeat_header(table.rows[0])
-    for cell, header, right in zip(table.rows[0].cells, headers, numeric, strict=True):
-        cell.text = header
-        if right:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for values in rows:
-        cells = table.add_row().cells
-        for index, cell in enumerate(cells):
+    lines = table.rows
+    _repeat_header(lines[0])
+    for line, values in zip(lines, (headers, *rows), strict=True):
+        for index, cell in enumerate(line.cells):
             cell.text = values[index] if index < len(values) else ""
             if numeric[index]:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
