@@ -24,17 +24,24 @@ from portal.models.base import utcnow
 from portal.privacy import anonymisation
 
 LABELS = {
-    "organisations": "organisations",
-    "users": "comptes",
-    "declarations": "déclarations de recensement",
-    "operations": "opérations",
-    "markets": "marchés",
-    "lots": "lots",
-    "quotes": "devis",
-    "invoices": "factures",
-    "people": "personnes",
-    "placements": "embauches",
+    "organisations": ("organisation", "organisations"),
+    "users": ("compte", "comptes"),
+    "declarations": ("déclaration de recensement", "déclarations de recensement"),
+    "operations": ("opération", "opérations"),
+    "markets": ("marché", "marchés"),
+    "lots": ("lot", "lots"),
+    "quotes": ("devis", "devis"),
+    "invoices": ("facture", "factures"),
+    "people": ("personne", "personnes"),
+    "placements": ("embauche", "embauches"),
+    "statements": ("relevé d'heures", "relevés d'heures"),
+    "offers": ("offre d'emploi", "offres d'emploi"),
+    "applications": ("candidat positionné", "candidats positionnés"),
+    "escalations": ("procédure de relance", "procédures de relance"),
+    "meetings": ("réunion", "réunions"),
+    "reports": ("bilan", "bilans"),
 }
+"""French words of the demo's counts, singular and plural (« 1 bilan », « 2 bilans »)."""
 
 
 @click.command("seed-demo")
@@ -52,7 +59,7 @@ def seed_demo_command(if_empty: bool) -> None:
     except DemoRefused as refused:
         raise click.ClickException(str(refused)) from refused
     if any(counts.values()):
-        loaded = ", ".join(f"{n} {LABELS.get(k, k)}" for k, n in counts.items() if n)
+        loaded = ", ".join(f"{n} {plural(n, *LABELS[k])}" for k, n in counts.items() if n)
         click.echo(f"Données de démonstration chargées : {loaded}.")
     else:
         click.echo("Les données de démonstration sont déjà chargées.")

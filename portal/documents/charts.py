@@ -56,6 +56,8 @@ SIZE = (720, 320)  # pixels at scale 1; the PNG for print is drawn at scale 2
 DPI = 100
 UNITS = {"h": "h", "€": "€", "": ""}
 _DRAWING = threading.Lock()  # matplotlib's font cache and text layout are shared
+_SVG_CACHE: dict[tuple, str] = {}  # (title, alt, table) → data URI; cleared when full
+_SVG_CACHE_SIZE = 256
 
 
 def french_number(value: Number | None, unit: str = "") -> str:
@@ -117,7 +119,17 @@ class Chart:
         return buffer.getvalue()
 
     def svg_data_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg().encode()).decode()
+        """The SVG as a ``data:`` URI, drawn once per distinct chart: the same title, text
+        alternative and data table are the same drawing, so a page shown again (a report, the
+        dashboard, a lot) does not draw it again (``_SVG_CACHE``, bounded)."""
+        key = (self.title, self.alt, self.table)
+        uri = _SVG_CACHE.get(key)
+        if uri is None:
+            uri = "data:image/svg+xml;base64," + base64.b64encode(self.svg().encode()).decode()
+            if len(_SVG_CACHE) >= _SVG_CACHE_SIZE:
+                _SVG_CACHE.clear()
+            _SVG_CACHE[key] = uri
+        return uri
 
     def png_data_uri(self, scale: float = 2) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png(scale)).decode()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from portal.documents.charts import Chart, bar_chart
+from portal.documents.charts import bar_chart
 from portal.documents.report_document import Cell, ReportDocument, Section, Table
 from portal.formatting import day, hours, number
 from portal.models.reports import TEXT_FIELDS
@@ -24,24 +24,6 @@ CRITERIA_LABELS = {code: c.label for code, c in CRITERIA.items()} | {
 }
 MODALITY = {m.value: label for m, label in MODALITY_LABELS.items()}
 CONTRACT = {c.value: label for c, label in CONTRACT_TYPE_LABELS.items()}
-
-
-_SVG_CACHE: dict[tuple, str] = {}
-_SVG_CACHE_SIZE = 128
-
-
-def chart_svg_uri(chart: Chart) -> str:
-    """The chart's SVG as a ``data:`` URI, drawn once per distinct chart (same title, text
-    alternative and data table = same drawing): a report page shown again, or a delivered
-    report whose figures never change, does not draw it again."""
-    key = (chart.title, chart.alt, chart.table)
-    uri = _SVG_CACHE.get(key)
-    if uri is None:
-        uri = chart.svg_data_uri()
-        if len(_SVG_CACHE) >= _SVG_CACHE_SIZE:
-            _SVG_CACHE.clear()
-        _SVG_CACHE[key] = uri
-    return uri
 
 
 def _decimal(value: str | None) -> Decimal | None:

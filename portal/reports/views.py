@@ -15,7 +15,7 @@ from portal.models.base import utcnow
 from portal.models.reports import TEXT_FIELDS
 from portal.refusals import Refused
 from portal.reports import services
-from portal.reports.document import build_document, chart_svg_uri, format_cell
+from portal.reports.document import build_document, format_cell
 from portal.reports.forms import OpenForm, ReportTextForm
 from portal.rules.indicators import indicators_data
 from portal.web import confirm
@@ -143,7 +143,6 @@ def _show(report, document, year, **context):
         form=form,
         open_form=OpenForm(formdata=None, data={"year": year or ""}),
         format_cell=format_cell,
-        chart_svg_uri=chart_svg_uri,
         text_fields=TEXT_FIELDS,
         **context,
     )

@@ -98,19 +98,18 @@ def test_health_criteria_are_counted_never_named(app, db):
 
 def test_a_chart_is_drawn_once_for_the_same_data(monkeypatch):
     from portal.documents import charts
-    from portal.reports import document
 
     drawn = []
-    original = charts.Chart.svg_data_uri
+    original = charts.Chart.svg
     monkeypatch.setattr(
-        charts.Chart, "svg_data_uri", lambda self: drawn.append(self.title) or original(self)
+        charts.Chart, "svg", lambda self: drawn.append(self.title) or original(self)
     )
-    monkeypatch.setattr(document, "_SVG_CACHE", {})
+    monkeypatch.setattr(charts, "_SVG_CACHE", {})
     first = charts.bar_chart("Heures réalisées par lot", [("Lot 1", Decimal(190))], unit="h")
     again = charts.bar_chart("Heures réalisées par lot", [("Lot 1", Decimal(190))], unit="h")
     other = charts.bar_chart("Heures réalisées par lot", [("Lot 1", Decimal(191))], unit="h")
-    uri = document.chart_svg_uri(first)
+    uri = first.svg_data_uri()
     assert uri.startswith("data:image/svg+xml;base64,")
-    assert document.chart_svg_uri(again) == uri
-    assert document.chart_svg_uri(other) != uri
+    assert again.svg_data_uri() == uri
+    assert other.svg_data_uri() != uri
     assert len(drawn) == 2
