@@ -108,6 +108,7 @@ def prepare(url: str, shape: dataset.Shape, rebuild: bool = False) -> dict:
     current = None if rebuild else _manifest(url)
     if current and current.get("key") == shape.key():
         print(f"  dataset cached ({current['counts']['operations']} operations), reused")
+        migrate(url)  # a migration added since the build (an empty table) applies to it
         return current
     print(f"  building the dataset ({shape.operations} operations, {shape.lots} lots)…")
     postgres = url.startswith("postgresql")

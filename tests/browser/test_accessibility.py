@@ -16,8 +16,8 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-MAX_PAGES = 60
-DOWNLOADS = (".xlsx", ".csv", ".pdf", ".json", "/cv")
+MAX_PAGES = 100
+DOWNLOADS = (".xlsx", ".csv", ".pdf", ".docx", ".json", "/cv")
 """Files, not pages: a candidate's CV (/candidats/<id>/cv) is served as a download once the
 recruitment journey has uploaded one in the same live application."""
 axe = Axe()
