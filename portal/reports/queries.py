@@ -87,7 +87,12 @@ def fetch_rows(operation_ids: list[int], start: date | None, end: date | None) -
             func.sum(HourLine.hours),
         )
         .join(Placement, HourLine.placement_id == Placement.id)
-        .where(HourLine.status == COUNTED, of_operations)
+        .where(
+            HourLine.status == COUNTED,
+            # the placements first, then their lines through (placement, month): an OR on
+            # the joined placements would read every validated line of the territory
+            HourLine.placement_id.in_(select(Placement.id).where(of_operations)),
+        )
         .group_by(Placement.lot_id, HourLine.placement_id, Placement.participant_id, HourLine.month)
     )
     if start is not None:
