@@ -53,10 +53,16 @@ test: quality test-sqlite test-postgres
 test-sqlite: venv-test
 	PORTAL_TEST_BACKEND=sqlite $(BIN)/pytest
 
+# What reads no database, or drives the pages as a user does, runs once (in the SQLite
+# pass): the pure rules and formatting, the vendored files, and the browser journeys, whose
+# server code the PostgreSQL pass covers through every page's route tests.
+BACKEND_FREE = --ignore=tests/browser --ignore=tests/rules --ignore=tests/test_french.py \
+	--ignore=tests/test_formatting.py --ignore=tests/test_vendor.py --ignore=tests/test_facturx.py
+
 test-postgres: venv-test
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$PORTAL_TEST_DATABASE_URL"; \
-		PORTAL_TEST_BACKEND=postgres $(BIN)/pytest; \
+		PORTAL_TEST_BACKEND=postgres $(BIN)/pytest $(BACKEND_FREE); \
 	else \
 		echo ""; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
