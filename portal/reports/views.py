@@ -22,6 +22,7 @@ from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.htmx import render
 from portal.web.listing import Filter, FilterSet
+from portal.web.params import parse_int
 
 bp = Blueprint("reports", __name__)
 
@@ -231,7 +232,8 @@ def open_draft(operation_id: int):
     if not form.validate():
         abort(400)
     raw = (form.year.data or "").strip()
-    year = _year(int(raw)) if raw.isascii() and raw.isdigit() else None
+    parsed = parse_int(raw, maximum=None)
+    year = _year(parsed) if parsed is not None else None
     if raw and year is None:
         abort(400)
     report = services.open_draft(operation, year, g.user)
