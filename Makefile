@@ -50,8 +50,12 @@ fix: venv-test
 ## make test: quality, then the whole suite on SQLite, then on PostgreSQL if configured
 test: quality test-sqlite test-postgres
 
+# One pytest-xdist worker per core (TEST_JOBS=0 runs in one process); on PostgreSQL each
+# worker gets its own database, <name>_gw0, <name>_gw1… (tests/conftest.py).
+TEST_JOBS ?= auto
+
 test-sqlite: venv-test
-	PORTAL_TEST_BACKEND=sqlite $(BIN)/pytest
+	PORTAL_TEST_BACKEND=sqlite $(BIN)/pytest -n $(TEST_JOBS)
 
 # What reads no database, or drives the pages as a user does, runs once (in the SQLite
 # pass): the pure rules and formatting, the vendored files, and the browser journeys, whose
@@ -62,7 +66,7 @@ BACKEND_FREE = --ignore=tests/browser --ignore=tests/rules --ignore=tests/test_f
 test-postgres: venv-test
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$PORTAL_TEST_DATABASE_URL"; \
-		PORTAL_TEST_BACKEND=postgres $(BIN)/pytest $(BACKEND_FREE); \
+		PORTAL_TEST_BACKEND=postgres $(BIN)/pytest -n $(TEST_JOBS) $(BACKEND_FREE); \
 	else \
 		echo ""; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \

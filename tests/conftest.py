@@ -39,11 +39,31 @@ def _config_dict() -> dict:
     return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
 
 
+def _worker_database(uri: str) -> str:
+    """Under pytest-xdist (``make test`` runs one worker per core) each worker gets its own
+    PostgreSQL database, ``<name>_<worker>``, created on first use; alone, the URI itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return uri
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    name = f"{url.database}_{worker}"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory) -> str:
     """A database migrated once per session (SQLite file or the PostgreSQL test base)."""
     if BACKEND == "postgres":
-        uri = os.environ["PORTAL_TEST_DATABASE_URL"]
+        uri = _worker_database(os.environ["PORTAL_TEST_DATABASE_URL"])
         _migrate(uri)
         return uri
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
@@ -51,21 +71,47 @@ def database_template(tmp_path_factory) -> str:
     return str(path)
 
 
-def _reset_postgres(uri: str) -> None:
-    """Empty every table; the audit triggers are bypassed for this session only."""
-    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": uri})
-    with app.app_context():
-        tables = [t for t in inspect(_db.engine).get_table_names() if t != "alembic_version"]
-        with _db.engine.begin() as conn:
-            conn.execute(text("SET session_replication_role = replica"))
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        _db.engine.dispose()
+class _PostgresReset:
+    """Empties what the previous test wrote, in a few milliseconds: one query finds the
+    tables holding rows, only those are truncated (the audit triggers bypassed for this
+    transaction only), and every sequence restarts at 1. Truncating all the tables each
+    time cost 100 ms per test, the largest part of the PostgreSQL pass."""
+
+    def __init__(self, uri: str):
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(uri)
+        tables = [t for t in inspect(self.engine).get_table_names() if t != "alembic_version"]
+        self.probe = text(
+            " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+        )
+        self.sequences = text(
+            "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+        )
+
+    def __call__(self) -> None:
+        with self.engine.begin() as conn:
+            dirty = [row[0] for row in conn.execute(self.probe)]
+            if dirty:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+                quoted = ", ".join(f'"{t}"' for t in dirty)
+                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            conn.execute(self.sequences)
+
+
+@pytest.fixture(scope="session")
+def postgres_reset(database_template):
+    reset = _PostgresReset(database_template)
+    yield reset
+    reset.engine.dispose()
 
 
 @pytest.fixture
-def database_uri(database_template, tmp_path) -> str:
+def database_uri(database_template, tmp_path, request) -> str:
     if BACKEND == "postgres":
-        _reset_postgres(database_template)
+        request.getfixturevalue("postgres_reset")()
         return database_template
     path = tmp_path / "portal.sqlite"
     shutil.copyfile(database_template, path)
