@@ -110,8 +110,10 @@ def _register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     from portal.jobs import queue
+    from portal.statements import progress_store
 
     queue.configure(app)
+    progress_store.register()  # each lot's stored progress follows the hour lines
 
 
 def _register_core(app: Flask) -> None:

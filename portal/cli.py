@@ -197,8 +197,22 @@ def send_reminders_command() -> None:
         click.echo(f"  {org.name} : relevés en retard, mais aucun compte actif à relancer")
 
 
+@click.command("refresh-progress")
+def refresh_progress_command() -> None:
+    """Recalculer l'avancement stocké des lots pour aujourd'hui (pour cron, après minuit).
+
+    Le worker des tâches le fait lui-même chaque nuit ; seuls les lots dont l'avancement
+    stocké date d'un autre jour sont recalculés (docs/domain.md §7.4)."""
+    from portal.statements.progress_store import refresh_stale
+
+    count = refresh_stale(today())
+    lots = "lot recalculé" if count <= 1 else "lots recalculés"
+    click.echo(f"{count} {lots}.")
+
+
 def register_cli(app: Flask) -> None:
     for command in (
+        refresh_progress_command,
         seed_demo_command,
         demo_logins_command,
         create_admin_command,

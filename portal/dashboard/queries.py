@@ -32,7 +32,7 @@ from portal.rules.reporting import (
     ExitCategory,
     dynamic_exit_rate,
 )
-from portal.statements.progress import progress_of
+from portal.statements.progress import flagged_lot_ids, progress_of
 from portal.statements.queries import COUNTED
 
 ZERO = Decimal(0)
@@ -187,7 +187,7 @@ def dashboard(
         for group in (of_buyer(buyer_id), of_trade(code), total):
             group.lots += 1
             group.planned += Decimal(hours or 0)
-    # 2. validated hours of the year per lot and person: one scan of the hour lines gives
+    # 2. validated hours of the year per buyer, trade and person: one scan of the hour lines gives
     # the sums and the distinct people of every group (a person counts once per group)
     people: dict[object, set[int]] = defaultdict(set)
     done = _lines(
@@ -195,14 +195,13 @@ def dashboard(
         year,
         buyer,
         trade,
-        Placement.lot_id,
         Operation.buyer_id,
         Lot.trade,
         Placement.participant_id,
         func.sum(HourLine.hours),
         func.sum(HourLine.training_hours),
-    ).group_by(Placement.lot_id, Operation.buyer_id, Lot.trade, Placement.participant_id)
-    for _lot_id, buyer_id, code, person, hours, training in db.session.execute(done):
+    ).group_by(Operation.buyer_id, Lot.trade, Placement.participant_id)
+    for buyer_id, code, person, hours, training in db.session.execute(done):
         for key, group in ((("b", buyer_id), of_buyer(buyer_id)), (("t", code), of_trade(code))):
             group.validated += Decimal(hours or 0)
             group.training += Decimal(training or 0)
@@ -233,11 +232,10 @@ def dashboard(
     for buyer_id, code, category, count in db.session.execute(exits):
         for group in (of_buyer(buyer_id), of_trade(code), total):
             group.exits[category] = group.exits.get(category, 0) + count
-    # 6-7. lots behind pace (two queries), counted per buyer and trade
-    rows = progress_of(running, today)
-    for row, progress in rows:
-        if progress.flagged and row.id in lot_keys:
-            buyer_id, code = lot_keys[row.id]
+    # 6-7. lots behind pace (one query over their stored progress), per buyer and trade
+    for lot_id in flagged_lot_ids(running, today):
+        if lot_id in lot_keys:
+            buyer_id, code = lot_keys[lot_id]
             for group in (of_buyer(buyer_id), of_trade(code), total):
                 group.behind += 1
     # 8. monthly validated hours, for the chart
@@ -257,7 +255,8 @@ def dashboard(
     )
     for buyer_id, group in buyers.items():
         group.label = names.get(buyer_id, "")
-    own = rows if user.role is Role.COMPANY else []  # a structure: its placements' hours only
+    # a company: each of its lots' progress; a structure: its placements' hours only
+    own = progress_of(running, today) if user.role is Role.COMPANY else []
     return Dashboard(
         year,
         total,

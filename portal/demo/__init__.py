@@ -292,6 +292,9 @@ def seed_demo() -> dict[str, int]:
         _orgs, _buyers, amoi = _demo_parties()
         counts.update(seed_reports(amoi))
     db.session.commit()
+    from portal.statements.progress_store import refresh_stale
+
+    refresh_stale()  # the lots whose hours were written in bulk: stored for today
     current_app.extensions["portal_demo"] = True
     return counts
 

@@ -77,3 +77,17 @@ def purge_jobs_task() -> None:
         db.session.commit()
         if count:
             log.info("purge-jobs: %s expired file(s) deleted", count)
+
+
+@huey.periodic_task(crontab(minute="5"), name="refresh_progress")
+def refresh_progress_task() -> None:
+    """Every hour at :05 the worker stores again the lots whose stored progress is of
+    another day (after midnight in Paris: all of them, in a few seconds; otherwise none,
+    one query). ``flask refresh-progress`` does the same from cron."""
+    from portal.clock import today
+    from portal.statements.progress_store import refresh_stale
+
+    with _apps[0].app_context():
+        count = refresh_stale(today())
+        if count:
+            log.info("refresh-progress: %s lot(s) stored for the day", count)

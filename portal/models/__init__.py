@@ -40,6 +40,7 @@ from portal.models.people import (
     Placement,
     PlacementEvent,
 )
+from portal.models.progress import StoredLotProgress
 from portal.models.quotes import (
     Amendment,
     ConventionTermination,
@@ -112,6 +113,7 @@ __all__ = [
     "Role",
     "Setting",
     "StatementReminder",
+    "StoredLotProgress",
     "StructureKind",
     "SubcontractorShare",
     "TceSplit",

@@ -233,23 +233,106 @@ class ProgressTotal:
     flagged: int
 
 
+@dataclass(frozen=True)
+class ProgressSums:
+    """The additive part of a :class:`ProgressTotal`: what SQL sums over stored lots and
+    what Python sums over lots computed afresh, added together (``total_of``)."""
+
+    lots: int = 0
+    planned: int = 0
+    validated: Decimal = Decimal(0)
+    projection: Decimal | None = None
+    behind: int = 0
+    silent: int = 0
+    flagged: int = 0
+
+    def __add__(self, other: ProgressSums) -> ProgressSums:
+        projections = [p for p in (self.projection, other.projection) if p is not None]
+        return ProgressSums(
+            lots=self.lots + other.lots,
+            planned=self.planned + other.planned,
+            validated=self.validated + other.validated,
+            projection=sum(projections, Decimal(0)) if projections else None,
+            behind=self.behind + other.behind,
+            silent=self.silent + other.silent,
+            flagged=self.flagged + other.flagged,
+        )
+
+
+def sums_of(progresses: Iterable[LotProgress]) -> ProgressSums:
+    items = list(progresses)
+    projected = [p.projection for p in items if p.projection is not None]
+    return ProgressSums(
+        lots=len(items),
+        planned=sum(p.planned or 0 for p in items),
+        validated=sum((p.validated for p in items), Decimal(0)),
+        projection=sum(projected, Decimal(0)) if projected else None,
+        behind=sum(p.behind for p in items),
+        silent=sum(p.silent for p in items),
+        flagged=sum(p.flagged for p in items),
+    )
+
+
+def total_of(sums: ProgressSums, fte_divisor: int | Decimal = DEFAULT_FTE_DIVISOR) -> ProgressTotal:
+    """The :class:`ProgressTotal` of ``sums`` (percentage and ETP of the summed hours)."""
+    return ProgressTotal(
+        lots=sums.lots,
+        planned=sums.planned,
+        validated=sums.validated,
+        percent=percent(sums.validated, sums.planned),
+        fte=fte(sums.validated, fte_divisor),
+        projection=sums.projection,
+        behind=sums.behind,
+        silent=sums.silent,
+        flagged=sums.flagged,
+    )
+
+
 def total_progress(
     progresses: Iterable[LotProgress], fte_divisor: int | Decimal = DEFAULT_FTE_DIVISOR
 ) -> ProgressTotal:
     """The sums of ``progresses`` (a lot without planned hours adds its validated hours,
     none planned; the projection sums the lots that have one, None when none has)."""
-    items = list(progresses)
-    planned = sum(p.planned or 0 for p in items)
-    validated = sum((p.validated for p in items), Decimal(0))
-    projected = [p.projection for p in items if p.projection is not None]
-    return ProgressTotal(
-        lots=len(items),
-        planned=planned,
-        validated=validated,
-        percent=percent(validated, planned),
-        fte=fte(validated, fte_divisor),
-        projection=sum(projected, Decimal(0)) if projected else None,
-        behind=sum(p.behind for p in items),
-        silent=sum(p.silent for p in items),
-        flagged=sum(p.flagged for p in items),
+    return total_of(sums_of(progresses), fte_divisor)
+
+
+def basis(today: date, tolerance: Decimal, due_day: int) -> str:
+    """What a stored progress was computed for: a stored row of another basis (another day,
+    a changed tolerance or due day) is stale."""
+    return f"{today.isoformat()}|{tolerance}|{due_day}"
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def progress_data(progress: LotProgress) -> dict:
+    """``progress`` as plain JSON data (decimals as strings, months as ISO dates)."""
+    return {
+        "planned": progress.planned,
+        "validated": str(progress.validated),
+        "percent": None if progress.percent is None else str(progress.percent),
+        "fte": str(progress.fte),
+        "months": [[month.isoformat(), str(hours)] for month, hours in progress.months],
+        "counted_months": progress.counted_months,
+        "pace": None if progress.pace is None else str(progress.pace),
+        "projection": None if progress.projection is None else str(progress.projection),
+        "behind": progress.behind,
+        "silent": progress.silent,
+    }
+
+
+def progress_from_data(data: Mapping) -> LotProgress:
+    """The :class:`LotProgress` that :func:`progress_data` wrote, equal to the original."""
+    return LotProgress(
+        planned=data["planned"],
+        validated=Decimal(data["validated"]),
+        percent=_decimal(data["percent"]),
+        fte=Decimal(data["fte"]),
+        months=tuple((date.fromisoformat(m), Decimal(h)) for m, h in data["months"]),
+        counted_months=data["counted_months"],
+        pace=_decimal(data["pace"]),
+        projection=_decimal(data["projection"]),
+        behind=data["behind"],
+        silent=data["silent"],
     )

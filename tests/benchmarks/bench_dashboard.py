@@ -5,7 +5,8 @@
 Takes the department-scale dataset of ``tests.benchmarks.dataset`` (2,000 operations,
 10,000 lots, 30,000 people, about 500,000 hour lines; cached by
 ``tests.benchmarks.databases``). Then, as the AMOI, the CCVG, a commune and a company,
-times ``/tableau-de-bord/?annee=2026`` and the semester page (median of 5, SQL query
+times the home page (each lot's stored progress summed), ``/tableau-de-bord/?annee=2026``
+and the semester page (median of 5, SQL query
 count).
 Not a test: numbers depend on the machine. Target (issue 12): dashboard under 300 ms.
 """
@@ -38,11 +39,15 @@ def main() -> None:
         for who, urls in (
             (
                 "amoi",
-                ["/tableau-de-bord/?annee=2026", "/observatoire/semestre?annee=2026&semestre=1"],
+                [
+                    "/",
+                    "/tableau-de-bord/?annee=2026",
+                    "/observatoire/semestre?annee=2026&semestre=1",
+                ],
             ),
-            ("ccvg", ["/tableau-de-bord/?annee=2026"]),
-            ("commune", ["/tableau-de-bord/?annee=2026"]),
-            ("company", ["/tableau-de-bord/?annee=2026"]),
+            ("ccvg", ["/", "/tableau-de-bord/?annee=2026"]),
+            ("commune", ["/", "/tableau-de-bord/?annee=2026"]),
+            ("company", ["/", "/tableau-de-bord/?annee=2026"]),
         ):
             email = manifest["users"].get(who)
             if email is None:

@@ -109,6 +109,7 @@ def prepare(url: str, shape: dataset.Shape, rebuild: bool = False) -> dict:
     if current and current.get("key") == shape.key():
         print(f"  dataset cached ({current['counts']['operations']} operations), reused")
         migrate(url)  # a migration added since the build (an empty table) applies to it
+        store_progress(url)
         return current
     print(f"  building the dataset ({shape.operations} operations, {shape.lots} lots)…")
     postgres = url.startswith("postgresql")
@@ -121,7 +122,28 @@ def prepare(url: str, shape: dataset.Shape, rebuild: bool = False) -> dict:
     with app.app_context():
         manifest = dataset.build(shape)
         db.engine.dispose()
+    store_progress(url)
     if postgres:
         _analyze(url)
     print(f"  built in {manifest['built_seconds']} s: {manifest['counts']}")
     return manifest
+
+
+def store_progress(url: str) -> None:
+    """What the jobs worker does each night: store every lot's progress for today (the
+    dataset writes its hour lines in bulk, past the session's hooks). Prints its cost."""
+    import time
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.statements.progress_store import refresh_stale
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        started = time.perf_counter()
+        count = refresh_stale()
+        if count:
+            print(
+                f"  lots' progress stored for today: {count} in {time.perf_counter() - started:.1f} s"
+            )
+        db.engine.dispose()

@@ -282,3 +282,18 @@ def test_percent_rounds_half_up_to_one_decimal():
     assert percent(D(1), 3) == D("33.3") and percent(D(2), 3) == D("66.7")
     assert percent(D(5), 0) is None
     assert isinstance(lot_progress(1, JAN, None, {}, date(2026, 1, 2)), LotProgress)
+
+
+def test_stored_progress_data_gives_back_the_same_progress():
+    from portal.rules.progress import progress_data, progress_from_data
+
+    start = date(2026, 1, 1)
+    monthly = {date(2026, 1, 1): Decimal("120.5"), date(2026, 3, 1): Decimal("80")}
+    progress = lot_progress(1000, start, date(2026, 12, 31), monthly, date(2026, 6, 20))
+    data = progress_data(progress)
+    import json
+
+    assert progress_from_data(json.loads(json.dumps(data))) == progress
+    empty = lot_progress(None, None, None, {}, date(2026, 6, 20))
+    assert progress_from_data(progress_data(empty)) == empty
+    assert empty.percent is None and progress_data(empty)["percent"] is None

@@ -57,6 +57,7 @@ from portal.models import (
     Report,
     Setting,
     StatementReminder,
+    StoredLotProgress,
     SubcontractorShare,
     TceSplit,
     User,
@@ -115,6 +116,7 @@ WITHOUT_RULE = {
     OfferDiffusion: "to whom the AMOI sent an offer: its own work, shown on the offer to the AMOI",
     InfoSession: "the AMOI's information sessions: pages for the AMOI only",
     InfoSessionInvite: "who was invited to a session and came: the AMOI's pages only",
+    StoredLotProgress: "each lot's stored progress: read only joined to a scoped(Lot) statement",
 }
 
 NON_FACILITATORS = ("buyer_ccvg", "buyer_commune", "company", "structure", "prescriber")
