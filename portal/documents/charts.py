@@ -131,6 +131,11 @@ class Chart:
             _SVG_CACHE[key] = uri
         return uri
 
+    def svg_bytes(self) -> bytes:
+        """The SVG of :meth:`svg_data_uri` (drawn once per distinct chart), for the report
+        PDF, which draws it as vectors (``portal.documents.report_pdf``)."""
+        return base64.b64decode(self.svg_data_uri().split(",", 1)[1])
+
     def png_data_uri(self, scale: float = 2) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png(scale)).decode()
 
