@@ -1,5 +1,7 @@
-"""Charts drawn on the server (docs/architecture.md §7): SVG for the pages, PNG for the PDFs (xhtml2pdf
-does not draw SVG reliably), from plain data — for the statements (#8) and the reports (#10).
+"""Charts drawn on the server (docs/architecture.md §7): SVG for the pages and the report PDF (read
+by svglib, drawn as vectors: ``portal.documents.report_pdf``), PNG for the DOCX and the
+HTML-template PDFs (xhtml2pdf does not draw SVG reliably), from plain data — for the statements
+(#8) and the reports (#10).
 
 Each chart comes with what makes it readable without seeing it: a French sentence for the
 image's ``alt`` (:attr:`Chart.alt`) and the data table (:attr:`Chart.table`, values formatted

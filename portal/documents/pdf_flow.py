@@ -319,11 +319,13 @@ def grid(
     numeric: Sequence[bool],
     caption: str = "",
     widths: Sequence[float] | None = None,
-) -> Table:
+) -> Flowable:
     """A table in the house style: ``caption`` as a first row, then the header row, both
     repeated on each page the table runs over; ``rows`` already formatted; ``numeric``
     columns aligned right (their text never wraps)."""
     count = len(headers)
+    if not count:  # nothing to lay out: the caption alone says what the table is
+        return text(caption or "—", "caption")
     widths = list(widths or column_widths(numeric))
     data: list[list] = []
     if caption:

@@ -164,7 +164,8 @@ def _cover(doc: ReportDocument) -> list[Flowable]:
         meta,
         PageBreak(),
         Paragraph("Sommaire", STYLES["title"]),
-        pdf_flow.contents(CONTENTS),
+        # reportlab fills an empty table of contents with an English placeholder
+        pdf_flow.contents(CONTENTS) if doc.sections else text("Ce rapport n'a aucune partie."),
     ]
 
 

@@ -332,6 +332,14 @@ def test_pdf_contents_over_several_pages_still_give_the_right_pages():
     assert outline_pages(reader, reader.outline) == listed
 
 
+def test_pdf_of_a_report_without_parts_says_so_in_french():
+    doc = ReportDocument(TITLE, SUBJECT, AUTHOR, date(2026, 12, 3), STATUS, "vide")
+    pages = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(render.render_pdf(doc))).pages]
+    assert len(pages) == 2
+    assert "Sommaire Ce rapport n'a aucune partie." in pages[1]
+    assert "Placeholder" not in pages[1]  # reportlab's own text for empty contents
+
+
 # --- XLSX -----------------------------------------------------------------------------------
 
 
