@@ -20,7 +20,6 @@ as a PDF form (``Figure<n>``).
 from __future__ import annotations
 
 import io
-import logging
 import threading
 
 from reportlab.graphics import renderPDF
@@ -96,11 +95,6 @@ def chart_drawing(chart: Chart) -> Drawing:
             _DRAWINGS.clear()
         _DRAWINGS[key] = drawing
     return drawing
-
-
-# svglib reports each SVG feature it does not draw at WARNING level; matplotlib's charts
-# use none that matter (its text is paths), so only its errors are kept.
-logging.getLogger("svglib.svglib").setLevel(logging.ERROR)
 
 
 class Figure(Flowable):
