@@ -1,5 +1,7 @@
-"""Charts drawn on the server (docs/architecture.md §7): SVG for the pages, PNG for the PDFs (xhtml2pdf
-does not draw SVG reliably), from plain data — for the statements (#8) and the reports (#10).
+"""Charts drawn on the server (docs/architecture.md §7): SVG for the pages and the report PDF (read
+by svglib, drawn as vectors: ``portal.documents.report_pdf``), PNG for the DOCX and the
+HTML-template PDFs (xhtml2pdf does not draw SVG reliably), from plain data — for the statements
+(#8) and the reports (#10).
 
 Each chart comes with what makes it readable without seeing it: a French sentence for the
 image's ``alt`` (:attr:`Chart.alt`) and the data table (:attr:`Chart.table`, values formatted
@@ -130,6 +132,11 @@ class Chart:
                 _SVG_CACHE.clear()
             _SVG_CACHE[key] = uri
         return uri
+
+    def svg_bytes(self) -> bytes:
+        """The SVG of :meth:`svg_data_uri` (drawn once per distinct chart), for the report
+        PDF, which draws it as vectors (``portal.documents.report_pdf``)."""
+        return base64.b64decode(self.svg_data_uri().split(",", 1)[1])
 
     def png_data_uri(self, scale: float = 2) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png(scale)).decode()

@@ -204,13 +204,25 @@ def test_pdf_has_a_cover_contents_pages_and_french_figures(app):
         assert text in body, text
 
 
-def test_pdf_draws_the_chart_as_an_image_in_the_embedded_font(app):
-    data = render.render_pdf(report())
-    reader = PdfReader(io.BytesIO(data))
-    images = [image for page in reader.pages for image in page.images]
-    assert len(images) == 1
-    width, height = charts.SIZE
-    assert images[0].image.size == (width * render.CHART_SCALE, height * render.CHART_SCALE)
+def test_pdf_draws_the_chart_as_vectors_in_the_embedded_font():
+    reader = PdfReader(io.BytesIO(render.render_pdf(report())))
+    assert [image for page in reader.pages for image in page.images] == []  # no raster
+    (page,) = [p for p in reader.pages if "Figure 1 – Heures réalisées par lot" in p.extract_text()]
+    forms = {
+        name: xobject.get_object()
+        for name, xobject in page["/Resources"]["/XObject"].items()
+        if xobject.get_object()["/Subtype"] == "/Form"
+    }
+    assert list(forms) == ["/FormXob.Figure1"]
+    # matplotlib's 720 × 320 px at 100 dpi: 7.2 × 3.2 in, 518.4 × 230.4 pt.
+    assert [float(v) for v in forms["/FormXob.Figure1"]["/BBox"]] == [0, 0, 518.4, 230.4]
+    drawing = forms["/FormXob.Figure1"].get_data().decode("latin-1")
+    assert ".117647 .227451 .541176 rg" in drawing  # the bars' #1e3a8a (30, 58, 138)
+    # Drawn 16.5 cm wide: 467.72 pt / 518.4 pt.
+    assert (
+        ".902231 0 0 .902231 0 0 cm\n/FormXob.Figure1 Do" in page.get_contents().get_data().decode()
+    )
+
     fonts: set[str] = set()
 
     def visit(text, _cm, _tm, font, _size):
@@ -220,6 +232,112 @@ def test_pdf_draws_the_chart_as_an_image_in_the_embedded_font(app):
     for page in reader.pages:
         page.extract_text(visitor_text=visit)
     assert fonts == {"/AAAAAA+DejaVuSans", "/AAAAAA+DejaVuSans-Bold"}  # every visible text
+    assert reader.metadata.title == TITLE
+    assert reader.metadata.author == AUTHOR
+    assert reader.metadata.subject == SUBJECT
+
+
+def test_pdf_table_over_two_pages_repeats_its_caption_and_header_row():
+    pages = [
+        flat(p.extract_text()) for p in PdfReader(io.BytesIO(render.render_pdf(report()))).pages
+    ]
+    holding = [n for n, text in enumerate(pages) if "Relevé n°" in text]
+    assert len(holding) >= 2  # the 70 rows of « Relevés mensuels » run over two pages
+    first = {n: min(int(m) for m in re.findall(r"Relevé n°(\d+)", pages[n])) for n in holding}
+    assert first[holding[0]] == 1 and first[holding[1]] > 1
+    for n in holding:
+        caption = pages[n].index("Tableau 2 – Relevés mensuels Relevé Heures Montant")
+        assert caption < pages[n].index(f"Relevé n°{first[n]} ")
+    assert "Relevé n°70 17,5 h 700,00 €" in pages[holding[-1]]
+
+
+def contents_lines(page) -> dict[str, int]:
+    """The contents' lines of a page (between the issuer block and the footer, grouped by
+    their height on the page, dot leaders dropped): heading → page number."""
+    lines: dict[float, list[str]] = {}
+
+    def visit(text, cm, tm, _font, _size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and 2.2 * 72 / 2.54 < y < 29.7 * 72 / 2.54 - 4.2 * 72 / 2.54:
+            lines.setdefault(round(y), []).append(text)
+
+    page.extract_text(visitor_text=visit)
+    entries = {}
+    for parts in lines.values():
+        words = [word for word in flat(" ".join(parts)).split() if word != "."]
+        if words[-1].isdigit():
+            entries[" ".join(words[:-1])] = int(words[-1])
+        elif words[0].isdigit():
+            entries[" ".join(words[1:])] = int(words[0])
+    return entries
+
+
+def outline_pages(reader, items, found=None) -> dict[str, int]:
+    found = {} if found is None else found
+    for item in items:
+        if isinstance(item, list):
+            outline_pages(reader, item, found)
+        else:
+            found[item.title] = reader.get_destination_page_number(item) + 1
+    return found
+
+
+def test_pdf_contents_give_the_pages_where_the_sections_start():
+    reader = PdfReader(io.BytesIO(render.render_pdf(report())))
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    listed = contents_lines(reader.pages[1])
+    # Hand-counted: cover, contents, chapter 1 from page 3 (its table, chart and 1.1 with
+    # its 70 rows over pages 3 to 5), chapter 2 on page 6, chapter 3 on page 7.
+    assert listed == {
+        "1. Heures d'insertion": 3,
+        "1.1 Lot 1 – Gros œuvre": 3,
+        "2. Personnes": 6,
+        "3. Interprétation de l'AMOI": 7,
+    }
+    assert outline_pages(reader, reader.outline) == listed
+    for heading, number in listed.items():
+        assert heading in pages[number - 1]
+        assert all(heading not in text for text in pages[2 : number - 1])
+    assert len(pages) == 7 and "Page 7 / 7" in pages[-1]
+
+
+def test_pdf_contents_over_several_pages_still_give_the_right_pages():
+    """Twenty chapters of a lot each: the contents' 40 lines take two pages (about 25 a
+    page) and push every chapter by one page, which the build only knows from its second
+    pass (reportlab builds again until the numbers hold)."""
+    doc = ReportDocument(
+        title=TITLE,
+        subject=SUBJECT,
+        author=AUTHOR,
+        issued_on=date(2026, 12, 3),
+        status_line=STATUS,
+        filename="long",
+        sections=tuple(
+            Section(f"Indicateur n°{n}", subsections=(Section(f"Lot {n}.1"),)) for n in range(1, 21)
+        ),
+    )
+    reader = PdfReader(io.BytesIO(render.render_pdf(doc)))
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    listed = contents_lines(reader.pages[1]) | contents_lines(reader.pages[2])
+    assert len(listed) == 40
+    # Cover, two pages of contents, then a page per chapter.
+    assert {heading: listed[heading] for heading in ("1. Indicateur n°1", "20.1 Lot 20.1")} == {
+        "1. Indicateur n°1": 4,
+        "20.1 Lot 20.1": 23,
+    }
+    assert all(listed[f"{n}. Indicateur n°{n}"] == 3 + n for n in range(1, 21))
+    assert len(pages) == 23
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} / 23" in text
+    assert outline_pages(reader, reader.outline) == listed
+
+
+def test_pdf_of_a_report_without_parts_says_so_in_french():
+    doc = ReportDocument(TITLE, SUBJECT, AUTHOR, date(2026, 12, 3), STATUS, "vide")
+    pages = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(render.render_pdf(doc))).pages]
+    assert len(pages) == 2
+    assert "Sommaire Ce rapport n'a aucune partie." in pages[1]
+    assert "Placeholder" not in pages[1]  # reportlab's own text for empty contents
 
 
 # --- XLSX -----------------------------------------------------------------------------------
