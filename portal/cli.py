@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal.clock import today
 from portal.demo import (
@@ -198,13 +198,28 @@ def send_reminders_command() -> None:
 
 
 @click.command("refresh-progress")
-def refresh_progress_command() -> None:
+@click.option(
+    "--tout",
+    "everything",
+    is_flag=True,
+    help="Reconstruire aussi les cumuls d'heures validées de tous les lots (après un "
+    "chargement en masse).",
+)
+def refresh_progress_command(everything: bool) -> None:
     """Recalculer l'avancement stocké des lots pour aujourd'hui (pour cron, après minuit).
 
     Le worker des tâches le fait lui-même chaque nuit ; seuls les lots dont l'avancement
     stocké date d'un autre jour sont recalculés (docs/domain.md §7.4)."""
     from portal.statements.progress_store import refresh_stale
+    from portal.statements.rollups import rebuild_all
 
+    if everything:
+        rebuilt = rebuild_all()
+        click.echo(f"Cumuls d'heures reconstruits pour {rebuilt} lot{'s' if rebuilt > 1 else ''}.")
+        from portal.models import StoredLotProgress
+
+        db.session.execute(delete(StoredLotProgress))
+        db.session.commit()
     count = refresh_stale(today())
     lots = "lot recalculé" if count <= 1 else "lots recalculés"
     click.echo(f"{count} {lots}.")

@@ -25,7 +25,17 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from portal.access import Role, scoped
 from portal.extensions import db
-from portal.models import HourLine, Lot, Market, Operation, Organisation, Placement, User
+from portal.models import (
+    HourLine,
+    Lot,
+    LotMonthHours,
+    LotYearPerson,
+    Market,
+    Operation,
+    Organisation,
+    Placement,
+    User,
+)
 from portal.rules.hours import DEFAULT_FTE_DIVISOR, TRADES, fte
 from portal.rules.reporting import (
     EXIT_CATEGORY_LABELS,
@@ -144,6 +154,19 @@ def _lines(user: User, year: int, buyer: int | None, trade: str | None, *columns
     return _filters(_placements_in_reach(user, stmt), buyer, trade)
 
 
+def _rolled(user: User, model, buyer: int | None, trade: str | None) -> Select:
+    """The roll-up rows (``LotYearPerson``, ``LotMonthHours``) of the lots in the user's
+    reach, with their lot, market and operation for the filters and the groups."""
+    stmt = (
+        select(model)
+        .join(Lot, model.lot_id == Lot.id)
+        .join(Market, Lot.market_id == Market.id)
+        .join(Operation, Market.operation_id == Operation.id)
+        .where(model.lot_id.in_(reach(user)))
+    )
+    return _filters(stmt, buyer, trade)
+
+
 def _running_lots(user: User, year: int, buyer: int | None, trade: str | None) -> Select:
     stmt = (
         scoped(Lot, user)
@@ -166,7 +189,8 @@ def dashboard(
     user: User, year: int, today: date, buyer: int | None = None, trade: str | None = None
 ) -> Dashboard:
     """The dashboard of ``user`` for ``year`` (filtered by buyer and trade when given):
-    seven queries whatever the number of lots, three of them over the hour lines (docs/domain.md §9)."""
+    seven queries whatever the number of lots; the people and the months from the roll-ups of
+    validated hours (``statements.rollups``; a structure: its own lines) (docs/domain.md §9)."""
     buyers: dict[int, Group] = {}
     trades: dict[str, Group] = {}
     total = Group(None, "Total")
@@ -190,17 +214,33 @@ def dashboard(
     # 2. validated hours of the year per buyer, trade and person: one scan of the hour lines gives
     # the sums and the distinct people of every group (a person counts once per group)
     people: dict[object, set[int]] = defaultdict(set)
-    done = _lines(
-        user,
-        year,
-        buyer,
-        trade,
-        Operation.buyer_id,
-        Lot.trade,
-        Placement.participant_id,
-        func.sum(HourLine.hours),
-        func.sum(HourLine.training_hours),
-    ).group_by(Operation.buyer_id, Lot.trade, Placement.participant_id)
+    if user.role is Role.STRUCTURE:  # its placements' lines: few, and no roll-up by employer
+        done = _lines(
+            user,
+            year,
+            buyer,
+            trade,
+            Operation.buyer_id,
+            Lot.trade,
+            Placement.participant_id,
+            func.sum(HourLine.hours),
+            func.sum(HourLine.training_hours),
+        ).group_by(Operation.buyer_id, Lot.trade, Placement.participant_id)
+    else:
+        P = LotYearPerson
+        done = (
+            _rolled(user, P, buyer, trade)
+            .where(P.year == year)
+            .with_only_columns(
+                Operation.buyer_id,
+                Lot.trade,
+                P.participant_id,
+                func.sum(P.hours),
+                func.sum(P.training_hours),
+                maintain_column_froms=True,
+            )
+            .group_by(Operation.buyer_id, Lot.trade, P.participant_id)
+        )
     for buyer_id, code, person, hours, training in db.session.execute(done):
         for key, group in ((("b", buyer_id), of_buyer(buyer_id)), (("t", code), of_trade(code))):
             group.validated += Decimal(hours or 0)
@@ -240,11 +280,18 @@ def dashboard(
                 group.behind += 1
     # 8. monthly validated hours, for the chart
     months: dict[date, Decimal] = defaultdict(Decimal)
-    for month, hours in db.session.execute(
-        _lines(user, year, buyer, trade, HourLine.month, func.sum(HourLine.hours)).group_by(
-            HourLine.month
+    if user.role is Role.STRUCTURE:
+        monthly = _lines(user, year, buyer, trade, HourLine.month, func.sum(HourLine.hours))
+        monthly = monthly.group_by(HourLine.month)
+    else:
+        M = LotMonthHours
+        monthly = (
+            _rolled(user, M, buyer, trade)
+            .where(M.month.between(first, last))
+            .with_only_columns(M.month, func.sum(M.hours), maintain_column_froms=True)
+            .group_by(M.month)
         )
-    ):
+    for month, hours in db.session.execute(monthly):
         months[month] += Decimal(hours or 0)
     names = dict(
         db.session.execute(

@@ -293,8 +293,10 @@ def seed_demo() -> dict[str, int]:
         counts.update(seed_reports(amoi))
     db.session.commit()
     from portal.statements.progress_store import refresh_stale
+    from portal.statements.rollups import rebuild_all
 
-    refresh_stale()  # the lots whose hours were written in bulk: stored for today
+    rebuild_all()  # the hours were written in bulk, past the session's hooks
+    refresh_stale()
     current_app.extensions["portal_demo"] = True
     return counts
 

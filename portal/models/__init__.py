@@ -40,7 +40,7 @@ from portal.models.people import (
     Placement,
     PlacementEvent,
 )
-from portal.models.progress import StoredLotProgress
+from portal.models.progress import LotMonthHours, LotYearPerson, StoredLotProgress
 from portal.models.quotes import (
     Amendment,
     ConventionTermination,
@@ -90,6 +90,8 @@ __all__ = [
     "JobStatus",
     "Letter",
     "Lot",
+    "LotMonthHours",
+    "LotYearPerson",
     "Market",
     "MarketKickoff",
     "Meeting",

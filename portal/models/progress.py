@@ -12,10 +12,10 @@ readers sum or filter in SQL. Never a person: hours and flags only.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -35,3 +35,31 @@ class StoredLotProgress(db.Model):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     data: Mapped[dict] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LotMonthHours(db.Model):
+    """The validated hours of a lot in a month: the dashboard's monthly chart reads these
+    instead of the hour lines (kept by ``portal.statements.rollups``)."""
+
+    __tablename__ = "lot_month_hours"
+
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    hours: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))
+    training_hours: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))
+
+
+class LotYearPerson(db.Model):
+    """The validated hours of a person on a lot in a year: the dashboard counts distinct
+    people per buyer and per trade from these (an id, never a name; kept by
+    ``portal.statements.rollups``)."""
+
+    __tablename__ = "lot_year_people"
+
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    hours: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))
+    training_hours: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))

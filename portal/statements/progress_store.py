@@ -10,6 +10,8 @@
   every lot whose stored row is of another basis (yesterday, a changed tolerance) is stored
   again for the new day, by batches.
 
+The same commit rebuilds the lots' roll-ups of validated hours (``rollups``).
+
 A lot without a fresh row is never shown stale: the readers compute it.
 """
 
@@ -26,7 +28,7 @@ from portal.extensions import db
 from portal.models import HourLine, Lot, Placement, StoredLotProgress
 from portal.models.base import utcnow
 from portal.rules.progress import progress_data
-from portal.statements import progress
+from portal.statements import progress, rollups
 
 BATCH = 500
 
@@ -138,6 +140,7 @@ def _store_changes(session: Session) -> None:
         return
     lot_ids = progress.pending_lot_ids()
     _forget(session)
+    rollups.rebuild(lot_ids)
     store(lot_ids, clock_today())
 
 

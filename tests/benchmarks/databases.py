@@ -136,10 +136,16 @@ def store_progress(url: str) -> None:
 
     from portal import create_app
     from portal.extensions import db
+    from portal.models import LotMonthHours
     from portal.statements.progress_store import refresh_stale
+    from portal.statements.rollups import rebuild_all
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
+        if db.session.query(LotMonthHours).first() is None:
+            started = time.perf_counter()
+            lots = rebuild_all()
+            print(f"  roll-ups of {lots} lots built in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         count = refresh_stale()
         if count:

@@ -38,6 +38,8 @@ from portal.models import (
     JobOffer,
     Letter,
     Lot,
+    LotMonthHours,
+    LotYearPerson,
     Market,
     MarketKickoff,
     Meeting,
@@ -117,6 +119,8 @@ WITHOUT_RULE = {
     InfoSession: "the AMOI's information sessions: pages for the AMOI only",
     InfoSessionInvite: "who was invited to a session and came: the AMOI's pages only",
     StoredLotProgress: "each lot's stored progress: read only joined to a scoped(Lot) statement",
+    LotMonthHours: "validated hours per lot and month: summed by the dashboard over scoped lots",
+    LotYearPerson: "validated hours per lot, year and person id: counted over scoped lots",
 }
 
 NON_FACILITATORS = ("buyer_ccvg", "buyer_commune", "company", "structure", "prescriber")

@@ -122,3 +122,42 @@ def test_home_figures_sum_stored_rows_in_three_queries(app, db, assert_max_queri
     total = figures["total"]
     assert total.lots == 5 and total.flagged == 4
     assert [row.id for row, _ in figures["flagged"]] == sorted(lot.id for lot in lots[:4])
+
+
+def _rollups(lot_id: int) -> tuple[dict, dict]:
+    from portal.models import LotMonthHours, LotYearPerson
+
+    _db.session.expire_all()
+    months = {
+        row.month: row.hours
+        for row in _db.session.scalars(select(LotMonthHours).where(LotMonthHours.lot_id == lot_id))
+    }
+    people = {
+        (row.year, row.participant_id): row.hours
+        for row in _db.session.scalars(select(LotYearPerson).where(LotYearPerson.lot_id == lot_id))
+    }
+    return months, people
+
+
+def test_the_rollups_are_the_sums_of_the_validated_lines(app, db):
+    lot, placement = _on_pace(name="Alpha")
+    months, people = _rollups(lot.id)
+    assert months == {month: Decimal(100) for month in COUNTED}
+    by_year: dict = {}
+    for month in COUNTED:
+        key = (month.year, placement.participant_id)
+        by_year[key] = by_year.get(key, Decimal(0)) + 100
+    assert people == by_year
+    # a line sent back to submitted leaves the roll-ups at commit
+    line = next(
+        iter(_db.session.scalars(select(HourLine).where(HourLine.placement_id == placement.id)))
+    )
+    line.status = S.SUBMITTED.value
+    _db.session.commit()
+    months, _ = _rollups(lot.id)
+    assert line.month not in months and len(months) == len(COUNTED) - 1
+    # rebuilding everything gives the same rows
+    from portal.statements.rollups import rebuild_all
+
+    assert rebuild_all() >= 1
+    assert _rollups(lot.id)[0] == months
