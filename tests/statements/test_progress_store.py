@@ -100,7 +100,7 @@ def test_the_refresh_command_says_how_many_lots(app, db):
     _db.session.execute(update(StoredLotProgress).values(basis="2000-01-01|0.05|10"))
     _db.session.commit()
     runner = CliRunner()
-    first = runner.invoke(refresh_progress_command, obj=app.extensions.get("cli_obj"))
+    first = runner.invoke(refresh_progress_command, [])
     assert first.exit_code == 0, first.output
     assert first.output.strip() == "1 lot recalculé."
 
@@ -161,3 +161,19 @@ def test_the_rollups_are_the_sums_of_the_validated_lines(app, db):
 
     assert rebuild_all() >= 1
     assert _rollups(lot.id)[0] == months
+
+
+def test_the_refresh_command_rebuilds_everything_after_a_bulk_load(app, db):
+    from portal.models import LotMonthHours
+
+    lot, _ = _on_pace(name="Alpha")
+    _db.session.execute(LotMonthHours.__table__.delete())  # as a bulk load leaves it
+    _db.session.commit()
+    assert _rollups(lot.id)[0] == {}
+    result = CliRunner().invoke(refresh_progress_command, ["--tout"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Cumuls d'heures reconstruits pour 1 lot.",
+        "1 lot recalculé.",
+    ]
+    assert _rollups(lot.id)[0] == {month: Decimal(100) for month in COUNTED}
