@@ -42,6 +42,7 @@ from portal.models import (
 from portal.organisations.forms import OrganisationForm
 from portal.rules.markets import LegalBasis, PurchaseNature
 from portal.rules.workflow import status_label
+from portal.web.params import parse_int
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,8 @@ def _parse(detail: str) -> list[tuple[str, str]]:
 
 
 def _id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) <= 12 else None
+    """An id written in an audit line's detail (ASCII digits only: « ² » is no id)."""
+    return parse_int(value, maximum=999_999_999_999)
 
 
 # --- details ---------------------------------------------------------------------------

@@ -166,3 +166,11 @@ def test_the_organisation_filter_reads_ids_and_names_only(app, db, login_as):
     listing = [s for s in statements if "FROM organisations ORDER BY organisations.name" in s]
     assert listing, statements
     assert all("organisations.siret" not in s for s in listing)
+
+
+def test_an_audit_detail_with_a_unicode_digit_is_not_read_as_an_id(app):
+    from portal.admin.audit_trail import _id
+
+    assert _id("42") == 42
+    assert _id("²") is None  # str.isdigit() says yes, int() raises
+    assert _id("1" * 13) is None and _id("") is None and _id("-3") is None
