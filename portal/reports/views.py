@@ -246,7 +246,8 @@ def open_draft(operation_id: int):
 @allow(*AMOI)
 @object_action(Report)
 def save_text(report: Report):
-    """The AMOI's interpretation saved on the draft (htmx: the form answers in place)."""
+    """The AMOI's interpretation saved on the draft. A plain form on purpose: the page comes
+    back whole, with the saved text and the report's new version in the delivery form."""
     form = ReportTextForm()
     if not form.validate():
         raise Refused(" ".join(e for errors in form.errors.values() for e in errors))
