@@ -94,8 +94,18 @@ LINE_COLUMNS: tuple[Documented, ...] = (
     Documented("numero_operation", "Numéro de l'opération dans le portail.", kind="int"),
     Documented("operation", "Nom de l'opération.", width=34),
     Documented("reference_marche", "Référence du marché.", width=18),
-    Documented("numero_lot", "Numéro du lot dans le marché.", kind="int", width=8),
-    Documented("intitule_lot", "Intitulé du lot.", width=30),
+    Documented(
+        "numero_lot",
+        "Numéro du lot dans le marché ; vide pour la part d'un sous-traitant d'une opération TCE.",
+        kind="int",
+        width=8,
+    ),
+    Documented(
+        "intitule_lot",
+        "Intitulé du lot ; « Part TCE » suivi du corps d'état pour la part d'un sous-traitant "
+        "d'une opération TCE (le marché est alors le premier de l'opération).",
+        width=30,
+    ),
     Documented("acheteur", "Acheteur public de l'opération (maître d'ouvrage).", width=30),
     Documented(
         "fondement_juridique",

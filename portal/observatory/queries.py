@@ -2,7 +2,13 @@
 validated hour line (a person × lot × month; two contracts of the same person on the
 same lot in the same month make two rows), and the semi-annual aggregates per buyer,
 trade and legal basis. Only validated lines count (``statements.queries.COUNTED``). The
-callers pass the lot ids the user may see (``scoped(Lot)``); nothing here adds a scope.
+callers pass what the user may see (:class:`Reach`: ``scoped(Lot)`` and
+``scoped(SubcontractorShare)`` ids); nothing here adds a scope.
+
+A line of a TCE share (a placement on a subcontractor's share, no lot) carries its
+operation, the share's trade, no lot number and « Part TCE <trade> » as lot title, and the
+market of its operation (the first by reference when it has several; none when it has
+none: blank reference and legal basis).
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import Select, case, distinct, func, select
+from sqlalchemy import Select, case, distinct, func, or_, select
+from sqlalchemy.orm import aliased
 
 from portal.extensions import db
 from portal.models import (
@@ -28,9 +35,10 @@ from portal.models import (
     Organisation,
     Participant,
     Placement,
+    SubcontractorShare,
 )
 from portal.observatory.columns import HEALTH_CODES
-from portal.rules.hours import DEFAULT_FTE_DIVISOR, fte
+from portal.rules.hours import DEFAULT_FTE_DIVISOR, TRADES, fte
 from portal.rules.reporting import AgeBand, ExitCategory, dynamic_exit_rate
 from portal.statements.queries import COUNTED
 
@@ -53,27 +61,74 @@ def pseudonym(participant_id: int, secret: str | bytes | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def _lines(lots: Select, first: date, last: date) -> Select:
+@dataclass(frozen=True)
+class Reach:
+    """The ids of the lots and of the TCE shares whose lines the user may read (two
+    ``scoped`` statements reduced to their id)."""
+
+    lots: Select
+    shares: Select
+
+
+Share = SubcontractorShare
+_OperationMarket = aliased(Market)
+
+
+def _operation_market(column) -> object:
+    """A share's market: the first of its operation's markets (by the column asked)."""
+    other = getattr(_OperationMarket, column.key)
     return (
-        select()
-        .select_from(HourLine)
-        .join(Placement, HourLine.placement_id == Placement.id)
-        .join(Lot, Placement.lot_id == Lot.id)
-        .join(Market, Lot.market_id == Market.id)
-        .join(Operation, Market.operation_id == Operation.id)
-        .where(
-            HourLine.status == COUNTED,
-            HourLine.month.between(first, last),
-            Placement.lot_id.in_(lots),
-        )
+        select(func.min(other))
+        .where(_OperationMarket.operation_id == Share.operation_id)
+        .correlate(Share)
+        .scalar_subquery()
     )
 
 
-def line_rows(lots: Select, first: date, last: date, identified: bool) -> Iterator[tuple]:
+TRADE = func.coalesce(Lot.trade, Share.trade)
+BASIS = func.coalesce(Market.legal_basis, _operation_market(Market.legal_basis), "")
+REFERENCE = func.coalesce(Market.reference, _operation_market(Market.reference), "")
+
+
+def _placements(reach: Reach) -> Select:
+    """The placements first (on a lot or a share in reach), then their lines: the lines are
+    found by ``(placement_id, month)``, not read whole (docs/performance.md)."""
+    return select(Placement.id).where(
+        or_(Placement.lot_id.in_(reach.lots), Placement.share_id.in_(reach.shares))
+    )
+
+
+def _placed(stmt: Select) -> Select:
+    """``stmt`` (from the placements) joined to their lot and market, or their share, and
+    the operation of either."""
+    return (
+        stmt.outerjoin(Lot, Placement.lot_id == Lot.id)
+        .outerjoin(Market, Lot.market_id == Market.id)
+        .outerjoin(Share, Placement.share_id == Share.id)
+        .join(Operation, Operation.id == func.coalesce(Market.operation_id, Share.operation_id))
+    )
+
+
+def _lines(reach: Reach, first: date, last: date) -> Select:
+    return _placed(
+        select().select_from(HourLine).join(Placement, HourLine.placement_id == Placement.id)
+    ).where(
+        HourLine.status == COUNTED,
+        HourLine.month.between(first, last),
+        HourLine.placement_id.in_(_placements(reach)),
+    )
+
+
+def _share_title(trade: str | None) -> str:
+    known = TRADES.get(trade or "")
+    return f"Part TCE {known.label if known else trade or ''}".strip()
+
+
+def line_rows(reach: Reach, first: date, last: date, identified: bool) -> Iterator[tuple]:
     """The line file's rows, in the order of ``columns.line_columns(identified)``."""
     buyer = Organisation.__table__.alias("buyer")
     stmt = (
-        _lines(lots, first, last)
+        _lines(reach, first, last)
         .join(Participant, Placement.participant_id == Participant.id)
         .join(Candidacy, Placement.candidacy_id == Candidacy.id)
         .join(buyer, Operation.buyer_id == buyer.c.id)
@@ -92,12 +147,12 @@ def line_rows(lots: Select, first: date, last: date, identified: bool) -> Iterat
             Participant.postal_code,
             Operation.id,
             Operation.name,
-            Market.reference,
+            REFERENCE,
             Lot.number,
             Lot.title,
             buyer.c.name,
-            Market.legal_basis,
-            Lot.trade,
+            BASIS,
+            TRADE,
             Placement.modality,
             Placement.contract_type,
             HourLine.month,
@@ -108,7 +163,7 @@ def line_rows(lots: Select, first: date, last: date, identified: bool) -> Iterat
             Placement.followup_kind,
             Placement.followup_category,
         )
-        .order_by(HourLine.month, Operation.id, Lot.id, Participant.id, HourLine.id)
+        .order_by(HourLine.month, Operation.id, Lot.id, Share.id, Participant.id, HourLine.id)
     )
     secret = current_app.config["SECRET_KEY"]
     names: dict[int, str] = {}
@@ -131,6 +186,8 @@ def line_rows(lots: Select, first: date, last: date, identified: bool) -> Iterat
         codes = [c for c in (criteria or []) if identified or c not in HEALTH_CODES]
         identity = (person, last_name, first_name, birth_date) if identified else ()
         (op_id, op_name, market, number, title, buyer_name, basis, trade, modality) = rest[:9]
+        if number is None:  # a TCE share's line
+            title = _share_title(trade)
         (contract, month, hours, training, exit_kind, exit_cat, fu_kind, fu_cat) = rest[9:]
         yield (
             names[person],
@@ -204,15 +261,15 @@ def _people_where(condition):
     return func.count(distinct(case((condition, Placement.participant_id))))
 
 
-def semester(lots: Select, year: int, half: int) -> list[SemesterGroup]:
+def semester(reach: Reach, year: int, half: int) -> list[SemesterGroup]:
     """The half-year's aggregates per buyer, trade and legal basis (two queries): hours,
     distinct people and their typology from the validated lines of the half-year's months;
     exits from the placements that ended in the half-year (docs/domain.md §9)."""
     first, last = period(year, half)
     buyer = Organisation.__table__.alias("buyer")
-    keys = (buyer.c.name, Lot.trade, Market.legal_basis)
+    keys = (buyer.c.name, TRADE, BASIS)
     figures = (
-        _lines(lots, first, last)
+        _lines(reach, first, last)
         .join(Participant, Placement.participant_id == Participant.id)
         .join(Candidacy, Placement.candidacy_id == Candidacy.id)
         .join(buyer, Operation.buyer_id == buyer.c.id)
@@ -246,14 +303,10 @@ def semester(lots: Select, year: int, half: int) -> list[SemesterGroup]:
             group.unqualified,
         ) = counts
     exits = (
-        select(*keys, Placement.exit_category, func.count())
-        .select_from(Placement)
-        .join(Lot, Placement.lot_id == Lot.id)
-        .join(Market, Lot.market_id == Market.id)
-        .join(Operation, Market.operation_id == Operation.id)
+        _placed(select(*keys, Placement.exit_category, func.count()).select_from(Placement))
         .join(buyer, Operation.buyer_id == buyer.c.id)
         .where(
-            Placement.lot_id.in_(lots),
+            Placement.id.in_(_placements(reach)),
             Placement.exit_category.is_not(None),
             Placement.ended_on.between(first, last),
         )

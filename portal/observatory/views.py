@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.jobs.kinds import JobOutput, JobRefused, Progress, job_kind
 from portal.jobs.services import query_parameters
 from portal.jobs.views import start_response
-from portal.models import Lot
+from portal.models import Lot, SubcontractorShare
 from portal.observatory import bp, columns, queries
 from portal.observatory.access import can_download_identified_observatory
 from portal.rules.hours import TRADES
@@ -60,10 +60,13 @@ SEMESTER_FILTERS = FilterSet(
 )
 
 
-def _lots():
-    """The lots whose lines the user may read: every lot for the AMOI, the lots of its
+def _reach() -> queries.Reach:
+    """The lots and TCE shares whose lines the user may read: all for the AMOI, those of its
     operations for a buyer (the CCVG: the whole territory)."""
-    return scoped(Lot).with_only_columns(Lot.id).order_by(None)
+    return queries.Reach(
+        scoped(Lot).with_only_columns(Lot.id).order_by(None),
+        scoped(SubcontractorShare).with_only_columns(SubcontractorShare.id).order_by(None),
+    )
 
 
 @bp.route("/observatoire/")
@@ -89,7 +92,7 @@ def columns_page():
 def _semester(filters):
     year = filters.parsed["annee"] or today().year
     half = filters.parsed["semestre"] or int(_this_half())
-    return year, half, queries.semester(_lots(), year, half)
+    return year, half, queries.semester(_reach(), year, half)
 
 
 @bp.route("/observatoire/semestre")
@@ -146,7 +149,7 @@ def _build(version: str, fmt: str, progress: Progress) -> JobOutput:
     year = filters.parsed["annee"] or today().year
     half = filters.parsed["semestre"]
     first, last = queries.period(year, half)
-    rows = list(queries.line_rows(_lots(), first, last, identified))
+    rows = list(queries.line_rows(_reach(), first, last, identified))
     action = "export.observatory_identified" if identified else "export.observatory"
     audit.record(
         action,

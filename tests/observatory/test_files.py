@@ -37,6 +37,16 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
 
 
+def _reach(user) -> queries.Reach:
+    from portal.access import scoped
+    from portal.models import Lot, SubcontractorShare
+
+    return queries.Reach(
+        scoped(Lot, user).with_only_columns(Lot.id),
+        scoped(SubcontractorShare, user).with_only_columns(SubcontractorShare.id),
+    )
+
+
 def _audits(db, action):
     return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
 
@@ -142,10 +152,7 @@ def test_the_pseudonym_is_stable_and_keyed(app):
 
 
 def test_the_half_year_aggregates_match_the_hand_computed_figures(world):
-    from portal.access import scoped
-    from portal.models import Lot
-
-    lots = scoped(Lot, world.users["facilitator"]).with_only_columns(Lot.id)
+    lots = _reach(world.users["facilitator"])
     first = {(g.buyer, g.trade): g for g in queries.semester(lots, 2026, 1)}
     masonry = first[(world.commune.name, "masonry")]
     assert (masonry.hours, masonry.training, masonry.people) == (Decimal("220"), Decimal("10"), 2)
@@ -210,14 +217,12 @@ def test_the_period_of_a_half_year():
 def test_an_anonymised_person_still_counts(world, db):
     from datetime import UTC, datetime
 
-    from portal.access import scoped
-    from portal.models import Lot
     from portal.privacy.anonymisation import REASONS, anonymise_participant
 
     quentin = world.territory.quentin.participant
     anonymise_participant(quentin, None, next(iter(REASONS)), datetime(2026, 12, 1, tzinfo=UTC))
     db.session.commit()
-    lots = scoped(Lot, world.users["facilitator"]).with_only_columns(Lot.id)
+    lots = _reach(world.users["facilitator"])
     masonry = {(g.buyer, g.trade): g for g in queries.semester(lots, 2026, 1)}[
         (world.commune.name, "masonry")
     ]
@@ -229,3 +234,63 @@ def test_an_anonymised_person_still_counts(world, db):
     )
     rows = list(queries.line_rows(lots, date(2026, 1, 1), date(2026, 6, 30), identified=False))
     assert len(rows) == 4
+
+
+def _share_line(world):
+    """A TCE share of a commune Alpha operation, on masonry, with 40 validated hours in
+    March 2026 of a person hired by the company carrying it."""
+    from portal.extensions import db
+    from portal.models import SubcontractorShare
+    from tests.factories import make_market, make_operation
+    from tests.people.builders import identity
+    from tests.statements.builders import hour_line
+    from tests.statements.grid_builders import direct_hire
+
+    operation = make_operation(
+        world.commune,
+        name="Médiathèque",
+        is_tce=True,
+        tce_hours=1000,
+        general_contractor=world.company,
+    )
+    make_market(operation, reference="2026-TCE-001")
+    share = SubcontractorShare(
+        operation=operation, company=world.company, trade="masonry", amount_excl_tax=Decimal("1")
+    )
+    db.session.add(share)
+    db.session.commit()
+    placement = direct_hire(
+        world.company, share=share, who=identity(last_name="Tessier", first_name="Théo")
+    )
+    hour_line(placement, date(2026, 3, 1), "40")
+    db.session.commit()
+    return placement
+
+
+def test_a_tce_share_s_lines_are_in_the_files_of_its_operation_s_buyer(world, login_as):
+    _share_line(world)
+    client = login_as(world.users["facilitator"])
+    rows = _csv(client.export("/observatoire/fichier/anonyme.csv?annee=2026"))
+    head = rows[0]
+    share_rows = [row for row in rows[1:] if row[head.index("heures")] == "40,00"]
+    assert len(rows) == 1 + 6 and len(share_rows) == 1
+    [row] = share_rows
+    assert row[head.index("numero_lot")] == ""
+    assert row[head.index("intitule_lot")] == "Part TCE Maçonnerie / gros œuvre"
+    assert row[head.index("reference_marche")] == "2026-TCE-001"
+    assert row[head.index("mois")] == "2026-03"
+    # the half-year adds the share's hours and person to the buyer's masonry
+    masonry = {
+        (g.buyer, g.trade): g for g in queries.semester(_reach(world.users["facilitator"]), 2026, 1)
+    }[(world.commune.name, "masonry")]
+    assert (masonry.hours, masonry.people) == (Decimal("260"), 3)
+    # its commune gets them, the other commune does not
+    from tests.factories import make_user
+
+    own = _csv(login_as(world.users["buyer_commune"]).export(URL))
+    assert any("Part TCE" in ";".join(r) for r in own)
+    other = _csv(login_as(make_user(world.other_commune)).export(URL))
+    assert len(other) == 2 and not any("Part TCE" in ";".join(r) for r in other)  # Rose's
+
+
+URL = "/observatoire/fichier/anonyme.csv?annee=2026"
