@@ -103,32 +103,60 @@ def _managed(placement: Placement) -> None:
         raise Refused("Cette embauche est terminée : elle ne peut plus changer.")
 
 
+def _placement_step(
+    placement: Placement,
+    form,
+    *,
+    title: str,
+    endpoint: str,
+    act,
+    error_field: str,
+    success: str,
+    confirm_builder=None,
+):
+    """One step of a placement's life (change, break, end): the form, the confirmation
+    stating the consequence when there is one, the service ``act()``, its refusal shown on
+    ``error_field``, then back to the candidacy's page."""
+    _managed(placement)
+    page = url_for("people.candidacy", candidacy_id=placement.candidacy_id)
+    if submitted_and_valid(form):
+        if (
+            confirm_builder is not None
+            and (asked := confirm.step(confirm_builder(placement), page)) is not None
+        ):
+            return asked
+        try:
+            act()
+        except Refused as refused:
+            db.session.rollback()
+            db.session.refresh(placement)
+            field = form[error_field]
+            field.errors = [*field.errors, str(refused)]
+        else:
+            flash(success, "success")
+            return redirect(page, code=303)
+    return _placement_form_page(placement, form, title, endpoint, confirm_builder)
+
+
 @bp.route("/embauches/<int:placement_id>/modification", methods=["GET", "POST"])
 @allow(*DECLARERS)
 @placement_action
 def change_placement(placement: Placement):
-    _managed(placement)
     form = ChangeForm()
-    if submitted_and_valid(form):
-        try:
-            service.change_placement(
-                placement,
-                g.user,
-                effective_on=form.effective_on.data,
-                planned_end=form.planned_end.data,
-                weekly_hours=form.weekly_hours.data,
-            )
-        except Refused as refused:
-            db.session.rollback()
-            db.session.refresh(placement)
-            form.effective_on.errors = [*form.effective_on.errors, str(refused)]
-        else:
-            flash("La modification de l'embauche est enregistrée.", "success")
-            return redirect(
-                url_for("people.candidacy", candidacy_id=placement.candidacy_id), code=303
-            )
-    return _placement_form_page(
-        placement, form, "Modifier la fin prévue ou les heures", "people.change_placement"
+    return _placement_step(
+        placement,
+        form,
+        title="Modifier la fin prévue ou les heures",
+        endpoint="people.change_placement",
+        act=lambda: service.change_placement(
+            placement,
+            g.user,
+            effective_on=form.effective_on.data,
+            planned_end=form.planned_end.data,
+            weekly_hours=form.weekly_hours.data,
+        ),
+        error_field="effective_on",
+        success="La modification de l'embauche est enregistrée.",
     )
 
 
@@ -136,29 +164,18 @@ def change_placement(placement: Placement):
 @allow(*DECLARERS)
 @placement_action
 def break_placement(placement: Placement):
-    _managed(placement)
     form = BreakForm()
-    page = url_for("people.candidacy", candidacy_id=placement.candidacy_id)
-    if submitted_and_valid(form):
-        if (asked := confirm.step(confirm_placement_break(placement), page)) is not None:
-            return asked
-        try:
-            service.break_placement(
-                placement, g.user, day=form.day.data, kind=form.kind.data, reason=form.reason.data
-            )
-        except Refused as refused:
-            db.session.rollback()
-            db.session.refresh(placement)
-            form.day.errors = [*form.day.errors, str(refused)]
-        else:
-            flash("La rupture est enregistrée. Vous pouvez proposer un remplaçant.", "success")
-            return redirect(page, code=303)
-    return _placement_form_page(
+    return _placement_step(
         placement,
         form,
-        "Enregistrer une rupture ou un abandon",
-        "people.break_placement",
-        confirm_placement_break,
+        title="Enregistrer une rupture ou un abandon",
+        endpoint="people.break_placement",
+        act=lambda: service.break_placement(
+            placement, g.user, day=form.day.data, kind=form.kind.data, reason=form.reason.data
+        ),
+        error_field="day",
+        success="La rupture est enregistrée. Vous pouvez proposer un remplaçant.",
+        confirm_builder=confirm_placement_break,
     )
 
 
@@ -166,33 +183,22 @@ def break_placement(placement: Placement):
 @allow(*DECLARERS)
 @placement_action
 def end_placement(placement: Placement):
-    _managed(placement)
     form = ExitForm()
-    page = url_for("people.candidacy", candidacy_id=placement.candidacy_id)
-    if submitted_and_valid(form):
-        if (asked := confirm.step(confirm_placement_end(placement), page)) is not None:
-            return asked
-        try:
-            service.end_placement(
-                placement,
-                g.user,
-                day=form.day.data,
-                exit_kind=form.exit_kind.data,
-                duration_months=form.months,
-            )
-        except Refused as refused:
-            db.session.rollback()
-            db.session.refresh(placement)
-            form.day.errors = [*form.day.errors, str(refused)]
-        else:
-            flash("La fin du contrat et la situation de la personne sont enregistrées.", "success")
-            return redirect(page, code=303)
-    return _placement_form_page(
+    return _placement_step(
         placement,
         form,
-        "Enregistrer la fin du contrat",
-        "people.end_placement",
-        confirm_placement_end,
+        title="Enregistrer la fin du contrat",
+        endpoint="people.end_placement",
+        act=lambda: service.end_placement(
+            placement,
+            g.user,
+            day=form.day.data,
+            exit_kind=form.exit_kind.data,
+            duration_months=form.months,
+        ),
+        error_field="day",
+        success="La fin du contrat et la situation de la personne sont enregistrées.",
+        confirm_builder=confirm_placement_end,
     )
 
 
