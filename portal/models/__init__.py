@@ -61,6 +61,7 @@ from portal.models.recruitment import (
 from portal.models.reminders import StatementReminder
 from portal.models.reports import Report, ReportKind
 from portal.models.statements import HourLine, HourStatement
+from portal.models.support import SupportAction, SupportCommitment
 
 __all__ = [
     "AccountToken",
@@ -114,6 +115,8 @@ __all__ = [
     "StatementReminder",
     "StructureKind",
     "SubcontractorShare",
+    "SupportAction",
+    "SupportCommitment",
     "TceSplit",
     "TokenPurpose",
     "Trade",
