@@ -7,8 +7,10 @@ go through the reports' common endpoints)."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal import audit
 from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.clock import today
 from portal.documents.report_render import report_response
@@ -46,7 +48,12 @@ def _support_market(market_id: int) -> Market:
     lot = db.session.scalars(
         scoped(Lot).where(Lot.market_id == market_id).order_by(Lot.number)
     ).first()
-    if lot is None or not lot.market.is_reserved:
+    if lot is None:
+        if db.session.scalar(select(Market.id).where(Market.id == market_id)) is not None:
+            # another organisation's market: noted for the audit trail, as get_or_404 does
+            audit.note_refusal("access.out_of_scope", "Market", market_id)
+        abort(404)
+    if not lot.market.is_reserved:
         abort(404)
     return lot.market
 
@@ -164,7 +171,7 @@ def commitment_edit(commitment: SupportCommitment):
 
 
 @bp.route("/bilans/engagements/<int:support_commitment_id>/actions", methods=["POST"])
-@allow(*SUPPORT_READERS)
+@allow(Role.FACILITATOR, Role.COMPANY, Role.STRUCTURE)
 @object_action(SupportCommitment)
 def action_create(commitment: SupportCommitment):
     """The SIAE (or the AMOI) records an action done against the commitment."""
