@@ -12,6 +12,7 @@ delivery day), once for all the versions. Services take the user and never commi
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -73,6 +74,10 @@ def _meetings(market: Market, year: int) -> dict:
     }
 
 
+def _two_places(value) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def _commitments(market: Market, year: int) -> list[dict]:
     start, end = period(year)
     commitments = db.session.scalars(
@@ -104,8 +109,8 @@ def _commitments(market: Market, year: int) -> list[dict]:
             "kind": r.commitment.kind,
             "organisation": r.commitment.organisation,
             "unit": r.commitment.unit,
-            "target": str(r.commitment.target),
-            "done": str(r.done),
+            "target": _two_places(r.commitment.target),
+            "done": _two_places(r.done),
             "rate": None if r.rate is None else str(r.rate),
             "actions": r.actions,
             "people": r.people,

@@ -88,7 +88,7 @@ def test_figures_of_the_market_lots_only(app, db):
         "Point individuel SIAE en cours d'année",
         "Réunion collective SIAE de fin d'année",
     ]
-    assert later["commitments"][0]["done"] == "0"
+    assert later["commitments"][0]["done"] == "0.00"
 
 
 def _approved_quote(world, ccvg):
