@@ -16,8 +16,15 @@ from portal.extensions import db as _db
 from portal.models import AuditEvent, Invoice, OrgKind, Report, SupportAction
 from portal.reports import reserved
 from portal.rules.support import ActionRow, CommitmentRow, commitments_against_actions
-from tests.conftest import CONFIRMED, outbox_messages, text_of, versioned, words_of
-from tests.factories import make_ccvg_with_communes, make_lot, make_market, make_org, make_user
+from tests.conftest import CONFIRMED, HTMX, outbox_messages, text_of, versioned, words_of
+from tests.factories import (
+    make_ccvg_with_communes,
+    make_lot,
+    make_market,
+    make_operation,
+    make_org,
+    make_user,
+)
 from tests.people.builders import amoi_user
 from tests.quotes.builders import IN_CONVENTION, make_quote
 from tests.reports.builders import reserved_market
@@ -355,3 +362,21 @@ def test_reports_index_lists_the_reserved_markets(app, db, login_as):
     world = reserved_market()
     page = words_of(login_as(make_user(world.buyer)).get("/bilans/?annee=2026"))
     assert "Marché 2026-RÉS-001 – bilan 2026" in page
+    fragment = login_as(make_user(world.buyer)).get("/bilans/?annee=2027", headers=HTMX)
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "Marché 2026-RÉS-001 – bilan 2027" in words_of(fragment)
+
+
+def test_empty_states_of_the_commitments_page(app, db, login_as):
+    operation = make_operation(make_org(OrgKind.BUYER), name="Espaces verts")
+    market = make_market(operation, reference="2026-RÉS-300", legal_basis="reserved_siae")
+    siae = make_org(OrgKind.STRUCTURE, name="ACI du Garon")
+    make_lot(market, holder=siae, number=1, title="Tonte", planned_hours=None)
+    url = f"/bilans/marches/{market.id}/accompagnement"
+    amoi = words_of(login_as(amoi_user()).get(url))
+    assert "Aucun engagement d'accompagnement n'est saisi pour ce marché." in amoi
+    assert "Saisissez ci-dessous les engagements du mémoire technique" in amoi
+    holder = words_of(login_as(make_user(siae)).get(url))
+    assert "L'AMO Insertion les saisit à partir du mémoire technique" in holder
+    report = words_of(login_as(amoi_user()).get(f"/bilans/marches/{market.id}/2026"))
+    assert "Aucun engagement d'accompagnement n'est saisi pour ce marché." in report
