@@ -312,7 +312,9 @@ def build_reserved_document(
             sheet="2 Bénéficiaires",
             paragraphs=(
                 "Les personnes ayant des heures validées sur les lots du marché dans l'année ; "
-                "âge à l'entrée dans le contrat, critères de santé en nombre seulement.",
+                "âge à l'entrée dans le contrat, critères de santé en nombre seulement. Un "
+                "marché réservé n'a pas d'heures d'insertion prévues : seules les heures "
+                "réalisées sont données.",
                 f"ETP = heures réalisées ÷ {divisor} heures.",
             ),
             tables=(
@@ -321,7 +323,12 @@ def build_reserved_document(
                     ("Indicateur", "Nombre"),
                     (("Personnes", total["people"]), ("Contrats", total["placements"])),
                 ),
-                _hours_table("Heures réalisées sur le marché", total),
+                Table(
+                    "Heures réalisées sur le marché",
+                    ("Heures réalisées (validées)", "ETP"),
+                    ((_decimal(total["hours"]["done"]), _decimal(total["hours"]["fte"])),),
+                    ("h", ""),
+                ),
                 *_typology(total)["tables"],
                 *_modalities(total)["tables"],
             ),

@@ -7,7 +7,7 @@ Decisions (docs/domain.md §9.1):
 - a commitment's target is a quantity per year of execution (the technical memo states
   it so: « 12 entretiens individuels par an »), compared with the actions of the year;
 - the people an action concerns are a count only, never names;
-- the rate is done ÷ target (None when the target is zero); the remark (« écart ») says
+- the rate is done ÷ target to 0.1 % (None when the target is zero); the remark (« écart ») says
   what remains to do in the commitment's unit, or that the commitment is met or exceeded.
 """
 
@@ -94,7 +94,7 @@ def commitments_against_actions(
     for commitment in commitments:
         mine = [a for a in kept if a.commitment_id == commitment.id]
         done = sum((a.quantity for a in mine), Decimal(0))
-        rate = (done / commitment.target).quantize(Decimal("0.0001")) if commitment.target else None
+        rate = (done / commitment.target).quantize(Decimal("0.001")) if commitment.target else None
         results.append(
             CommitmentResult(
                 commitment,

@@ -49,7 +49,7 @@ def test_commitments_against_actions_hand_computed():
     first, second, third, fourth = commitments_against_actions(
         commitments, actions, date(2026, 1, 1), date(2026, 12, 31)
     )
-    assert (first.done, first.actions, first.people, first.rate) == (D("8"), 2, 5, D("0.6667"))
+    assert (first.done, first.actions, first.people, first.rate) == (D("8"), 2, 5, D("0.667"))
     assert first.remark == "Écart : reste 4 entretiens à réaliser"
     assert (second.done, second.rate) == (D("24"), D("1.2"))
     assert second.remark == "Engagement dépassé : 4 heures de plus"
@@ -84,11 +84,11 @@ def test_figures_of_the_market_lots_only(app, db):
     assert (interviews["target"], interviews["done"], interviews["rate"]) == (
         "12.00",
         "8.00",
-        "0.6667",
+        "0.667",
     )
     assert interviews["people"] == 6 and interviews["actions"] == 2
     assert interviews["remark"] == "Écart : reste 4 entretiens à réaliser"
-    assert (training["done"], training["rate"]) == ("24.00", "1.2000")
+    assert (training["done"], training["rate"]) == ("24.00", "1.200")
     # the next year: no meeting due at the start any more, no action yet
     later = reserved.reserved_data(world.market, 2027)
     assert [row[0] for row in later["meetings"]["expected"]] == [
@@ -131,6 +131,7 @@ def test_delivery_freezes_and_invoices_the_market_year_once(app, db, login_as):
     page = words_of(client.get(url))
     assert "Bilan annuel 2026 du marché réservé" in page and "Projet : chiffres provisoires" in page
     assert "340 h" in page and "Écart : reste 4 entretiens à réaliser" in page
+    assert "66,7 %" in page and "Heures prévues" not in page
     assert client.post_form(f"{url}/projet", {}).status_code == 303
     report = _db.session.scalars(select(Report)).one()
     assert (report.kind, report.market_id, report.operation_id, report.year) == (
