@@ -4,7 +4,7 @@ lot × year × person for the dashboard; a covering index of the validated hours
 docs/domain.md §7.4)
 
 Revision ID: 0021_lot_progress
-Revises: 0019_reports
+Revises: 0020_reserved_report
 Create Date: 2026-12-04 17:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021_lot_progress'
-down_revision = '0019_reports'
+down_revision = '0020_reserved_report'
 branch_labels = None
 depends_on = None
 

@@ -240,6 +240,7 @@ def market(market_id: int):
         grid_info=grid_info,
         planned=sum(lot.planned_hours or 0 for lot in lots),
         basis=LEGAL_BASES[LegalBasis(market.legal_basis)],
+        current_year=today().year,
     )
 
 

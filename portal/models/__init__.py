@@ -62,6 +62,7 @@ from portal.models.recruitment import (
 from portal.models.reminders import StatementReminder
 from portal.models.reports import Report, ReportKind
 from portal.models.statements import HourLine, HourStatement
+from portal.models.support import SupportAction, SupportCommitment
 
 __all__ = [
     "AccountToken",
@@ -118,6 +119,8 @@ __all__ = [
     "StoredLotProgress",
     "StructureKind",
     "SubcontractorShare",
+    "SupportAction",
+    "SupportCommitment",
     "TceSplit",
     "TokenPurpose",
     "Trade",

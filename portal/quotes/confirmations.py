@@ -116,15 +116,3 @@ def confirm_annual_report(quote: Quote, year: int) -> Confirmation:
         ),
         confirm_label="Émettre la facture",
     )
-
-
-@confirmation
-def confirm_reserved_year(quote: Quote, line) -> Confirmation:
-    return Confirmation(
-        title="Enregistrer la remise du bilan annuel du marché réservé ?",
-        consequence=(
-            f"Cela émettra la facture de {money(line.amount)} pour « {line.label} » ; elle "
-            "ne pourra pas être annulée."
-        ),
-        confirm_label="Émettre la facture",
-    )

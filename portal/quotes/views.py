@@ -35,7 +35,6 @@ from portal.quotes.confirmations import (
     confirm_quote_rejection,
     confirm_quote_submission,
     confirm_report_delivery,
-    confirm_reserved_year,
 )
 from portal.quotes.forms import (
     AnnualReportForm,
@@ -170,6 +169,7 @@ def show(quote_id: int):
         pilotage_years=service.pilotage_years_due(quote),
         reject_form=RejectForm(),
         delivery_form=DeliveryForm(data={"delivered_on": today()}),
+        current_year=today().year,
         annual_form=AnnualReportForm(data={"delivered_on": today()}),
         pilotage_form=PilotageShareForm(data={"year": quote.quote_date.year}),
         line_form=ManualLineForm(),
@@ -355,21 +355,6 @@ def annual_report(quote: Quote):
         return asked
     invoice = service.deliver_annual_report(quote, form.year.data, g.user, form.delivered_on.data)
     return _invoiced(quote, invoice, f"Bilan annuel {form.year.data} remis")
-
-
-@bp.route("/devis/<int:quote_id>/lignes/<int:line_id>/bilan-annuel", methods=["POST"])
-@allow(Role.FACILITATOR)
-@quote_action
-def reserved_year(quote: Quote, line_id: int):
-    form = DeliveryForm()
-    _valid(form)
-    line = next((row for row in quote.lines if row.id == line_id), None)
-    if line is None:
-        abort(404)
-    if (asked := confirm.step(confirm_reserved_year(quote, line), _page(quote))) is not None:
-        return asked
-    invoice = service.invoice_reserved_year(quote, line, g.user, form.delivered_on.data)
-    return _invoiced(quote, invoice, "Bilan annuel du marché réservé remis")
 
 
 @bp.route("/devis/<int:quote_id>/pilotage", methods=["POST"])

@@ -244,3 +244,170 @@ def build_document(
         filename=filename,
         sections=sections,
     )
+
+
+# --- a reserved market's annual report (annexe 2; docs/domain.md §9.1) ------------------------
+
+
+def _commitment_rows(commitments: list[dict]) -> tuple:
+    return tuple(
+        (
+            c["label"],
+            c["organisation"],
+            _decimal(c["target"]),
+            _decimal(c["done"]),
+            _decimal(c["rate"]),
+            c["unit"],
+            c["people"],
+            c["remark"],
+        )
+        for c in commitments
+    )
+
+
+def build_reserved_document(
+    figures: dict,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    issued_on: date,
+    status_line: str,
+    filename: str,
+    texts: dict[str, str],
+) -> ReportDocument:
+    """The reserved market's annual report (annexe 2): the market, its beneficiaries and
+    their situation, the meetings of the year, the SIAE's actions against its commitments
+    of support, and the AMOI's text — the same pieces as an operation's report."""
+    total, market, meetings = figures["total"], figures["market"], figures["meetings"]
+    commitments = figures["commitments"]
+    divisor = total["hours"]["fte_divisor"]
+    sections = (
+        Section(
+            title="1. Le marché",
+            sheet="1 Marché",
+            tables=(
+                Table(
+                    "Marché réservé",
+                    ("Référence", "Intitulé", "Opération", "Acheteur", "Fondement juridique"),
+                    (
+                        (
+                            market["reference"],
+                            market["title"],
+                            market["operation"],
+                            market["buyer"],
+                            market["legal_basis"],
+                        ),
+                    ),
+                ),
+                Table(
+                    "Titulaires",
+                    ("Structure titulaire",),
+                    tuple((name,) for name in market["holders"]) or (("Non attribué",),),
+                ),
+            ),
+        ),
+        Section(
+            title="2. Les bénéficiaires",
+            sheet="2 Bénéficiaires",
+            paragraphs=(
+                "Les personnes ayant des heures validées sur les lots du marché dans l'année ; "
+                "âge à l'entrée dans le contrat, critères de santé en nombre seulement. Un "
+                "marché réservé n'a pas d'heures d'insertion prévues : seules les heures "
+                "réalisées sont données.",
+                f"ETP = heures réalisées ÷ {divisor} heures.",
+            ),
+            tables=(
+                Table(
+                    "Personnes et contrats",
+                    ("Indicateur", "Nombre"),
+                    (("Personnes", total["people"]), ("Contrats", total["placements"])),
+                ),
+                Table(
+                    "Heures réalisées sur le marché",
+                    ("Heures réalisées (validées)", "ETP"),
+                    ((_decimal(total["hours"]["done"]), _decimal(total["hours"]["fte"])),),
+                    ("h", ""),
+                ),
+                *_typology(total)["tables"],
+                *_modalities(total)["tables"],
+            ),
+        ),
+        Section(
+            title="3. Leur situation",
+            sheet="3 Situation",
+            paragraphs=(figures["dynamic_exit_definition"],),
+            **_exit_tables(total),
+        ),
+        Section(
+            title="4. Réunions de l'année",
+            sheet="4 Réunions",
+            paragraphs=(
+                "Réunions dues chaque année d'un marché réservé : un point individuel en cours "
+                "d'année et une réunion collective de fin d'année, la réunion de démarrage la "
+                "première année.",
+            ),
+            tables=(
+                Table(
+                    "Réunions dues et tenues",
+                    ("Réunion", "Prévues", "Tenues", "Restant à tenir"),
+                    tuple(tuple(row) for row in meetings["expected"]),
+                ),
+                Table(
+                    "Réunions de l'année",
+                    ("Date", "Réunion", "État"),
+                    tuple(
+                        (date.fromisoformat(day_), label, "Tenue" if held else "Prévue")
+                        for day_, label, held in meetings["list"]
+                    ),
+                ),
+            ),
+        ),
+        Section(
+            title="5. Actions de la SIAE au regard de ses engagements",
+            sheet="5 Engagements",
+            paragraphs=(
+                "Objectif annuel de chaque engagement d'accompagnement du mémoire technique, "
+                "réalisé dans l'année, taux d'atteinte et écart ; les personnes concernées "
+                "sont comptées, jamais nommées.",
+            )
+            if commitments
+            else ("Aucun engagement d'accompagnement n'est saisi pour ce marché.",),
+            tables=(
+                Table(
+                    "Engagements et actions de l'année",
+                    (
+                        "Engagement",
+                        "Structure",
+                        "Objectif",
+                        "Réalisé",
+                        "Taux d'atteinte",
+                        "Unité",
+                        "Personnes concernées",
+                        "Écart",
+                    ),
+                    _commitment_rows(commitments),
+                    ("", "", "", "", "%", "", "", ""),
+                ),
+            )
+            if commitments
+            else (),
+        ),
+        Section(
+            title="6. Interprétation de l'AMOI",
+            sheet="6 Interprétation",
+            subsections=tuple(
+                Section(title=label, paragraphs=(texts.get(name) or "Non renseigné.",))
+                for name, label in TEXT_FIELDS.items()
+            ),
+        ),
+    )
+    return ReportDocument(
+        title=title,
+        subject=subject,
+        author=author,
+        issued_on=issued_on,
+        status_line=status_line,
+        filename=filename,
+        sections=sections,
+    )

@@ -189,9 +189,28 @@ def deliver(
 
 
 def _notify_buyer(report: Report) -> int:
-    """One e-mail per active user of the operation's buyer (and of the CCVG for a
-    commune): the report is delivered, with its link."""
+    """The operation's report is delivered: its buyer is told (``notify_buyer``)."""
     operation = report.operation
+    what = "final" if report.year is None else f"annuel {report.year}"
+    link = (
+        ("reports.final", {"operation_id": operation.id})
+        if report.year is None
+        else ("reports.annual", {"operation_id": operation.id, "year": report.year})
+    )
+    return notify_buyer(
+        operation,
+        f"le bilan {what} de l'opération {operation.name}",
+        f"Bilan {what} remis – {operation.name}",
+        link,
+        report.revision,
+    )
+
+
+def notify_buyer(
+    operation: Operation, sentence: str, subject: str, link: tuple[str, dict], revision: int
+) -> int:
+    """One e-mail per active user of the operation's buyer (and of the CCVG for a
+    commune): « L'AMO Insertion a remis <sentence> (version n) », with the report's link."""
     org_ids = [operation.buyer_id]
     if operation.buyer.parent_id is not None:
         org_ids.append(operation.buyer.parent_id)
@@ -205,19 +224,14 @@ def _notify_buyer(report: Report) -> int:
         )
         .order_by(User.email)
     ).all()
-    what = "final" if report.year is None else f"annuel {report.year}"
-    url = (
-        external_url("reports.final", operation_id=operation.id)
-        if report.year is None
-        else external_url("reports.annual", operation_id=operation.id, year=report.year)
-    )
+    endpoint, values = link
+    url = external_url(endpoint, **values)
     body = (
-        f"Bonjour,\n\nL'AMO Insertion a remis le bilan {what} de l'opération "
-        f"{operation.name} (version {report.revision}).\n\nConsulter le bilan : {url}"
-        "\n\n-- Passerelle"
+        f"Bonjour,\n\nL'AMO Insertion a remis {sentence} (version {revision}).\n\n"
+        f"Consulter le bilan : {url}\n\n-- Passerelle"
     )
     for email in emails:
-        mail.queue(email, f"Bilan {what} remis – {operation.name}", body)
+        mail.queue(email, subject, body)
     return len(emails)
 
 

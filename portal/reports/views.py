@@ -5,19 +5,22 @@ annual report (per year) and its final report, the AMOI's text and the delivery.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
+from sqlalchemy.orm import joinedload
 
 from portal.access import Role, allow, get_or_404, is_facilitator, scoped
 from portal.clock import today
 from portal.documents.report_render import long_date, report_response
 from portal.extensions import db
-from portal.models import Operation, Report, ReportKind
+from portal.models import Market, Operation, Report, ReportKind
 from portal.models.base import utcnow
 from portal.models.reports import TEXT_FIELDS
 from portal.refusals import Refused
+from portal.reports import reserved as reserved_reports
 from portal.reports import services
 from portal.reports.document import build_document, format_cell
 from portal.reports.forms import OpenForm, ReportTextForm
 from portal.rules.indicators import indicators_data
+from portal.rules.markets import LegalBasis
 from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.htmx import render
@@ -34,6 +37,10 @@ assert access  # the scope rule is registered on import
 
 AMOI = (Role.FACILITATOR,)
 READERS = (Role.FACILITATOR, Role.BUYER)
+
+RESERVED_BASES = sorted(basis.value for basis in LegalBasis if basis.is_reserved)
+RESERVED_SHOWN = 200
+"""The reserved markets the index lists at most (a territory has a few dozen)."""
 
 FILTERS = FilterSet(
     Filter("annee", "Année", "year", default=lambda: str(today().year)),
@@ -66,9 +73,30 @@ def index():
                 annual[report.operation_id] = report
             elif report.kind == "operation_final":
                 final[report.operation_id] = report
+    reserved_markets = db.session.scalars(
+        scoped(Market)
+        .where(Market.legal_basis.in_(RESERVED_BASES))
+        .options(joinedload(Market.operation).joinedload(Operation.buyer))
+        .order_by(Market.reference, Market.id)
+        .limit(RESERVED_SHOWN)
+    ).all()
+    reserved_reports: dict[int, Report] = {}
+    if reserved_markets:
+        for report in db.session.scalars(
+            scoped(Report)
+            .where(
+                Report.kind == ReportKind.RESERVED_ANNUAL.value,
+                Report.year == year,
+                Report.market_id.in_([m.id for m in reserved_markets]),
+            )
+            .order_by(Report.revision)
+        ):
+            reserved_reports[report.market_id] = report
     return render(
         "reports/index.html",
         "reports/_partials/_table.html",
+        reserved_markets=reserved_markets,
+        reserved_reports=reserved_reports,
         pagination=pagination,
         filters=filters,
         year=year,
@@ -216,6 +244,8 @@ def final_download(operation_id: int, fmt: str):
 
 
 def _report_url(report: Report) -> str:
+    if report.kind == ReportKind.RESERVED_ANNUAL.value:
+        return url_for("reports.reserved", market_id=report.market_id, year=report.year)
     if report.kind == ReportKind.TERRITORY_ANNUAL.value:
         return url_for("reports.territory", year=report.year)
     if report.year is None:
@@ -261,12 +291,16 @@ def save_text(report: Report):
 @object_action(Report)
 def deliver(report: Report):
     """Deliver the report: figures and text frozen; the final report issues the balance
-    invoice of the operation's quote (convention art. 7)."""
+    invoice of the operation's quote (convention art. 7), a reserved market's annual
+    report the invoice of its year (annexe 2)."""
     page = _report_url(report)
     if (asked := confirm.step(confirm_bilan_delivery(report), page)) is not None:
         return asked
     if report.kind == ReportKind.TERRITORY_ANNUAL.value:
         invoices = services.deliver_territory(report, g.user, today(), utcnow())
+    elif report.kind == ReportKind.RESERVED_ANNUAL.value:
+        invoice = reserved_reports.deliver(report, g.user, today(), utcnow())
+        invoices = [invoice] if invoice is not None else []
     else:
         invoice = services.deliver(report, g.user, today(), utcnow())
         invoices = [invoice] if invoice is not None else []
@@ -344,3 +378,8 @@ def territory_open(year: int):
     db.session.commit()
     flash(f"Le projet de bilan (version {report.revision}) est ouvert.", "success")
     return redirect(_report_url(report), code=303)
+
+
+from portal.reports import reserved_views  # noqa: E402
+
+assert reserved_views  # the reserved market's pages are registered on import

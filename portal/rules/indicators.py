@@ -383,3 +383,23 @@ def split_by_operations(
         kept_placements,
         [row for row in hours if row.placement_id in placement_ids],
     )
+
+
+def split_by_market(
+    markets: Iterable[MarketRow],
+    lots: Iterable[LotRow],
+    placements: Iterable[PlacementRow],
+    hours: Iterable[HourRow],
+    market_id: int,
+) -> tuple[list, list, list, list]:
+    """The rows of one market's lots only (a reserved market's annual report; docs/domain.md
+    §9.1): its placements are those on its lots (a subcontractor's share is not a lot of
+    the market), their hours those of the lots."""
+    kept_lots = [lot for lot in lots if lot.market_id == market_id]
+    lot_ids = {lot.id for lot in kept_lots}
+    return (
+        [m for m in markets if m.id == market_id],
+        kept_lots,
+        [p for p in placements if p.lot_id in lot_ids],
+        [row for row in hours if row.lot_id in lot_ids],
+    )

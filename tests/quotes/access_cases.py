@@ -39,7 +39,6 @@ expect(
     "quotes.revise",
     "quotes.deliver",
     "quotes.annual_report",
-    "quotes.reserved_year",
     "quotes.add_pilotage",
     "invoices.paid",
     roles=(Role.FACILITATOR,),
@@ -55,7 +54,6 @@ exempt_cross_org(
     "quotes.revise",
     "quotes.deliver",
     "quotes.annual_report",
-    "quotes.reserved_year",
     "quotes.add_pilotage",
     "invoices.paid",
 )

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db as _db
-from portal.models import Amendment, Invoice, OrgKind, QuoteKind
+from portal.models import Amendment, OrgKind, QuoteKind
 from portal.quotes import services as service
 from portal.quotes.services import QuoteRefused
 from portal.rules import tariffs
@@ -117,25 +117,17 @@ def test_yearly_parts_are_invoiced_on_each_annual_report_not_50_50(db, login_as)
     _db.session.commit()
     assert deposit.amount == D("950.00")  # half of the 1 900 € fixed part only
     first, second = (line for line in quote.lines if line.code == "annual_follow_up")
-    client = login_as(amoi)
-    early = client.post_form(
-        f"/devis/{quote.id}/lignes/{second.id}/bilan-annuel",
-        {"version": str(quote.version), **CONFIRMED, "delivered_on": "2024-12-31"},
-    )
-    assert early.status_code == 409 and "commence le 01/03/2025" in text_of(early)
-    done = client.post_form(
-        f"/devis/{quote.id}/lignes/{first.id}/bilan-annuel",
-        {"version": str(quote.version), **CONFIRMED, "delivered_on": "2025-03-05"},
-    )
-    assert done.status_code == 303
+    # The reserved market's annual report invoices each year (portal/reports/reserved.py,
+    # tests/reports/test_reserved.py); the service refuses a year not begun or billed twice.
+    with pytest.raises(QuoteRefused, match="commence le 01/03/2025"):
+        service.invoice_reserved_year(quote, second, amoi, date(2024, 12, 31))
+    invoice = service.invoice_reserved_year(quote, first, amoi, date(2025, 3, 5))
+    _db.session.commit()
     _db.session.refresh(quote)
-    invoice = _db.session.scalars(select(Invoice).where(Invoice.kind == "annual")).one()
+    assert invoice.kind == "annual"
     assert invoice.amount == D("1000.00") and first.invoice_id == invoice.id
-    again = client.post_form(
-        f"/devis/{quote.id}/lignes/{first.id}/bilan-annuel",
-        {"version": str(quote.version), **CONFIRMED, "delivered_on": "2025-03-06"},
-    )
-    assert again.status_code == 409 and "déjà facturée" in text_of(again)
+    with pytest.raises(QuoteRefused, match="déjà facturée"):
+        service.invoice_reserved_year(quote, first, amoi, date(2025, 3, 6))
     # The final report bills the balance of the fixed part only: 950 €.
     balance = service.deliver_report(quote, amoi, date(2025, 4, 1))
     assert balance.amount == D("950.00")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Operation, Report, Role
-from portal.reports import services
+from portal.models import Market, Operation, Report, Role, SupportAction
+from portal.reports import services, support
 from tests.conftest import text_of
-from tests.factories import make_operation
+from tests.factories import make_lot, make_market, make_operation
 from tests.security.registry import (
     ActCase,
     CrossOrgCase,
@@ -113,4 +116,118 @@ def the_persona_reads_the_territory_report(world, persona):
         {"year": 2026, "fmt": "pdf"},
         check=lambda response: response.status_code == 200,
         refused="" if persona != "buyer_commune" else "can_read_territory: the CCVG only",
+    )
+
+
+# --- a reserved market's report and its commitments of support (docs/domain.md §9.1) --------
+
+SUPPORT_READERS = (F, B, Role.COMPANY, Role.STRUCTURE)
+
+expect("reports.reserved", "reports.reserved_download", roles=(F, B))
+expect("reports.support", roles=SUPPORT_READERS)
+expect("reports.action_create", roles=(F, Role.COMPANY, Role.STRUCTURE))
+expect(
+    "reports.reserved_open",
+    "reports.commitment_create",
+    "reports.commitment_edit",
+    "reports.action_edit",
+    "reports.action_delete",
+    roles=(F,),
+)
+exempt_cross_org(
+    "AMOI-only endpoints: the facilitator's scope is every organisation, nothing to cross",
+    "reports.reserved_open",
+    "reports.commitment_create",
+    "reports.commitment_edit",
+    "reports.action_edit",
+    "reports.action_delete",
+)
+
+
+def _reserved(world, holder, reference="2026-RÉS-101"):
+    market = make_market(
+        make_operation(world.commune, name="Berges du Garon"),
+        reference=reference,
+        title="Entretien des berges",
+        legal_basis="reserved_siae",
+        notification_date=date(2026, 1, 15),
+    )
+    make_lot(market, holder=holder, number=1, title="Berges", planned_hours=None)
+    commitment = support.add_commitment(
+        market,
+        world.users["facilitator"],
+        {
+            "organisation_id": holder.id,
+            "label": "Entretiens individuels de suivi",
+            "kind": "followup_interviews",
+            "target": Decimal("12"),
+            "unit": "entretiens",
+            "note": "",
+        },
+    )
+    db.session.commit()
+    return market, commitment
+
+
+def _holder(world, persona):
+    return {"company": world.company, "structure": world.structure}.get(persona, world.structure)
+
+
+def _count_actions():
+    return db.session.scalar(select(func.count(SupportAction.id)))
+
+
+@cross_org("reports.reserved", "reports.reserved_download", "reports.support")
+def commune_reads_another_communes_reserved_market(world):
+    market = make_market(
+        make_operation(world.other_commune, name="Berges voisines"),
+        reference="2026-RÉS-201",
+        legal_basis="reserved_siae",
+    )
+    db.session.commit()
+    return CrossOrgCase(
+        world.users["buyer_commune"],
+        {"market_id": market.id, "year": 2026, "fmt": "pdf"},
+        _state(Market, market.id),
+    )
+
+
+@cross_org("reports.support", "reports.action_create")
+def structure_reaches_another_structures_commitment(world):
+    market, commitment = _reserved(world, world.other_structure, "2026-RÉS-202")
+    return CrossOrgCase(
+        world.users["structure"],
+        {"market_id": market.id, "support_commitment_id": commitment.id},
+        _count_actions,
+    )
+
+
+@acts("reports.support")
+def the_persona_reads_the_commitments(world, persona):
+    market, _ = _reserved(world, _holder(world, persona))
+    return ActCase(
+        {"market_id": market.id},
+        check=lambda response: "Entretiens individuels de suivi" in text_of(response),
+    )
+
+
+@acts("reports.reserved", "reports.reserved_download")
+def the_persona_reads_the_reserved_report(world, persona):
+    market, _ = _reserved(world, world.structure)
+    return ActCase(
+        {"market_id": market.id, "year": 2026, "fmt": "pdf"},
+        check=lambda response: response.status_code == 200,
+    )
+
+
+@acts("reports.action_create", method="POST")
+def the_holder_records_an_action(world, persona):
+    _, commitment = _reserved(world, _holder(world, persona))
+    before = _count_actions()
+    prefix = f"n{commitment.id}-"
+    data = {f"{prefix}day": "2026-06-01", f"{prefix}quantity": "2", f"{prefix}people": "2"}
+    return ActCase(
+        {"support_commitment_id": commitment.id},
+        data=versioned(commitment, **data),
+        check=lambda response: _count_actions() == before + 1,
     )

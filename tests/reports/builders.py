@@ -17,11 +17,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from portal.extensions import db
-from portal.models import Lot, Operation, Organisation, OrgKind, Placement
+from portal.models import (
+    Lot,
+    Market,
+    Operation,
+    Organisation,
+    OrgKind,
+    Placement,
+    SupportCommitment,
+)
 from portal.privacy.anonymisation import anonymise_participant
 from tests.factories import make_lot, make_market, make_operation, make_org
+from tests.people.builders import amoi_user
 from tests.statements.builders import hour_line, structure_placement
 
 
@@ -77,3 +87,128 @@ def small_operation(buyer: Organisation | None = None) -> World:
     )
     db.session.commit()
     return World(buyer, operation, lot_a, lot_b, zoe_a, zoe_b, luc, ana)
+
+
+# --- a reserved market (docs/domain.md §9.1) ------------------------------------------------
+
+
+@dataclass
+class ReservedWorld:
+    """A reserved market of 2026 and its neighbour, with hand-countable figures.
+
+    On the reserved market's lot (held by the SIAE « ACI Les Jardins de l'Écluse »), 2026:
+    - Zoé 120 h (January) + 80 h (February); her March 60 h refused: not counted;
+    - Marc 100 h (March), ended 30 June 2026 in a durable job; at +6 months (due 31 December
+      2026) in a transition job;
+    - Léa 40 h (April), ended 31 May 2026, « other » exit;
+    = 340 h, 3 people, 3 placements; exits at the end: 1 durable + 1 other → dynamic rate
+    1 ÷ 2 = 50 %; at +6 months: 1 transition → 100 %.
+    Paul's 500 h (March) on the other market of the operation do not count.
+    Commitments: « Entretiens individuels de suivi » 12 entretiens a year: 3 + 5 in 2026
+    (and 4 in December 2025, another year) → 8 of 12 = 66,7 %, « reste 4 entretiens à
+    réaliser »; « Formation gestes et postures » 20 heures: 24 in 2026 → 120 %, exceeded by 4.
+    Meetings 2026 (its first year): start held, mid-year held, year-end planned (1 due).
+    """
+
+    buyer: Organisation
+    operation: Operation
+    market: Market
+    lot: Lot
+    siae: Organisation
+    interviews: SupportCommitment
+    training: SupportCommitment
+
+
+def reserved_market(buyer: Organisation | None = None) -> ReservedWorld:
+    from portal.models import Meeting
+    from portal.reports import support
+
+    buyer = buyer or make_org(OrgKind.BUYER, name="Commune d'Écluse")
+    operation = make_operation(buyer, name="Berges de l'Écluse", start_date=date(2026, 1, 1))
+    market = make_market(
+        operation,
+        reference="2026-RÉS-001",
+        title="Entretien des berges (marché réservé SIAE)",
+        legal_basis="reserved_siae",
+        notification_date=date(2026, 1, 15),
+        planned_end=date(2027, 1, 14),
+    )
+    siae = make_org(OrgKind.STRUCTURE, name="ACI Les Jardins de l'Écluse")
+    lot = make_lot(market, holder=siae, number=1, title="Entretien des berges", planned_hours=None)
+    other = make_market(operation, reference="2026-ÉCL-002", title="Passerelle piétonne")
+    company = make_org(OrgKind.COMPANY, name="Ouvrages d'Art Réunis")
+    other_lot = make_lot(other, holder=company, number=1, title="Charpente", planned_hours=1000)
+    zoe = structure_placement(siae, lot=lot, last_name="Martin", first_name="Zoé")
+    marc = structure_placement(
+        siae, lot=lot, last_name="Durand", first_name="Marc", birth_date=date(1970, 2, 2)
+    )
+    marc.participant.sex = "M"
+    lea = structure_placement(
+        siae, lot=lot, last_name="Roux", first_name="Léa", birth_date=date(2001, 7, 7)
+    )
+    paul = structure_placement(
+        make_org(OrgKind.STRUCTURE), lot=other_lot, last_name="Henri", first_name="Paul"
+    )
+    # hired through the service (eligibility checked today), then dated back to 2026
+    for placement, start, end in (
+        (zoe, date(2026, 1, 5), date(2026, 12, 31)),
+        (marc, date(2026, 3, 1), date(2026, 6, 30)),
+        (lea, date(2026, 4, 1), date(2026, 5, 31)),
+        (paul, date(2026, 1, 5), date(2026, 12, 31)),
+    ):
+        placement.start_date, placement.planned_end = start, end
+    hour_line(zoe, date(2026, 1, 1), "120")
+    hour_line(zoe, date(2026, 2, 1), "80")
+    hour_line(zoe, date(2026, 3, 1), "60", "refused")
+    hour_line(marc, date(2026, 3, 1), "100")
+    hour_line(lea, date(2026, 4, 1), "40")
+    hour_line(paul, date(2026, 3, 1), "500")
+    marc.ended_on, marc.exit_kind, marc.exit_category = date(2026, 6, 30), "cdi", "durable"
+    marc.followup_due_on, marc.followup_category = date(2026, 12, 31), "transition"
+    lea.ended_on, lea.exit_kind, lea.exit_category = date(2026, 5, 31), "job_seeking", "other"
+    for kind, day, held, on in (
+        ("siae_start", date(2026, 2, 10), True, lot),
+        ("siae_midyear", date(2026, 6, 20), True, lot),
+        ("siae_year_end", date(2026, 12, 15), False, lot),
+        ("kickoff", date(2026, 2, 1), True, other_lot),
+    ):
+        db.session.add(Meeting(kind=kind, day=day, held=held, lot=on))
+    amoi = amoi_user()
+    interviews = support.add_commitment(
+        market,
+        amoi,
+        {
+            "organisation_id": siae.id,
+            "label": "Entretiens individuels de suivi",
+            "kind": "followup_interviews",
+            "target": Decimal("12"),
+            "unit": "entretiens",
+            "note": "",
+        },
+    )
+    training = support.add_commitment(
+        market,
+        amoi,
+        {
+            "organisation_id": siae.id,
+            "label": "Formation gestes et postures",
+            "kind": "training",
+            "target": Decimal("20"),
+            "unit": "heures",
+            "note": "Mémoire technique, § 3.2",
+        },
+    )
+    for commitment, day, quantity, people in (
+        (interviews, date(2025, 12, 10), "4", 4),
+        (interviews, date(2026, 3, 10), "3", 3),
+        (interviews, date(2026, 6, 15), "5", 3),
+        (training, date(2026, 9, 1), "24", 2),
+    ):
+        support.record_action(
+            commitment,
+            amoi,
+            {"day": day, "quantity": Decimal(quantity), "people": people, "description": ""},
+            date(2026, 11, 30),
+        )
+    db.session.commit()
+    return ReservedWorld(buyer, operation, market, lot, siae, interviews, training)

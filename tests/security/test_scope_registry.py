@@ -61,6 +61,8 @@ from portal.models import (
     StatementReminder,
     StoredLotProgress,
     SubcontractorShare,
+    SupportAction,
+    SupportCommitment,
     TceSplit,
     User,
 )
@@ -101,6 +103,8 @@ OWNED_BY_AN_ORGANISATION = {
     MeetingParticipant: "portal.followup.access",
     PenaltyProposal: "portal.followup.access",
     Report: "portal.reports.access",
+    SupportCommitment: "portal.reports.access",
+    SupportAction: "portal.reports.access",
 }
 # Rows no organisation other than the AMOI reads through ``scoped``: facilitator-only by
 # default, on purpose.
