@@ -301,17 +301,25 @@ def monthly_series(
             )
         step = max(1, math.ceil(len(months) / 12))
         shown = list(range(0, len(months), step))
-        axes.set_xticks(
-            shown,
-            [format_date(months[i], "MMM y", locale="fr_FR") for i in shown],
-            fontproperties=SMALL,
-        )
+        axes.set_xticks(shown, _month_ticks([months[i] for i in shown]), fontproperties=SMALL)
         axes.set_xlim(-0.5, len(months) - 0.5)
         if len(series) > 1:
             axes.legend(prop=SMALL, frameon=False, loc="upper left")
         return None
 
     return Chart(title, _series_alt(title, series, months, unit), table, draw)
+
+
+def _month_ticks(months: Sequence[date]) -> list[str]:
+    """Short month names, the year under the first one and under each January (« janv.
+    2026 » written in full under every tick made twelve labels overlap)."""
+    labels, year = [], None
+    for month in months:
+        label = format_date(month, "MMM", locale="fr_FR")
+        if month.year != year:
+            label, year = f"{label}\n{month.year}", month.year
+        labels.append(label)
+    return labels
 
 
 def _series_alt(title, series, months, unit) -> str:

@@ -148,3 +148,12 @@ def test_a_pdf_draws_the_png_through_the_pdf_service(app):
     assert page.images[0].image.size == (1440, 640)
     text = " ".join(page.extract_text().replace("\u00a0", " ").split())
     assert "Heures par mois" in text and "février 2026 — 140 h" in text
+
+
+def test_month_ticks_name_the_year_once_per_year():
+    from datetime import date
+
+    from portal.documents.charts import _month_ticks
+
+    months = [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+    assert _month_ticks(months) == ["nov.\n2025", "déc.", "janv.\n2026", "févr."]
