@@ -118,6 +118,18 @@ def _modalities(ind: dict) -> dict:
     }
 
 
+def _interpretation(number: int, texts: dict) -> Section:
+    """The AMOI's three texts (indicator 7), « Non renseigné. » where one is empty."""
+    return Section(
+        title=f"{number}. Interprétation de l'AMOI",
+        sheet=f"{number} Interprétation",
+        subsections=tuple(
+            Section(title=label, paragraphs=(texts.get(name) or "Non renseigné.",))
+            for name, label in TEXT_FIELDS.items()
+        ),
+    )
+
+
 def build_document(
     figures: dict,
     *,
@@ -226,14 +238,7 @@ def build_document(
             subsections=_per_lot(figures, _exit_tables),
             **_exit_tables(total),
         ),
-        Section(
-            title="7. Interprétation de l'AMOI",
-            sheet="7 Interprétation",
-            subsections=tuple(
-                Section(title=label, paragraphs=(texts.get(name) or "Non renseigné.",))
-                for name, label in TEXT_FIELDS.items()
-            ),
-        ),
+        _interpretation(7, texts),
     )
     return ReportDocument(
         title=title,
@@ -393,14 +398,7 @@ def build_reserved_document(
             if commitments
             else (),
         ),
-        Section(
-            title="6. Interprétation de l'AMOI",
-            sheet="6 Interprétation",
-            subsections=tuple(
-                Section(title=label, paragraphs=(texts.get(name) or "Non renseigné.",))
-                for name, label in TEXT_FIELDS.items()
-            ),
-        ),
+        _interpretation(6, texts),
     )
     return ReportDocument(
         title=title,

@@ -34,7 +34,7 @@ from portal.models import (
 from portal.models.quotes import APPROVED_STATUSES
 from portal.quotes import services as quotes
 from portal.reports.queries import fetch_rows
-from portal.reports.services import ReportRefused, notify_buyer, period
+from portal.reports.services import ReportRefused, draft_after, notify_buyer, period
 from portal.rules import followup as meeting_rules
 from portal.rules.indicators import compute_indicators, indicators_data, split_by_market
 from portal.rules.support import ActionRow, CommitmentRow, commitments_against_actions
@@ -177,25 +177,15 @@ def open_draft(market: Market, year: int, user: User) -> Report:
     version after a delivery, which says which one it replaces)."""
     if not market.is_reserved:
         raise ReportRefused("Seul un marché réservé a un bilan annuel de marché réservé.")
-    last = latest(market, year)
-    if last is not None and last.status == ReportStatus.DRAFT.value:
-        return last
-    report = Report(
+    return draft_after(
+        latest(market, year),
+        user,
+        created_detail=f"market={market.id}",
         kind=KIND.value,
         market_id=market.id,
         operation_id=market.operation_id,
         year=year,
-        revision=(last.revision + 1) if last is not None else 1,
-        supersedes_id=last.id if last is not None else None,
-        created_by_id=user.id,
     )
-    db.session.add(report)
-    db.session.flush()
-    if last is None:
-        audit.record("report.created", report, detail=f"market={market.id}", actor=user)
-    else:
-        audit.record("report.new_version", report, detail=f"supersedes={last.id}", actor=user)
-    return report
 
 
 def year_line(market: Market, year: int) -> tuple[Quote, QuoteLineRow] | None:

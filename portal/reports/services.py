@@ -86,13 +86,23 @@ def latest(operation: Operation, year: int | None) -> Report | None:
 def open_draft(operation: Operation, year: int | None, user: User) -> Report:
     """The draft of the operation's report for ``year``: the current one, or a new one (a
     new version when the last one was delivered; it says which one it replaces)."""
-    last = latest(operation, year)
-    if last is not None and last.status == ReportStatus.DRAFT.value:
-        return last
-    report = Report(
+    return draft_after(
+        latest(operation, year),
+        user,
         kind=kind_for(year).value,
         operation_id=operation.id,
         year=year,
+    )
+
+
+def draft_after(last: Report | None, user: User, *, created_detail: str = "", **fields) -> Report:
+    """The draft that follows ``last`` (the latest version of a report; None: there is
+    none): ``last`` itself while it is a draft, else a new version (``fields``: its kind,
+    operation or market, year) that says which one it replaces. Audited."""
+    if last is not None and last.status == ReportStatus.DRAFT.value:
+        return last
+    report = Report(
+        **fields,
         revision=(last.revision + 1) if last is not None else 1,
         supersedes_id=last.id if last is not None else None,
         created_by_id=user.id,
@@ -100,7 +110,7 @@ def open_draft(operation: Operation, year: int | None, user: User) -> Report:
     db.session.add(report)
     db.session.flush()
     if last is None:
-        audit.record("report.created", report, actor=user)
+        audit.record("report.created", report, detail=created_detail, actor=user)
     else:
         audit.record("report.new_version", report, detail=f"supersedes={last.id}", actor=user)
     return report
