@@ -38,7 +38,7 @@ from portal.statements.views import bp
 from portal.web import confirm
 from portal.web.actions import object_action
 from portal.web.pagination import paginate
-from portal.web.params import int_arg
+from portal.web.params import int_arg, parse_int
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -144,8 +144,8 @@ def _chosen(statement: HourStatement) -> dict[int, str]:
     ids = {line.id for line in statement.lines}
     chosen = {}
     for raw in request.form.getlist("refuser"):
-        if raw.isascii() and raw.isdigit() and int(raw) in ids:
-            chosen[int(raw)] = request.form.get(f"motif-{raw}", "")
+        if (line_id := parse_int(raw)) in ids:
+            chosen[line_id] = request.form.get(f"motif-{raw}", "")
     return chosen
 
 
