@@ -70,20 +70,7 @@ def store(lot_ids: Iterable[int], today: date) -> int:
     stmt = _upsert_statement(db.session.get_bind().dialect.name)
     stmt = stmt.on_conflict_do_update(
         index_elements=[StoredLotProgress.lot_id],
-        set_={
-            name: stmt.excluded[name]
-            for name in (
-                "basis",
-                "planned",
-                "validated",
-                "projection",
-                "behind",
-                "silent",
-                "flagged",
-                "data",
-                "computed_at",
-            )
-        },
+        set_={name: stmt.excluded[name] for name in values[0] if name != "lot_id"},
     )
     db.session.execute(stmt, values)
     return len(values)
